@@ -1,0 +1,37 @@
+# crmake.mk: static rules included by every session Makefile that cr-plan writes.
+#
+# Variables a user may set on the command line or in the environment:
+#   CR_RUN_ONE    the cr-run-one program (default: the one beside cr-plan)
+#   CR_LAUNCH     a prefix for each run, e.g. 'srun -n1 -c1' on Slurm
+#   CR_RUN_FLAGS  extra cr-run-one options, e.g. '--timeout 30'
+#   V=1           show each command instead of only its verdict line
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+CR_LAUNCH ?=
+CR_RUN_FLAGS ?=
+V ?= 0
+ifeq ($(V),1)
+CR_Q :=
+else
+CR_Q := @
+endif
+
+# The recipe of every mutant target: $* is the mutant ID, $@ its result file.
+cr_run = $(CR_Q)$(CR_LAUNCH) $(CR_RUN_ONE) $(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $*
+
+.PHONY: all clean report
+all: $(CR_MUTANTS:%=$(CR_RESULTS)/%.json)
+
+$(CR_RESULTS):
+	$(CR_Q)mkdir -p $@
+
+# Print the report of what has run so far.
+report:
+	$(CR_Q)$(CR_REPORT) $(CR_SESSION)
+
+# Forget every result, so the next make runs every mutant again.
+clean:
+	$(CR_Q)find $(CR_RESULTS) -name "*.json" -type f -delete 2>/dev/null || true

@@ -1,0 +1,536 @@
+/* cmd-plan.c: cr-plan, which runs the baseline, enumerates mutants and writes the session. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "db.h"
+#include "mkgen.h"
+#include "mutant.h"
+#include "operators.h"
+#include "sandbox.h"
+#include "session.h"
+#include "sha256.h"
+#include "util.h"
+
+enum {
+	OPT_TIMEOUT_FACTOR = CHAR_MAX + 1,
+	OPT_TIMEOUT_CONSTANT,
+	OPT_ISOLATION,
+};
+
+static const struct option longopts[] = {
+	{ "session",		required_argument,	NULL, 's' },
+	{ "test-command",	required_argument,	NULL, 't' },
+	{ "exclude",		required_argument,	NULL, 'e' },
+	{ "timeout-factor",	required_argument,	NULL, OPT_TIMEOUT_FACTOR },
+	{ "timeout-constant",	required_argument,	NULL, OPT_TIMEOUT_CONSTANT },
+	{ "isolation",		required_argument,	NULL, OPT_ISOLATION },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+struct plan {
+	const char	 *session_arg;
+	char		 *session;	/* absolute */
+	char		 *root;		/* absolute, the working directory */
+	const char	 *command;
+	const char	**excludes;
+	size_t		  nexcludes;
+	double		  timeout_factor;
+	double		  timeout_constant;
+	const char	 *isolation;
+	int		  verbose;
+
+	char		**files;	/* relative to root, sorted, unique */
+	size_t		  nfiles;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: cr-plan [-hVv] -s DIR -t CMD [-e GLOB]... "
+	    "[--timeout-factor F]\n"
+	    "               [--timeout-constant SECONDS] "
+	    "[--isolation auto|namespace|copy] PATH...\n");
+}
+
+static double
+parse_seconds(const char *opt, const char *s)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 1e6) {
+		warn("%s: '%s' is not a number of seconds or a factor", opt, s);
+		usage(stderr);
+		exit(2);
+	}
+	return v;
+}
+
+/* Return path relative to root, or NULL if it is not inside root. */
+static char *
+relative_to(const char *root, const char *abs)
+{
+	size_t	n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return xstrdup(abs + 1);
+	if (strncmp(abs, root, n) != 0 || (abs[n] != '/' && abs[n] != '\0'))
+		return NULL;
+	if (abs[n] == '\0')
+		return xstrdup("");
+	return xstrdup(abs + n + 1);
+}
+
+/* Excluded if a glob matches the path or one of its leading directories. */
+static int
+excluded(const struct plan *pl, const char *rel)
+{
+	char	*p, *s;
+	size_t	 i;
+	int	 hit = 0;
+
+	p = xstrdup(rel);
+	for (s = p; !hit; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		for (i = 0; i < pl->nexcludes && !hit; i++) {
+			if (fnmatch(pl->excludes[i], p, 0) == 0)
+				hit = 1;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return hit;
+}
+
+static void
+add_file(struct plan *pl, const char *rel)
+{
+	if (excluded(pl, rel))
+		return;
+	pl->files = xreallocarray(pl->files, pl->nfiles + 1, sizeof *pl->files);
+	pl->files[pl->nfiles++] = xstrdup(rel);
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+walk(struct plan *pl, const char *abs, const char *rel)
+{
+	struct dirent	 *de;
+	struct stat	  st;
+	DIR		 *d;
+	char		**names = NULL, *cabs, *crel;
+	size_t		  n = 0, i, len;
+
+	if ((d = opendir(abs)) == NULL) {
+		warn("%s:", abs);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "__pycache__") == 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, compare_names);
+	for (i = 0; i < n; i++) {
+		cabs = xasprintf("%s/%s", abs, names[i]);
+		crel = *rel == '\0' ? xstrdup(names[i]) :
+		    xasprintf("%s/%s", rel, names[i]);
+		if (strcmp(cabs, pl->session) == 0 || stat(cabs, &st) == -1)
+			goto next;
+		if (S_ISDIR(st.st_mode)) {
+			if (!excluded(pl, crel))
+				walk(pl, cabs, crel);
+		} else if (S_ISREG(st.st_mode)) {
+			len = strlen(names[i]);
+			if (len > 3 && strcmp(names[i] + len - 3, ".py") == 0)
+				add_file(pl, crel);
+		}
+next:
+		free(cabs);
+		free(crel);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+collect(struct plan *pl, char **paths, int npaths)
+{
+	struct stat	 st;
+	char		*abs, *rel;
+	size_t		 i, j;
+	int		 k;
+
+	for (k = 0; k < npaths; k++) {
+		abs = path_absolute(paths[k]);
+		if (stat(abs, &st) == -1)
+			fatal("%s:", paths[k]);
+		if ((rel = relative_to(pl->root, abs)) == NULL)
+			fatal("'%s' is outside the project root '%s' (run cr-plan "
+			    "from the project root)", paths[k], pl->root);
+		if (S_ISDIR(st.st_mode))
+			walk(pl, abs, rel);
+		else if (S_ISREG(st.st_mode))
+			add_file(pl, rel);
+		else
+			fatal("'%s' is not a file or a directory", paths[k]);
+		free(abs);
+		free(rel);
+	}
+	qsort(pl->files, pl->nfiles, sizeof *pl->files, compare_names);
+	for (i = j = 0; i < pl->nfiles; i++) {
+		if (j > 0 && strcmp(pl->files[j - 1], pl->files[i]) == 0) {
+			free(pl->files[i]);
+			continue;
+		}
+		pl->files[j++] = pl->files[i];
+	}
+	pl->nfiles = j;
+}
+
+/* Run the test command once, unmutated; return its duration. */
+static double
+baseline(const struct plan *pl)
+{
+	struct run_spec		spec;
+	struct run_result	res;
+	char			*cause = NULL, *pycache;
+	double			 d;
+
+	pycache = session_pycache_dir(pl->session);
+	memset(&spec, 0, sizeof spec);
+	spec.root = pl->root;
+	spec.command = pl->command;
+	spec.pycache = pycache;
+	spec.write_bytecode = 1;
+	spec.isolation = ISOLATION_NONE;
+	spec.tail_max = 64 * 1024;
+	if (pl->verbose)
+		fprintf(stderr, "cr-plan: baseline: %s\n", pl->command);
+	if (sandbox_run(&spec, &res, &cause) == -1)
+		fatal("baseline: %s", cause);
+	if (res.exit_status != 0) {
+		fputs(buf_str(&res.output), stderr);
+		if (res.output.len > 0 &&
+		    res.output.data[res.output.len - 1] != '\n')
+			fputc('\n', stderr);
+		if (res.signal != 0)
+			fatal("the test command fails without any mutation "
+			    "(killed by signal %d); fix the tests or the command "
+			    "first", res.signal);
+		fatal("the test command fails without any mutation (exit "
+		    "status %d); fix the tests or the command first",
+		    res.exit_status);
+	}
+	d = res.duration;
+	run_result_free(&res);
+	free(pycache);
+	if (pl->verbose)
+		fprintf(stderr, "cr-plan: baseline passed in %.2f s\n", d);
+	return d;
+}
+
+static void
+config_set(struct db *db, const char *key, const char *value)
+{
+	char	*cause = NULL;
+
+	if (db_config_set(db, key, value, &cause) == -1)
+		fatal("%s", cause);
+}
+
+/* What, if changed, makes every result out of date. */
+static char *
+stamp_text(const struct plan *pl)
+{
+	return xasprintf("crmake %s\ntest-command %s\ntimeout-factor %g\n"
+	    "timeout-constant %g\nisolation %s\n", PACKAGE_VERSION, pl->command,
+	    pl->timeout_factor, pl->timeout_constant, pl->isolation);
+}
+
+static void
+write_stamp(const struct plan *pl)
+{
+	struct buf	 old = { 0 };
+	char		*path, *text, *cause = NULL;
+
+	path = session_stamp_path(pl->session);
+	text = stamp_text(pl);
+	if (file_read(path, &old, NULL) == -1 ||
+	    strcmp(buf_str(&old), text) != 0) {
+		if (file_write_atomic(path, text, strlen(text), &cause) == -1)
+			fatal("%s", cause);
+	}
+	buf_free(&old);
+	free(text);
+	free(path);
+}
+
+static void
+plan(struct plan *pl, double base)
+{
+	struct mutant_list	 list = { 0 };
+	struct mkgen_file	*mf;
+	struct mkgen		 g;
+	struct buf		 src = { 0 };
+	struct db		*db;
+	char			 hash[65];
+	char			*dbpath, *tmp, *cause = NULL, *mkpath, *v;
+	size_t			 i, j, start, lines = 0, nplanned = 0, total = 0;
+	int64_t			 fid;
+	double			 t0 = now_seconds();
+
+	dbpath = session_db_path(pl->session);
+	tmp = xasprintf("%s.new", dbpath);
+	cleanup_add(tmp);
+	if ((db = db_create(tmp, &cause)) == NULL)
+		fatal("%s", cause);
+	if (db_begin(db, &cause) == -1)
+		fatal("%s", cause);
+	config_set(db, "root", pl->root);
+	config_set(db, "test_command", pl->command);
+	v = xasprintf("%g", pl->timeout_factor);
+	config_set(db, "timeout_factor", v);
+	free(v);
+	v = xasprintf("%g", pl->timeout_constant);
+	config_set(db, "timeout_constant", v);
+	free(v);
+	v = xasprintf("%.6f", base);
+	config_set(db, "baseline_seconds", v);
+	free(v);
+	config_set(db, "isolation", pl->isolation);
+	config_set(db, "crmake_version", PACKAGE_VERSION);
+
+	mf = xcalloc(pl->nfiles, sizeof *mf);
+	for (i = 0; i < pl->nfiles; i++) {
+		const char *rel = pl->files[i];
+		char *abs = xasprintf("%s/%s", pl->root, rel);
+
+		mf[i].path = rel;
+		if (file_read(abs, &src, &cause) == -1) {
+			warn("%s", cause);
+			free(cause);
+			free(abs);
+			continue;
+		}
+		free(abs);
+		if (mkgen_check_path(rel, &cause) == -1) {
+			warn("%s (file skipped)", cause);
+			free(cause);
+			continue;
+		}
+		start = list.n;
+		if (operators_enumerate(rel, src.data, src.len, &list,
+		    &cause) == -1) {
+			warn("%s:%s (file skipped)", rel, cause);
+			free(cause);
+			continue;
+		}
+		sha256_hex(src.data, src.len, hash);
+		fid = db_file_add(db, rel, hash, src.data, src.len,
+		    count_lines(src.data, src.len), &cause);
+		if (fid == -1)
+			fatal("%s", cause);
+		lines += count_lines(src.data, src.len);
+		nplanned++;
+		mf[i].ids = xcalloc(list.n - start, sizeof *mf[i].ids);
+		for (j = start; j < list.n; j++) {
+			if (db_mutant_add(db, fid, &list.v[j], &cause) == -1)
+				fatal("%s: %s", rel, cause);
+			if (list.v[j].skip == NULL)
+				mf[i].ids[mf[i].n++] = xstrdup(list.v[j].id);
+		}
+		total += list.n;
+		mutant_list_free(&list);
+	}
+	if (db_commit(db, &cause) == -1)
+		fatal("%s", cause);
+	db_close(db);
+	if (rename(tmp, dbpath) == -1)
+		fatal("%s:", dbpath);
+	cleanup_forget(tmp);
+
+	write_stamp(pl);
+	memset(&g, 0, sizeof g);
+	g.session = pl->session;
+	g.root = pl->root;
+	g.runner = session_find_runner();
+	g.reporter = xasprintf("%.*s/cr-report",
+	    (int)(strrchr(g.runner, '/') - g.runner), g.runner);
+	if ((g.mk = session_find_mk()) == NULL)
+		fatal("cannot find crmake.mk (set CR_MKDIR to its directory)");
+	g.files = mf;
+	g.nfiles = pl->nfiles;
+	mkpath = session_makefile_path(pl->session);
+	if (mkgen_write(mkpath, &g, &cause) == -1)
+		fatal("%s", cause);
+
+	printf("%zu file%s, %zu line%s, %zu mutant%s in %.1f s\n", nplanned,
+	    nplanned == 1 ? "" : "s", lines, lines == 1 ? "" : "s", total,
+	    total == 1 ? "" : "s", now_seconds() - t0);
+	if (pl->verbose)
+		fprintf(stderr, "cr-plan: run it with: make -f %s -j%ld\n",
+		    mkpath, sysconf(_SC_NPROCESSORS_ONLN));
+
+	free(mkpath);
+	free((char *)g.runner);
+	free((char *)g.reporter);
+	free((char *)g.mk);
+	for (i = 0; i < pl->nfiles; i++) {
+		for (j = 0; j < mf[i].n; j++)
+			free(mf[i].ids[j]);
+		free(mf[i].ids);
+	}
+	free(mf);
+	mutant_list_free(&list);
+	buf_free(&src);
+	free(tmp);
+	free(dbpath);
+}
+
+static void
+prepare_session(struct plan *pl)
+{
+	char	*cause = NULL, *dir, *rel;
+
+	if (mkdir_p(pl->session, &cause) == -1)
+		fatal("%s", cause);
+	free(pl->session);
+	pl->session = path_absolute(pl->session_arg);
+	if (mkgen_check_path(pl->session, &cause) == -1)
+		fatal("session directory: %s", cause);
+	if (mkgen_check_path(pl->root, &cause) == -1)
+		fatal("project root: %s", cause);
+	if ((rel = relative_to(pl->session, pl->root)) != NULL)
+		fatal("the session directory '%s' must not be the project root "
+		    "or contain it", pl->session_arg);
+	dir = session_results_dir(pl->session);
+	if (mkdir_p(dir, &cause) == -1)
+		fatal("%s", cause);
+	free(dir);
+	dir = session_pycache_dir(pl->session);
+	if (mkdir_p(dir, &cause) == -1)
+		fatal("%s", cause);
+	free(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct plan	pl;
+	double		base;
+	size_t		i;
+	int		c;
+
+	progname = "cr-plan";
+	argv[0] = (char *)progname;	/* getopt's own messages */
+	memset(&pl, 0, sizeof pl);
+	pl.timeout_factor = 3.0;
+	pl.timeout_constant = 5.0;
+	pl.isolation = "auto";
+	while ((c = getopt_long(argc, argv, "e:hs:t:vV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 's':
+			pl.session_arg = optarg;
+			break;
+		case 't':
+			pl.command = optarg;
+			break;
+		case 'e':
+			pl.excludes = xreallocarray(pl.excludes,
+			    pl.nexcludes + 1, sizeof *pl.excludes);
+			pl.excludes[pl.nexcludes++] = optarg;
+			break;
+		case OPT_TIMEOUT_FACTOR:
+			pl.timeout_factor = parse_seconds("--timeout-factor",
+			    optarg);
+			break;
+		case OPT_TIMEOUT_CONSTANT:
+			pl.timeout_constant = parse_seconds(
+			    "--timeout-constant", optarg);
+			break;
+		case OPT_ISOLATION:
+			if (isolation_parse(optarg) < 0 ||
+			    isolation_parse(optarg) == ISOLATION_NONE) {
+				warn("--isolation: '%s' is not auto, namespace "
+				    "or copy", optarg);
+				usage(stderr);
+				return 2;
+			}
+			pl.isolation = optarg;
+			break;
+		case 'v':
+			pl.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("cr-plan (crmake) %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (pl.session_arg == NULL || pl.command == NULL || argc == 0) {
+		if (pl.session_arg == NULL)
+			warn("missing --session DIR");
+		if (pl.command == NULL)
+			warn("missing --test-command CMD");
+		if (argc == 0)
+			warn("missing PATH (the modules to mutate)");
+		usage(stderr);
+		return 2;
+	}
+	cleanup_init();
+	pl.root = path_absolute(".");
+	pl.session = path_absolute(pl.session_arg);
+
+	collect(&pl, argv, argc);
+	if (pl.nfiles == 0)
+		fatal("no Python files to mutate under the given paths");
+	prepare_session(&pl);
+	base = baseline(&pl);
+	plan(&pl, base);
+
+	for (i = 0; i < pl.nfiles; i++)
+		free(pl.files[i]);
+	free(pl.files);
+	free(pl.excludes);
+	free(pl.session);
+	free(pl.root);
+	return 0;
+}

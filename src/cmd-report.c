@@ -1,0 +1,502 @@
+/* cmd-report.c: cr-report, which collates a session's results into a report. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "diff.h"
+#include "json.h"
+#include "result.h"
+#include "session.h"
+#include "util.h"
+
+enum {
+	OPT_ALL = CHAR_MAX + 1,
+	OPT_FAIL_OVER,
+	OPT_JSON,
+	OPT_NO_DIFF,
+};
+
+static const struct option longopts[] = {
+	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "fail-over",	required_argument,	NULL, OPT_FAIL_OVER },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "no-diff",	no_argument,		NULL, OPT_NO_DIFF },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* One planned mutant with its outcome. */
+struct entry {
+	char		*id;
+	char		*path;
+	char		*operator;
+	char		*replacement;
+	uint32_t	 line, col;
+	uint32_t	 start, end;
+	enum outcome	 outcome;
+	int		 has_duration;
+	double		 duration;
+	size_t		 seq;		/* order in the plan */
+};
+
+struct report {
+	const char	*session;	/* as given */
+	struct db	*db;
+	int		 store;		/* results go into the database */
+
+	struct entry	*v;
+	size_t		 n, cap;
+	size_t		 counts[OUTCOME_COUNT];
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: cr-report [-hV] [--json] [--all] [--fail-over PCT] "
+	    "[--no-diff] SESSION\n");
+}
+
+/* A percentage: digits with an optional fraction, from 0 to 100. */
+static double
+parse_percent(const char *s)
+{
+	const char	*p = s;
+	size_t		 digits = 0;
+	double		 v = -1;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits > 0 && *p == '\0')
+		v = strtod(s, NULL);
+	if (v < 0 || v > 100) {
+		warn("--fail-over: '%s' is not a percentage from 0 to 100", s);
+		usage(stderr);
+		exit(2);
+	}
+	return v;
+}
+
+/* Stop writing results to the database but go on with the report. */
+static void
+report_stop_storing(struct report *rp, char *cause)
+{
+	warn("%s (results not stored in the session database)", cause);
+	free(cause);
+	rp->store = 0;
+}
+
+/* Read and check the result file of p; 1 if it gave a verdict, else 0. */
+static int
+report_read_result(struct report *rp, const struct planned *p,
+    struct result *r)
+{
+	char	*file, *cause = NULL;
+	int	 ok = 0;
+
+	file = session_result_path(rp->session, p->id);
+	if (access(file, F_OK) == -1 && errno == ENOENT)
+		goto out;
+	if (result_read(file, r, &cause) == -1) {
+		warn("%s", cause);
+		free(cause);
+		goto out;
+	}
+	if (strcmp(r->id, p->id) != 0)
+		warn("%s: result of mutant '%s', not '%s'", file, r->id, p->id);
+	else if (strcmp(r->sha256, p->sha256) != 0)
+		warn("%s: made from another version of '%s' (sha256 differs)",
+		    file, p->path);
+	else
+		ok = 1;
+	if (!ok)
+		result_clear(r);
+out:
+	free(file);
+	return ok;
+}
+
+/*
+ * A mutant whose result file is gone (removed so that make runs it again),
+ * no longer valid, or skipped by a filter may still have an older verdict in
+ * the database, so its present state replaces it there.
+ */
+static void
+report_store_unrun(struct report *rp, const struct planned *p,
+    enum outcome outcome)
+{
+	struct result	 old, r;
+	char		*cause = NULL;
+	int		 found;
+
+	if ((found = db_result_get(rp->db, p->id, &old, &cause)) == -1) {
+		report_stop_storing(rp, cause);
+		return;
+	}
+	if (found && old.outcome != outcome) {
+		memset(&r, 0, sizeof r);
+		r.id = p->id;
+		r.outcome = outcome;
+		r.exit_status = -1;
+		r.sha256 = p->sha256;
+		if (db_result_put(rp->db, &r, &cause) == -1)
+			report_stop_storing(rp, cause);
+	}
+	result_clear(&old);
+}
+
+static int
+report_add(const struct planned *p, void *arg)
+{
+	struct report	*rp = arg;
+	struct entry	*e;
+	struct result	 r;
+	char		*cause = NULL;
+
+	if (rp->n == rp->cap) {
+		rp->cap = rp->cap == 0 ? 256 : rp->cap * 2;
+		rp->v = xreallocarray(rp->v, rp->cap, sizeof *rp->v);
+	}
+	e = &rp->v[rp->n];
+	memset(e, 0, sizeof *e);
+	e->id = xstrdup(p->id);
+	e->path = xstrdup(p->path);
+	e->operator = xstrdup(p->operator);
+	e->replacement = xstrdup(p->replacement);
+	e->line = p->line;
+	e->col = p->col;
+	e->start = p->start;
+	e->end = p->end;
+	e->seq = rp->n++;
+
+	memset(&r, 0, sizeof r);
+	if (p->skip == NULL && report_read_result(rp, p, &r)) {
+		e->outcome = r.outcome;
+		e->has_duration = 1;
+		e->duration = r.duration;
+		if (rp->store && db_result_put(rp->db, &r, &cause) == -1)
+			report_stop_storing(rp, cause);
+		result_clear(&r);
+	} else {
+		e->outcome = p->skip != NULL ? OUTCOME_SKIPPED : OUTCOME_PENDING;
+		if (rp->store)
+			report_store_unrun(rp, p, e->outcome);
+	}
+	rp->counts[e->outcome]++;
+	return 0;
+}
+
+static int
+entry_compare(const void *a, const void *b)
+{
+	const struct entry	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->path, y->path)) != 0)
+		return c;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+report_load(struct report *rp)
+{
+	char	*path, *cause = NULL;
+
+	path = session_db_path(rp->session);
+	if (access(path, F_OK) == -1)
+		fatal("%s: not a session (no session.db)", rp->session);
+	if ((rp->db = db_open(path, 0, &cause)) == NULL)
+		fatal("%s", cause);
+	free(path);
+
+	rp->store = 1;
+	if (db_begin(rp->db, &cause) == -1)
+		report_stop_storing(rp, cause);
+	if (db_planned_foreach(rp->db, report_add, rp) != 0)
+		fatal("%s: cannot read the planned mutants", rp->session);
+	if (rp->store && db_commit(rp->db, &cause) == -1)
+		report_stop_storing(rp, cause);
+	qsort(rp->v, rp->n, sizeof *rp->v, entry_compare);
+}
+
+static void
+report_free(struct report *rp)
+{
+	size_t	i;
+
+	for (i = 0; i < rp->n; i++) {
+		free(rp->v[i].id);
+		free(rp->v[i].path);
+		free(rp->v[i].operator);
+		free(rp->v[i].replacement);
+	}
+	free(rp->v);
+	db_close(rp->db);
+}
+
+/*
+ * The survival rate counts only mutants whose tests ran to a verdict about
+ * the mutation: killed, survived and timeout (a mutant that hangs the tests
+ * is detected). Incompetent mutants (not valid Python) say nothing about the
+ * tests, skipped ones never ran and pending ones have not run yet, so
+ * counting them would make the rate drift while a session is running.
+ * Returns -1 when no mutant has completed.
+ */
+static double
+report_rate(const struct report *rp, size_t *completed)
+{
+	*completed = rp->counts[OUTCOME_KILLED] +
+	    rp->counts[OUTCOME_SURVIVED] + rp->counts[OUTCOME_TIMEOUT];
+	if (*completed == 0)
+		return -1;
+	return 100.0 * (double)rp->counts[OUTCOME_SURVIVED] /
+	    (double)*completed;
+}
+
+/* The diff of one mutant; file content is cached across calls. */
+struct differ {
+	char	*path;
+	char	*content;
+	size_t	 len;
+};
+
+static void
+differ_add(struct differ *d, struct report *rp, const struct entry *e,
+    struct buf *out)
+{
+	if (d->path == NULL || strcmp(d->path, e->path) != 0) {
+		free(d->path);
+		free(d->content);
+		d->path = xstrdup(e->path);
+		d->len = 0;
+		d->content = db_file_content(rp->db, e->path, &d->len);
+		if (d->content == NULL)
+			warn("%s: file not in the session database", e->path);
+	}
+	if (d->content == NULL)
+		return;
+	if (diff_mutant(e->path, d->content, d->len, e->start, e->end,
+	    e->replacement, out) == -1)
+		warn("%s: mutant %s lies outside the planned file", e->path,
+		    e->id);
+}
+
+static void
+differ_clear(struct differ *d)
+{
+	free(d->path);
+	free(d->content);
+	memset(d, 0, sizeof *d);
+}
+
+static void
+report_text(struct report *rp, int all, int diffs, struct buf *out)
+{
+	struct differ	 d = { 0 };
+	const struct entry *e;
+	size_t		 i, completed, listed = 0;
+	double		 rate;
+	int		 o;
+
+	buf_addf(out, "%s: %zu mutant%s\n", rp->session, rp->n,
+	    rp->n == 1 ? "" : "s");
+	for (o = 0; o < OUTCOME_COUNT; o++)
+		buf_addf(out, "  %-12s%6zu\n", outcome_name(o), rp->counts[o]);
+	if ((rate = report_rate(rp, &completed)) < 0)
+		buf_adds(out, "survival rate: n/a\n");
+	else
+		buf_addf(out, "survival rate: %.1f%% (%zu of %zu)\n", rate,
+		    rp->counts[OUTCOME_SURVIVED], completed);
+
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (!all && e->outcome != OUTCOME_SURVIVED)
+			continue;
+		if (diffs || listed == 0)
+			buf_addc(out, '\n');
+		listed++;
+		buf_addf(out, "%s:%u:%u %s", e->path, (unsigned)e->line,
+		    (unsigned)e->col, e->operator);
+		if (all)
+			buf_addf(out, " %s", outcome_name(e->outcome));
+		buf_addc(out, '\n');
+		if (diffs)
+			differ_add(&d, rp, e, out);
+	}
+	differ_clear(&d);
+}
+
+static void
+json_key(struct buf *out, const char *key)
+{
+	json_add_string(out, key);
+	buf_addc(out, ':');
+}
+
+static void
+json_position(struct buf *out, const struct entry *e)
+{
+	buf_addc(out, '{');
+	json_key(out, "id");
+	json_add_string(out, e->id);
+	buf_addc(out, ',');
+	json_key(out, "path");
+	json_add_string(out, e->path);
+	buf_addf(out, ",\"line\":%u,\"col\":%u,", (unsigned)e->line,
+	    (unsigned)e->col);
+	json_key(out, "operator");
+	json_add_string(out, e->operator);
+}
+
+static void
+report_json(struct report *rp, int all, int diffs, struct buf *out)
+{
+	struct differ	 d = { 0 };
+	struct buf	 diff = { 0 };
+	const struct entry *e;
+	size_t		 i, completed;
+	double		 rate;
+	int		 o, first;
+
+	buf_addc(out, '{');
+	json_key(out, "session");
+	json_add_string(out, rp->session);
+	buf_addf(out, ",\"total\":%zu,\"counts\":{", rp->n);
+	for (o = 0; o < OUTCOME_COUNT; o++) {
+		if (o > 0)
+			buf_addc(out, ',');
+		json_key(out, outcome_name(o));
+		buf_addf(out, "%zu", rp->counts[o]);
+	}
+	buf_adds(out, "},\"survival_rate\":");
+	if ((rate = report_rate(rp, &completed)) < 0)
+		buf_adds(out, "null");
+	else
+		buf_addf(out, "%.6g", rate);
+
+	buf_adds(out, ",\"survivors\":[");
+	first = 1;
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome != OUTCOME_SURVIVED)
+			continue;
+		buf_adds(out, first ? "\n" : ",\n");
+		first = 0;
+		json_position(out, e);
+		buf_addc(out, ',');
+		json_key(out, "replacement");
+		json_add_string(out, e->replacement);
+		buf_addc(out, ',');
+		json_key(out, "diff");
+		if (diffs) {
+			buf_reset(&diff);
+			differ_add(&d, rp, e, &diff);
+			json_add_stringn(out, buf_str(&diff), diff.len);
+		} else
+			buf_adds(out, "null");
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+
+	if (all) {
+		buf_adds(out, ",\"mutants\":[");
+		for (i = 0; i < rp->n; i++) {
+			e = &rp->v[i];
+			buf_adds(out, i == 0 ? "\n" : ",\n");
+			json_position(out, e);
+			buf_addc(out, ',');
+			json_key(out, "outcome");
+			json_add_string(out, outcome_name(e->outcome));
+			if (e->has_duration)
+				buf_addf(out, ",\"duration\":%.3f}",
+				    isfinite(e->duration) ? e->duration : 0);
+			else
+				buf_adds(out, ",\"duration\":null}");
+		}
+		buf_addc(out, ']');
+	}
+	buf_adds(out, "}\n");
+	buf_free(&diff);
+	differ_clear(&d);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct report	 rp;
+	struct buf	 out = { 0 };
+	double		 fail_over = -1, rate;
+	size_t		 completed;
+	int		 c, json = 0, all = 0, diffs = 1, status = 0;
+
+	progname = "cr-report";
+	argv[0] = (char *)progname;	/* getopt's messages name argv[0] */
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ALL:
+			all = 1;
+			break;
+		case OPT_FAIL_OVER:
+			fail_over = parse_percent(optarg);
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_NO_DIFF:
+			diffs = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("cr-report (crmake) %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1) {
+		warn("%s", argc == 0 ? "missing SESSION" : "too many arguments");
+		usage(stderr);
+		return 2;
+	}
+
+	memset(&rp, 0, sizeof rp);
+	rp.session = argv[0];
+	report_load(&rp);
+	if (json)
+		report_json(&rp, all, diffs, &out);
+	else
+		report_text(&rp, all, diffs, &out);
+	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+	    fflush(stdout) == EOF)
+		fatal("stdout:");
+
+	/* No completed mutant (rate -1) never fails the threshold. */
+	rate = report_rate(&rp, &completed);
+	if (fail_over >= 0 && rate > fail_over)
+		status = 3;
+	buf_free(&out);
+	report_free(&rp);
+	return status;
+}

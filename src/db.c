@@ -1,0 +1,542 @@
+/* db.c: the session database (SQLite): files, mutants, configuration and results. */
+#include "config.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "mutant.h"
+#include "result.h"
+#include "util.h"
+
+/*
+ * cr-plan writes the plan (session.db) once; the runners then only read it,
+ * possibly many at a time and over a network file system, so they open it
+ * immutable: no locks, no journal. Nothing writes it again until the next
+ * cr-plan, which replaces it by rename. Results imported by cr-report go to
+ * a second database beside it (results.db), attached when the session is
+ * opened for writing, so a report taken during a run cannot disturb a runner.
+ */
+
+struct db {
+	sqlite3		*h;
+	sqlite3_stmt	*file_add;
+	sqlite3_stmt	*mutant_add;
+	sqlite3_stmt	*result_put;
+};
+
+static const char schema[] =
+    "CREATE TABLE config ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL);"
+    "CREATE TABLE files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  sha256 TEXT NOT NULL,"
+    "  lines INTEGER NOT NULL,"
+    "  content BLOB NOT NULL);"
+    "CREATE TABLE mutants ("
+    "  id TEXT NOT NULL UNIQUE,"
+    "  file_id INTEGER NOT NULL REFERENCES files(id),"
+    "  operator TEXT NOT NULL,"
+    "  occurrence INTEGER NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  col INTEGER NOT NULL,"
+    "  end_line INTEGER NOT NULL,"
+    "  end_col INTEGER NOT NULL,"
+    "  start_byte INTEGER NOT NULL,"
+    "  end_byte INTEGER NOT NULL,"
+    "  replacement TEXT NOT NULL,"
+    "  skip TEXT);"
+    "CREATE INDEX mutants_file ON mutants(file_id);";
+
+static const char results_schema[] =
+    "CREATE TABLE IF NOT EXISTS res.results ("
+    "  mutant_id TEXT PRIMARY KEY,"
+    "  outcome TEXT NOT NULL,"
+    "  exit_status INTEGER,"
+    "  signal INTEGER,"
+    "  duration REAL,"
+    "  output TEXT,"
+    "  sha256 TEXT);";
+
+static int
+db_error(struct db *db, char **cause, const char *what)
+{
+	return cause_set(cause, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+static int
+db_exec(struct db *db, const char *sql, char **cause)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		cause_set(cause, "session database: %s", msg != NULL ? msg :
+		    sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static struct db *
+db_new(sqlite3 *h)
+{
+	struct db	*db = xcalloc(1, sizeof *db);
+
+	db->h = h;
+	sqlite3_busy_timeout(h, 10000);
+	return db;
+}
+
+struct db *
+db_create(const char *path, char **cause)
+{
+	struct db	*db;
+	sqlite3		*h;
+	char		*sql, *journal;
+
+	if (unlink(path) == -1 && errno != ENOENT) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	journal = xasprintf("%s-journal", path);
+	unlink(journal);
+	free(journal);
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		cause_set(cause, "%s: %s", path, h != NULL ?
+		    sqlite3_errmsg(h) : "cannot open");
+		sqlite3_close(h);
+		return NULL;
+	}
+	db = db_new(h);
+	/* A new session is written under a temporary name and renamed. */
+	sql = xasprintf("PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"
+	    "%s PRAGMA user_version=%d;", schema, DB_SCHEMA_VERSION);
+	if (db_exec(db, sql, cause) == -1) {
+		free(sql);
+		db_close(db);
+		return NULL;
+	}
+	free(sql);
+	return db;
+}
+
+/* A file: URI for a path, escaping the characters URIs reserve. */
+static char *
+db_uri(const char *path, const char *query)
+{
+	struct buf	 b = { 0 };
+	const char	*p;
+
+	buf_adds(&b, "file:");
+	for (p = path; *p != '\0'; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_addf(&b, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&b, *p);
+	}
+	buf_addf(&b, "?%s", query);
+	return buf_detach(&b);
+}
+
+/* Attach the results database beside the plan, creating it if needed. */
+static int
+db_attach_results(struct db *db, const char *path, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*dir, *slash, *rpath, *uri;
+	int		 rc;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	rpath = slash != NULL ? xasprintf("%s/results.db", dir) :
+	    xstrdup("results.db");
+	uri = db_uri(rpath, "mode=rwc");
+	free(dir);
+	rc = sqlite3_prepare_v2(db->h, "ATTACH DATABASE ? AS res", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_finalize(st);
+	}
+	free(uri);
+	if (rc != SQLITE_OK) {
+		db_error(db, cause, rpath);
+		free(rpath);
+		return -1;
+	}
+	free(rpath);
+	return db_exec(db, results_schema, cause);
+}
+
+struct db *
+db_open(const char *path, int readonly, char **cause)
+{
+	struct db	*db;
+	sqlite3		*h = NULL;
+	sqlite3_stmt	*st;
+	char		*uri;
+	int		 version = -1, rc;
+
+	if (access(path, F_OK) == -1) {
+		cause_set(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* The plan is never written after cr-plan: immutable either way. */
+	uri = db_uri(path, "mode=ro&immutable=1");
+	rc = sqlite3_open_v2(uri, &h, (readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		cause_set(cause, "%s: %s", path, h != NULL ?
+		    sqlite3_errmsg(h) : "cannot open");
+		sqlite3_close(h);
+		return NULL;
+	}
+	db = db_new(h);
+	if (sqlite3_prepare_v2(h, "PRAGMA main.user_version", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			version = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (version == -1) {
+		cause_set(cause, "%s: not a session database", path);
+		db_close(db);
+		return NULL;
+	}
+	if (version != DB_SCHEMA_VERSION) {
+		cause_set(cause, "%s: session schema version %d, this crmake "
+		    "reads version %d; run cr-plan again", path, version,
+		    DB_SCHEMA_VERSION);
+		db_close(db);
+		return NULL;
+	}
+	if (!readonly && db_attach_results(db, path, cause) == -1) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_finalize(db->file_add);
+	sqlite3_finalize(db->mutant_add);
+	sqlite3_finalize(db->result_put);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int
+db_begin(struct db *db, char **cause)
+{
+	return db_exec(db, "BEGIN", cause);
+}
+
+int
+db_commit(struct db *db, char **cause)
+{
+	return db_exec(db, "COMMIT", cause);
+}
+
+static int
+prepare(struct db *db, sqlite3_stmt **st, const char *sql, char **cause)
+{
+	if (*st != NULL) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(db, cause, "session database");
+	return 0;
+}
+
+int
+db_config_set(struct db *db, const char *key, const char *value, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if (prepare(db, &st, "INSERT OR REPLACE INTO config(key, value) "
+	    "VALUES (?, ?)", cause) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, cause, "session database");
+	return 0;
+}
+
+char *
+db_config_get(struct db *db, const char *key)
+{
+	sqlite3_stmt	*st;
+	char		*value = NULL;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT value FROM config WHERE key = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		value = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return value;
+}
+
+int64_t
+db_file_add(struct db *db, const char *path, const char *sha256,
+    const char *content, size_t len, size_t lines, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (prepare(db, &db->file_add, "INSERT INTO files(path, sha256, lines, "
+	    "content) VALUES (?, ?, ?, ?)", cause) == -1)
+		return -1;
+	st = db->file_add;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)lines);
+	sqlite3_bind_blob64(st, 4, content, len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(db, cause, path);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+char *
+db_file_content(struct db *db, const char *path, size_t *len)
+{
+	sqlite3_stmt	*st;
+	char		*content = NULL;
+	int		 n;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT content FROM files WHERE "
+	    "path = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 0);
+		content = xmalloc((size_t)n + 1);
+		if (n > 0)
+			memcpy(content, sqlite3_column_blob(st, 0), (size_t)n);
+		content[n] = '\0';
+		*len = (size_t)n;
+	}
+	sqlite3_finalize(st);
+	return content;
+}
+
+int
+db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (prepare(db, &db->mutant_add, "INSERT INTO mutants(id, file_id, "
+	    "operator, occurrence, scope, line, col, end_line, end_col, "
+	    "start_byte, end_byte, replacement, skip) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause) == -1)
+		return -1;
+	st = db->mutant_add;
+	sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, file);
+	sqlite3_bind_text(st, 3, m->operator, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, m->occurrence);
+	sqlite3_bind_text(st, 5, m->scope != NULL ? m->scope : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, m->line);
+	sqlite3_bind_int64(st, 7, m->col);
+	sqlite3_bind_int64(st, 8, m->end_line);
+	sqlite3_bind_int64(st, 9, m->end_col);
+	sqlite3_bind_int64(st, 10, m->start);
+	sqlite3_bind_int64(st, 11, m->end);
+	sqlite3_bind_text(st, 12, m->replacement, -1, SQLITE_STATIC);
+	if (m->skip != NULL)
+		sqlite3_bind_text(st, 13, m->skip, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return cause_set(cause, "mutant ID %s is not unique", m->id);
+	if (rc != SQLITE_DONE)
+		return db_error(db, cause, "session database");
+	return 0;
+}
+
+#define PLANNED_COLUMNS \
+	"m.id, f.path, f.sha256, m.operator, m.line, m.col, m.end_line, " \
+	"m.end_col, m.start_byte, m.end_byte, m.occurrence, m.replacement, " \
+	"m.scope, m.skip"
+
+static char *
+column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char	*s = sqlite3_column_text(st, i);
+
+	return s == NULL ? NULL : xstrdup((const char *)s);
+}
+
+static void
+planned_load(sqlite3_stmt *st, struct planned *p)
+{
+	p->id = column_text(st, 0);
+	p->path = column_text(st, 1);
+	p->sha256 = column_text(st, 2);
+	p->operator = column_text(st, 3);
+	p->line = (uint32_t)sqlite3_column_int64(st, 4);
+	p->col = (uint32_t)sqlite3_column_int64(st, 5);
+	p->end_line = (uint32_t)sqlite3_column_int64(st, 6);
+	p->end_col = (uint32_t)sqlite3_column_int64(st, 7);
+	p->start = (uint32_t)sqlite3_column_int64(st, 8);
+	p->end = (uint32_t)sqlite3_column_int64(st, 9);
+	p->occurrence = (uint32_t)sqlite3_column_int64(st, 10);
+	p->replacement = column_text(st, 11);
+	p->scope = column_text(st, 12);
+	p->skip = column_text(st, 13);
+}
+
+void
+planned_clear(struct planned *p)
+{
+	free(p->id);
+	free(p->path);
+	free(p->sha256);
+	free(p->operator);
+	free(p->replacement);
+	free(p->scope);
+	free(p->skip);
+	memset(p, 0, sizeof *p);
+}
+
+int
+db_planned_get(struct db *db, const char *id, struct planned *p, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(p, 0, sizeof *p);
+	if (sqlite3_prepare_v2(db->h, "SELECT " PLANNED_COLUMNS " FROM mutants "
+	    "m JOIN files f ON f.id = m.file_id WHERE m.id = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_error(db, cause, "session database");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		planned_load(st, p);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return cause_set(cause, "no mutant '%s' in this session", id);
+	return db_error(db, cause, "session database");
+}
+
+int
+db_planned_foreach(struct db *db, int (*fn)(const struct planned *, void *),
+    void *arg)
+{
+	struct planned	 p;
+	sqlite3_stmt	*st;
+	int		 rc = 0;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT " PLANNED_COLUMNS " FROM mutants "
+	    "m JOIN files f ON f.id = m.file_id ORDER BY m.rowid", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		planned_load(st, &p);
+		rc = fn(&p, arg);
+		planned_clear(&p);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_result_put(struct db *db, const struct result *r, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (prepare(db, &db->result_put, "INSERT OR REPLACE INTO "
+	    "res.results(mutant_id, outcome, exit_status, signal, duration, output, "
+	    "sha256) VALUES (?, ?, ?, ?, ?, ?, ?)", cause) == -1)
+		return -1;
+	st = db->result_put;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, outcome_name(r->outcome), -1, SQLITE_STATIC);
+	if (r->exit_status >= 0)
+		sqlite3_bind_int(st, 3, r->exit_status);
+	else
+		sqlite3_bind_null(st, 3);
+	if (r->signal > 0)
+		sqlite3_bind_int(st, 4, r->signal);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_double(st, 5, r->duration);
+	sqlite3_bind_text(st, 6, r->output != NULL ? r->output : "", -1,
+	    SQLITE_STATIC);
+	if (r->sha256 != NULL)
+		sqlite3_bind_text(st, 7, r->sha256, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, cause, "session database");
+	return 0;
+}
+
+int
+db_result_get(struct db *db, const char *id, struct result *r, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc, o;
+
+	memset(r, 0, sizeof *r);
+	if (sqlite3_prepare_v2(db->h, "SELECT outcome, exit_status, signal, "
+	    "duration, output, sha256 FROM res.results WHERE mutant_id = ?", -1,
+	    &st, NULL) != SQLITE_OK)
+		return db_error(db, cause, "session database");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->id = xstrdup(id);
+		o = outcome_parse((const char *)sqlite3_column_text(st, 0));
+		r->outcome = o < 0 ? OUTCOME_PENDING : (enum outcome)o;
+		r->exit_status = sqlite3_column_type(st, 1) == SQLITE_NULL ?
+		    -1 : sqlite3_column_int(st, 1);
+		r->signal = sqlite3_column_type(st, 2) == SQLITE_NULL ?
+		    0 : sqlite3_column_int(st, 2);
+		r->duration = sqlite3_column_double(st, 3);
+		r->output = column_text(st, 4);
+		r->sha256 = column_text(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(db, cause, "session database");
+}

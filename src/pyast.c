@@ -1,0 +1,342 @@
+/* pyast.c: parse Python with tree-sitter-python and copy the tree into a flat array of nodes. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tree_sitter/api.h>
+
+#include "pyast.h"
+#include "util.h"
+
+const TSLanguage *tree_sitter_python(void);
+
+static const struct {
+	const char	*name;
+	int		 named;
+} kinds[PYAST_NKINDS] = {
+	[PYAST_OTHER] = { "(other)", 1 },
+	[PYAST_OTHER_TOKEN] = { "(token)", 0 },
+	[PYAST_ERROR] = { "ERROR", 1 },
+#define PYAST_KIND_NAME(e, n, named) [PYAST_##e] = { n, named },
+	PYAST_KINDS(PYAST_KIND_NAME)
+#undef PYAST_KIND_NAME
+};
+
+static const char *const fields[PYAST_NFIELDS] = {
+	[PYAST_FIELD_NONE] = "",
+#define PYAST_FIELD_NAME(e, n) [PYAST_FIELD_##e] = n,
+	PYAST_FIELDS(PYAST_FIELD_NAME)
+#undef PYAST_FIELD_NAME
+};
+
+/* The language's symbols and fields mapped to our kinds and fields, built once. */
+#define MAX_SYMBOLS 2048
+#define MAX_FIELDS 256
+static const TSLanguage	*language;
+static uint16_t		 symbol_kinds[MAX_SYMBOLS];
+static uint32_t		 nsymbols;
+static uint8_t		 field_ids[MAX_FIELDS];
+static uint32_t		 nfields;
+
+static void
+language_init(void)
+{
+	const char	*name;
+	TSSymbolType	 type;
+	uint32_t	 i;
+	int		 k, named;
+
+	if (language != NULL)
+		return;
+	ts_set_allocator(xmalloc, xcalloc, xrealloc, free);
+	language = tree_sitter_python();
+
+	nsymbols = ts_language_symbol_count(language);
+	if (nsymbols > MAX_SYMBOLS)
+		nsymbols = MAX_SYMBOLS;
+	for (i = 0; i < nsymbols; i++) {
+		name = ts_language_symbol_name(language, (TSSymbol)i);
+		type = ts_language_symbol_type(language, (TSSymbol)i);
+		named = type == TSSymbolTypeRegular;
+		symbol_kinds[i] = named ? PYAST_OTHER : PYAST_OTHER_TOKEN;
+		if (name == NULL || type == TSSymbolTypeAuxiliary)
+			continue;
+		for (k = PYAST_ERROR + 1; k < PYAST_NKINDS; k++) {
+			if (kinds[k].named == named &&
+			    strcmp(kinds[k].name, name) == 0) {
+				symbol_kinds[i] = (uint16_t)k;
+				break;
+			}
+		}
+	}
+
+	nfields = ts_language_field_count(language) + 1;
+	if (nfields > MAX_FIELDS)
+		nfields = MAX_FIELDS;
+	for (i = 1; i < nfields; i++) {
+		name = ts_language_field_name_for_id(language, (TSFieldId)i);
+		if (name == NULL)
+			continue;
+		for (k = 1; k < PYAST_NFIELDS; k++) {
+			if (strcmp(fields[k], name) == 0) {
+				field_ids[i] = (uint8_t)k;
+				break;
+			}
+		}
+	}
+}
+
+const char *
+pyast_kind_name(int kind)
+{
+	if (kind < 0 || kind >= PYAST_NKINDS)
+		return "?";
+	return kinds[kind].name;
+}
+
+/* Rows start after each '\n', as tree-sitter counts them; row 0 starts after the BOM. */
+static void
+lines_build(struct pyast *t)
+{
+	size_t	cap = 64, i;
+
+	t->lines = xreallocarray(NULL, cap, sizeof *t->lines);
+	t->lines[0] = t->bom;
+	t->nlines = 1;
+	for (i = t->bom; i < t->len; i++) {
+		if (t->src[i] != '\n')
+			continue;
+		if (t->nlines == cap) {
+			cap *= 2;
+			t->lines = xreallocarray(t->lines, cap, sizeof *t->lines);
+		}
+		t->lines[t->nlines++] = (uint32_t)(i + 1);
+	}
+}
+
+void
+pyast_position(const struct pyast *t, uint32_t off, uint32_t *line,
+    uint32_t *col)
+{
+	uint32_t	lo = 0, hi = t->nlines, mid, i, n = 0;
+
+	if (off < t->bom)
+		off = t->bom;
+	if (off > t->len)
+		off = (uint32_t)t->len;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (t->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (i = t->lines[lo]; i < off; i++) {
+		if (((unsigned char)t->src[i] & 0xc0) != 0x80)
+			n++;
+	}
+	*line = lo + 1;
+	*col = n;
+}
+
+/*
+ * Where the first error is: the innermost node on the path of first
+ * children with errors. An ERROR node often spans the whole statement or
+ * more, so going inside it lands nearer to the real mistake.
+ */
+static uint32_t
+error_offset(TSNode node)
+{
+	TSNode		child;
+	uint32_t	i, n;
+
+	for (;;) {
+		n = ts_node_child_count(node);
+		for (i = 0; i < n; i++) {
+			child = ts_node_child(node, i);
+			if (ts_node_has_error(child) || ts_node_is_missing(child))
+				break;
+		}
+		if (i == n)
+			return ts_node_start_byte(node);
+		node = child;
+	}
+}
+
+static int32_t
+node_add(struct pyast *t, size_t *cap, TSTreeCursor *c, int32_t parent)
+{
+	TSNode			 node = ts_tree_cursor_current_node(c);
+	TSSymbol		 sym = ts_node_symbol(node);
+	TSFieldId		 fid = ts_tree_cursor_current_field_id(c);
+	TSPoint			 sp = ts_node_start_point(node);
+	TSPoint			 ep = ts_node_end_point(node);
+	struct pyast_node	*p;
+
+	if (t->n == *cap) {
+		*cap *= 2;
+		t->v = xreallocarray(t->v, *cap, sizeof *t->v);
+	}
+	p = &t->v[t->n];
+	p->start = ts_node_start_byte(node) + t->bom;
+	p->end = ts_node_end_byte(node) + t->bom;
+	p->start_row = sp.row;
+	p->start_col = sp.column;
+	p->end_row = ep.row;
+	p->end_col = ep.column;
+	p->parent = parent;
+	p->child = -1;
+	p->next = -1;
+	p->subtree_end = t->n + 1;
+	if (sym < nsymbols)
+		p->kind = symbol_kinds[sym];
+	else if (ts_node_is_named(node))
+		p->kind = PYAST_OTHER;
+	else
+		p->kind = PYAST_OTHER_TOKEN;
+	p->field = fid < nfields ? field_ids[fid] : PYAST_FIELD_NONE;
+	p->flags = 0;
+	if (ts_node_is_named(node))
+		p->flags |= PYAST_NAMED;
+	if (ts_node_is_extra(node))
+		p->flags |= PYAST_EXTRA;
+	return (int32_t)t->n++;
+}
+
+/* Copy the tree in pre-order, linking parents, first children and siblings. */
+static void
+tree_copy(struct pyast *t, TSNode root)
+{
+	TSTreeCursor	 c = ts_tree_cursor_new(root);
+	size_t		 cap = 1024, scap = 64, depth = 0;
+	int32_t		*stack, *last, i;
+
+	t->v = xreallocarray(NULL, cap, sizeof *t->v);
+	stack = xreallocarray(NULL, scap, sizeof *stack);
+	last = xreallocarray(NULL, scap, sizeof *last);
+	i = node_add(t, &cap, &c, -1);
+	for (;;) {
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (depth == scap) {
+				scap *= 2;
+				stack = xreallocarray(stack, scap, sizeof *stack);
+				last = xreallocarray(last, scap, sizeof *last);
+			}
+			stack[depth] = i;
+			last[depth] = -1;
+			depth++;
+		} else {
+			for (;;) {
+				if (depth == 0)
+					goto done;
+				if (ts_tree_cursor_goto_next_sibling(&c))
+					break;
+				ts_tree_cursor_goto_parent(&c);
+				depth--;
+				t->v[stack[depth]].subtree_end = t->n;
+			}
+		}
+		i = node_add(t, &cap, &c, stack[depth - 1]);
+		if (last[depth - 1] == -1)
+			t->v[stack[depth - 1]].child = i;
+		else
+			t->v[last[depth - 1]].next = i;
+		last[depth - 1] = i;
+	}
+done:
+	t->v[0].subtree_end = t->n;
+	free(last);
+	free(stack);
+	ts_tree_cursor_delete(&c);
+}
+
+static struct pyast *
+parse(const char *src, size_t len, int build, char **cause)
+{
+	struct pyast	*t;
+	TSParser	*parser;
+	TSTree		*tree;
+	TSNode		 root;
+	uint32_t	 bom = 0, line, col;
+
+	if (len >= UINT32_MAX - 8) {
+		cause_set(cause, "1:0: file too large");
+		return NULL;
+	}
+	language_init();
+	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
+		bom = 3;
+
+	parser = ts_parser_new();
+	if (!ts_parser_set_language(parser, language)) {
+		ts_parser_delete(parser);
+		cause_set(cause, "1:0: tree-sitter-python has an ABI this "
+		    "tree-sitter cannot load");
+		return NULL;
+	}
+	tree = ts_parser_parse_string_encoding(parser, NULL, src + bom,
+	    (uint32_t)(len - bom), TSInputEncodingUTF8);
+	ts_parser_delete(parser);
+	if (tree == NULL) {
+		cause_set(cause, "1:0: parser failed");
+		return NULL;
+	}
+	root = ts_tree_root_node(tree);
+
+	t = xcalloc(1, sizeof *t);
+	t->src = src;
+	t->len = len;
+	t->bom = bom;
+	lines_build(t);
+	if (ts_node_has_error(root)) {
+		pyast_position(t, error_offset(root) + bom, &line, &col);
+		cause_set(cause, "%u:%u: syntax error", line, col);
+		pyast_free(t);
+		ts_tree_delete(tree);
+		return NULL;
+	}
+	if (build)
+		tree_copy(t, root);
+	ts_tree_delete(tree);
+	return t;
+}
+
+struct pyast *
+pyast_parse(const char *src, size_t len, char **cause)
+{
+	return parse(src, len, 1, cause);
+}
+
+int
+pyast_check(const char *src, size_t len, char **cause)
+{
+	struct pyast	*t;
+
+	if ((t = parse(src, len, 0, cause)) == NULL)
+		return -1;
+	pyast_free(t);
+	return 0;
+}
+
+void
+pyast_free(struct pyast *t)
+{
+	if (t == NULL)
+		return;
+	free(t->v);
+	free(t->lines);
+	free(t);
+}
+
+int32_t
+pyast_field_child(const struct pyast *t, int32_t i, int field)
+{
+	int32_t	c;
+
+	for (c = t->v[i].child; c != -1; c = t->v[c].next) {
+		if (t->v[c].field == field)
+			return c;
+	}
+	return -1;
+}

@@ -1,0 +1,261 @@
+/* result.c: one mutant's verdict as a JSON file, written atomically, read back checked. */
+#include "config.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "result.h"
+#include "util.h"
+
+static const char *outcome_names[OUTCOME_COUNT] = {
+	[OUTCOME_KILLED] = "killed",
+	[OUTCOME_SURVIVED] = "survived",
+	[OUTCOME_TIMEOUT] = "timeout",
+	[OUTCOME_INCOMPETENT] = "incompetent",
+	[OUTCOME_SKIPPED] = "skipped",
+	[OUTCOME_PENDING] = "pending",
+};
+
+const char *
+outcome_name(enum outcome o)
+{
+	if ((unsigned)o >= OUTCOME_COUNT)
+		return "unknown";
+	return outcome_names[o];
+}
+
+int
+outcome_parse(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < OUTCOME_COUNT; i++) {
+		if (strcmp(s, outcome_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void
+add_key(struct buf *b, const char *key)
+{
+	buf_addc(b, ',');
+	json_add_string(b, key);
+	buf_addc(b, ':');
+}
+
+static void
+add_string_field(struct buf *b, const char *key, const char *value)
+{
+	add_key(b, key);
+	json_add_string(b, value == NULL ? "" : value);
+}
+
+int
+result_write(const char *path, const struct result *r, char **cause)
+{
+	struct buf	b = { 0 };
+	double		d = r->duration;
+	int		rc;
+
+	if (!isfinite(d) || d < 0)
+		d = 0;
+	buf_addf(&b, "{\"version\":%d", RESULT_VERSION);
+	add_string_field(&b, "id", r->id);
+	add_string_field(&b, "outcome", outcome_name(r->outcome));
+	add_key(&b, "exit_status");
+	if (r->exit_status < 0)
+		buf_adds(&b, "null");
+	else
+		buf_addf(&b, "%d", r->exit_status);
+	add_key(&b, "signal");
+	if (r->signal <= 0)
+		buf_adds(&b, "null");
+	else
+		buf_addf(&b, "%d", r->signal);
+	add_key(&b, "duration");
+	buf_addf(&b, "%.3f", d);
+	add_string_field(&b, "path", r->path);
+	add_key(&b, "line");
+	buf_addf(&b, "%u", (unsigned)r->line);
+	add_key(&b, "col");
+	buf_addf(&b, "%u", (unsigned)r->col);
+	add_string_field(&b, "operator", r->operator);
+	add_string_field(&b, "sha256", r->sha256);
+	add_key(&b, "isolation");
+	if (r->isolation == NULL)
+		buf_adds(&b, "null");
+	else
+		json_add_string(&b, r->isolation);
+	add_key(&b, "output");
+	json_add_string(&b, r->output == NULL ? "" : r->output);
+	buf_adds(&b, "}\n");
+	rc = file_write_atomic(path, b.data, b.len, cause);
+	buf_free(&b);
+	return rc;
+}
+
+/* Look up key; fail unless it has the wanted type (or is null, if allowed). */
+static const struct json *
+field(const char *path, const struct json *top, const char *key,
+    enum json_type type, int nullable, char **cause)
+{
+	static const char	*what[] = {
+		[JSON_NULL] = "null", [JSON_FALSE] = "a boolean",
+		[JSON_TRUE] = "a boolean", [JSON_NUMBER] = "a number",
+		[JSON_STRING] = "a string", [JSON_ARRAY] = "an array",
+		[JSON_OBJECT] = "an object",
+	};
+	const struct json	*v;
+
+	if ((v = json_get(top, key)) == NULL) {
+		cause_set(cause, "%s: missing '%s'", path, key);
+		return NULL;
+	}
+	if (v->type == type || (nullable && v->type == JSON_NULL))
+		return v;
+	cause_set(cause, "%s: '%s' is %s, not %s%s", path, key, what[v->type],
+	    what[type], nullable ? " or null" : "");
+	return NULL;
+}
+
+/* An integer field in [lo, hi]; null gives dflt when nullable. */
+static int
+int_field(const char *path, const struct json *top, const char *key,
+    int nullable, double lo, double hi, long long dflt, long long *out,
+    char **cause)
+{
+	const struct json	*v;
+
+	if ((v = field(path, top, key, JSON_NUMBER, nullable, cause)) == NULL)
+		return -1;
+	if (v->type == JSON_NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (v->number != floor(v->number) || v->number < lo || v->number > hi)
+		return cause_set(cause, "%s: '%s' is not an integer from %.0f "
+		    "to %.0f", path, key, lo, hi);
+	*out = (long long)v->number;
+	return 0;
+}
+
+static int
+string_field(const char *path, const struct json *top, const char *key,
+    char **out, char **cause)
+{
+	const struct json	*v;
+
+	if ((v = field(path, top, key, JSON_STRING, 0, cause)) == NULL)
+		return -1;
+	*out = xstrdup(v->string);
+	return 0;
+}
+
+int
+result_read(const char *path, struct result *r, char **cause)
+{
+	struct buf		 b = { 0 };
+	struct json		*top = NULL;
+	const struct json	*v;
+	char			*why = NULL, *name = NULL;
+	long long		 n;
+	int			 o;
+
+	memset(r, 0, sizeof *r);
+	r->exit_status = -1;
+	if (file_read(path, &b, cause) == -1)
+		goto fail;
+	if ((top = json_parse(b.data, b.len, &why)) == NULL) {
+		cause_set(cause, "%s:%s", path, why);
+		free(why);
+		goto fail;
+	}
+	if (top->type != JSON_OBJECT) {
+		cause_set(cause, "%s: not a JSON object", path);
+		goto fail;
+	}
+	if (int_field(path, top, "version", 0, 0, INT_MAX, 0, &n, cause) == -1)
+		goto fail;
+	if (n != RESULT_VERSION) {
+		cause_set(cause, "%s: unsupported version %lld (expected %d)",
+		    path, n, RESULT_VERSION);
+		goto fail;
+	}
+	if (string_field(path, top, "id", &r->id, cause) == -1)
+		goto fail;
+	if (*r->id == '\0') {
+		cause_set(cause, "%s: 'id' is empty", path);
+		goto fail;
+	}
+	if (string_field(path, top, "outcome", &name, cause) == -1)
+		goto fail;
+	if ((o = outcome_parse(name)) == -1) {
+		cause_set(cause, "%s: unknown outcome '%s'", path, name);
+		goto fail;
+	}
+	r->outcome = (enum outcome)o;
+	if (int_field(path, top, "exit_status", 1, 0, INT_MAX, -1, &n,
+	    cause) == -1)
+		goto fail;
+	r->exit_status = (int)n;
+	if (int_field(path, top, "signal", 1, 0, INT_MAX, 0, &n, cause) == -1)
+		goto fail;
+	r->signal = (int)n;
+	if ((v = field(path, top, "duration", JSON_NUMBER, 0, cause)) == NULL)
+		goto fail;
+	if (v->number < 0) {
+		cause_set(cause, "%s: 'duration' is negative", path);
+		goto fail;
+	}
+	r->duration = v->number;
+	if (string_field(path, top, "path", &r->path, cause) == -1)
+		goto fail;
+	if (int_field(path, top, "line", 0, 0, UINT32_MAX, 0, &n, cause) == -1)
+		goto fail;
+	r->line = (uint32_t)n;
+	if (int_field(path, top, "col", 0, 0, UINT32_MAX, 0, &n, cause) == -1)
+		goto fail;
+	r->col = (uint32_t)n;
+	if (string_field(path, top, "operator", &r->operator, cause) == -1)
+		goto fail;
+	if (string_field(path, top, "sha256", &r->sha256, cause) == -1)
+		goto fail;
+	if (string_field(path, top, "output", &r->output, cause) == -1)
+		goto fail;
+	/* Optional: absent or null when no test ran. */
+	if ((v = json_get(top, "isolation")) != NULL && v->type != JSON_NULL) {
+		if (v->type != JSON_STRING) {
+			cause_set(cause, "%s: 'isolation' is not a string", path);
+			goto fail;
+		}
+		r->isolation = xstrdup(v->string);
+	}
+	free(name);
+	json_free(top);
+	buf_free(&b);
+	return 0;
+
+fail:
+	free(name);
+	json_free(top);
+	buf_free(&b);
+	result_clear(r);
+	return -1;
+}
+
+void
+result_clear(struct result *r)
+{
+	free(r->id);
+	free(r->output);
+	free(r->path);
+	free(r->operator);
+	free(r->sha256);
+	free(r->isolation);
+	memset(r, 0, sizeof *r);
+	r->exit_status = -1;
+}

@@ -1,0 +1,988 @@
+/* sandbox.c: running the test command isolated, one file replaced, with a time limit. */
+#include "config.h"
+
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "sandbox.h"
+#include "util.h"
+
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC		0x00000001
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC		0x00000001
+#endif
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE	6
+#endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID	0x00000002
+#endif
+#ifndef MOUNT_ATTR_NODEV
+#define MOUNT_ATTR_NODEV	0x00000004
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE		1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC	O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH	0x00000004
+#endif
+
+extern char **environ;
+
+/* Most bytes read from the pipe at once, so output cannot starve the timer. */
+#define DRAIN_MAX (1024 * 1024)
+
+/* What one run needs, shared by the parent and the children it forks. */
+struct launch {
+	const struct run_spec	*spec;
+	enum isolation		 mode;		/* NAMESPACE, COPY or NONE */
+	const char		*cwd;		/* where the command runs */
+	const char		*target;	/* absolute path to replace */
+	struct stat		 orig;		/* the file it replaces */
+	char			**envp;
+	int			 outfd;		/* output pipe, write end */
+	int			 nullfd;	/* /dev/null for stdin */
+	int			 statusfd;	/* status pipe, write end */
+	pid_t			 parent;
+	sigset_t		 oldmask;
+};
+
+static const char *isolation_names[] = {
+	[ISOLATION_AUTO] = "auto",
+	[ISOLATION_NAMESPACE] = "namespace",
+	[ISOLATION_COPY] = "copy",
+	[ISOLATION_NONE] = "none",
+};
+
+const char *
+isolation_name(enum isolation i)
+{
+	if ((unsigned)i >= sizeof isolation_names / sizeof isolation_names[0])
+		return "unknown";
+	return isolation_names[i];
+}
+
+int
+isolation_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof isolation_names / sizeof *isolation_names; i++) {
+		if (strcmp(s, isolation_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+run_result_free(struct run_result *r)
+{
+	buf_free(&r->output);
+}
+
+/* Append output, keeping the last max bytes (up to 2 * max until trimmed). */
+static void
+tail_add(struct buf *b, const char *p, size_t n, size_t max)
+{
+	size_t	keep;
+
+	if (max == 0)
+		return;
+	if (n >= max) {
+		buf_reset(b);
+		buf_add(b, p + n - max, max);
+		return;
+	}
+	if (b->len + n > 2 * max) {
+		keep = max - n;
+		memmove(b->data, b->data + b->len - keep, keep);
+		b->len = keep;
+	}
+	buf_add(b, p, n);
+}
+
+/*
+ * Trim to the last max bytes of a stream of total bytes; a tail that does
+ * not start where the stream did starts at a UTF-8 character boundary.
+ */
+static void
+tail_finish(struct buf *b, size_t max, size_t total)
+{
+	size_t	cut, i;
+
+	if (b->len == 0 || (b->len <= max && total <= b->len))
+		return;
+	cut = b->len > max ? b->len - max : 0;
+	for (i = 0; i < 3 && cut < b->len &&
+	    ((unsigned char)b->data[cut] & 0xc0) == 0x80; i++)
+		cut++;
+	memmove(b->data, b->data + cut, b->len - cut);
+	b->len -= cut;
+	b->data[b->len] = '\0';
+}
+
+/* The command's environment: ours, with the byte-code settings and PWD. */
+static char **
+env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
+{
+	char	**env, **e, *pycache;
+	size_t	  n = 0, i = 0;
+
+	for (e = environ; e != NULL && *e != NULL; e++)
+		n++;
+	env = xcalloc(n + 4, sizeof *env);
+	for (e = environ; e != NULL && *e != NULL; e++) {
+		if (strncmp(*e, "PWD=", 4) == 0)
+			continue;
+		/* Ours decides, so the baseline fills the shared cache. */
+		if (strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) == 0)
+			continue;
+		if (spec->pycache != NULL &&
+		    strncmp(*e, "PYTHONPYCACHEPREFIX=", 20) == 0)
+			continue;
+		env[i++] = *e;
+	}
+	*nown = i;
+	env[i++] = xasprintf("PWD=%s", cwd);
+	if (!spec->write_bytecode)
+		env[i++] = xstrdup("PYTHONDONTWRITEBYTECODE=1");
+	if (spec->pycache != NULL) {
+		pycache = path_absolute(spec->pycache);
+		env[i++] = xasprintf("PYTHONPYCACHEPREFIX=%s", pycache);
+		free(pycache);
+	}
+	env[i] = NULL;
+	return env;
+}
+
+static void
+env_free(char **env, size_t nown)
+{
+	size_t	i;
+
+	for (i = nown; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* In a child: send one line to the parent through the status pipe. */
+static void
+child_report(int fd, const char *fmt, ...)
+{
+	char	line[512];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	while (write(fd, line, (size_t)n) == -1 && errno == EINTR)
+		;
+}
+
+/* In a child: give the command default signal handling and our old mask. */
+static void
+child_signals(const struct launch *l)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+}
+
+/* In a child: become the test shell. Never returns. */
+static void
+child_exec(const struct launch *l)
+{
+	char	*argv[] = { "sh", "-c", (char *)l->spec->command, NULL };
+	char	 msg[PATH_MAX + 128];
+	int	 out, in, n;
+
+	out = fcntl(l->outfd, F_DUPFD_CLOEXEC, 3);
+	in = fcntl(l->nullfd, F_DUPFD_CLOEXEC, 3);
+	if (out == -1 || in == -1 || dup2(in, 0) == -1 || dup2(out, 1) == -1 ||
+	    dup2(out, 2) == -1)
+		_exit(127);
+	if (chdir(l->cwd) == -1) {
+		n = snprintf(msg, sizeof msg, "%s: %s: %s\n", progname, l->cwd,
+		    strerror(errno));
+		if (n > 0 && write(2, msg, (size_t)n) == -1)
+			_exit(127);
+		_exit(127);
+	}
+	child_signals(l);
+	execve("/bin/sh", argv, l->envp);
+	n = snprintf(msg, sizeof msg, "%s: /bin/sh: %s\n", progname,
+	    strerror(errno));
+	if (n > 0 && write(2, msg, (size_t)n) == -1)
+		_exit(127);
+	_exit(127);
+}
+
+static int
+write_proc(const char *path, const char *text)
+{
+	size_t	len = strlen(text);
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* Write all of data to fd. */
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Give fd the mode of the original and its mtime plus one second. */
+static int
+file_stamp(int fd, const struct stat *orig)
+{
+	struct timespec	ts[2];
+
+	if (fchmod(fd, orig->st_mode & 07777) == -1)
+		return -1;
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1] = orig->st_mtim;
+	ts[1].tv_sec += 1;
+	return futimens(fd, ts);
+}
+
+/*
+ * Put the mutated file over the target. It lives in an anonymous tmpfs made
+ * with the new mount API: that tmpfs is attached nowhere, so no name for the
+ * file exists outside this mount namespace and it vanishes with it. (An
+ * O_TMPFILE or memfd file cannot be bind-mounted.)
+ */
+static int
+ns_replace(const struct launch *l, const char **what)
+{
+	int	fs = -1, mnt = -1, fd = -1, tree = -1, rc = -1;
+
+	*what = "fsopen tmpfs";
+	if ((fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC)) == -1)
+		goto out;
+	*what = "create tmpfs";
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == -1)
+		goto out;
+	*what = "fsmount tmpfs";
+	if ((mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) == -1)
+		goto out;
+	*what = "create the mutated file";
+	fd = openat(mnt, "mutant", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write_all(fd, l->spec->data, l->spec->len) == -1 ||
+	    file_stamp(fd, &l->orig) == -1)
+		goto out;
+	*what = "open_tree";
+	if ((tree = (int)syscall(SYS_open_tree, mnt, "mutant",
+	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) == -1)
+		goto out;
+	*what = "bind mount over the target";
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, l->target,
+	    MOVE_MOUNT_F_EMPTY_PATH) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (tree != -1)
+		close(tree);
+	if (fd != -1)
+		close(fd);
+	if (mnt != -1)
+		close(mnt);
+	if (fs != -1)
+		close(fs);
+	return rc;
+}
+
+/* In the intermediate child: enter new namespaces and replace the file. */
+static int
+ns_setup(const struct launch *l, const char **what)
+{
+	uid_t	uid = getuid();
+	gid_t	gid = getgid();
+	char	map[64];
+
+	*what = "unshare";
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID) == -1) {
+		if (errno != EPERM)
+			return -1;
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) == -1)
+			return -1;
+		*what = "write /proc/self/setgroups";
+		if (write_proc("/proc/self/setgroups", "deny") == -1 &&
+		    errno != ENOENT)
+			return -1;
+		*what = "write /proc/self/uid_map";
+		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)uid,
+		    (unsigned long)uid);
+		if (write_proc("/proc/self/uid_map", map) == -1)
+			return -1;
+		*what = "write /proc/self/gid_map";
+		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)gid,
+		    (unsigned long)gid);
+		if (write_proc("/proc/self/gid_map", map) == -1)
+			return -1;
+	}
+	*what = "make / private";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if (l->target != NULL)
+		return ns_replace(l, what);
+	return 0;
+}
+
+/*
+ * In the pid namespace's init: run the shell, reap everything until it
+ * exits and report its status. When this process exits the kernel kills
+ * whatever else is left in the namespace.
+ */
+static void
+ns_init(const struct launch *l, int alive)
+{
+	struct pollfd	pfd;
+	pid_t		shell, pid;
+	int		st;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pfd.fd = alive;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
+		_exit(1);
+	close(alive);
+	/* A /proc for the new pid namespace if we may; else the old one. */
+	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if ((shell = fork()) == -1) {
+		child_report(l->statusfd, "E fork: %s", strerror(errno));
+		_exit(1);
+	}
+	if (shell == 0)
+		child_exec(l);
+	for (;;) {
+		pid = waitpid(-1, &st, 0);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid == -1)
+			_exit(1);
+		if (pid == shell)
+			break;
+	}
+	if (WIFEXITED(st))
+		child_report(l->statusfd, "X %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		child_report(l->statusfd, "S %d", WTERMSIG(st));
+	_exit(0);
+}
+
+/* The intermediate child in namespace mode. Never returns. */
+static void
+ns_child(const struct launch *l)
+{
+	const char	*what;
+	pid_t		 init, pid;
+	int		 alive[2], st;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != l->parent)
+		_exit(1);
+	child_signals(l);
+	if (ns_setup(l, &what) == -1) {
+		child_report(l->statusfd, "E %s: %s", what, strerror(errno));
+		_exit(1);
+	}
+	if (pipe2(alive, O_CLOEXEC) == -1) {
+		child_report(l->statusfd, "E pipe: %s", strerror(errno));
+		_exit(1);
+	}
+	if ((init = fork()) == -1) {
+		child_report(l->statusfd, "E fork: %s", strerror(errno));
+		_exit(1);
+	}
+	if (init == 0) {
+		close(alive[1]);
+		ns_init(l, alive[0]);
+	}
+	close(alive[0]);
+	do
+		pid = waitpid(init, &st, 0);
+	while (pid == -1 && errno == EINTR);
+	if (pid == init && WIFSIGNALED(st))
+		child_report(l->statusfd, "P %d", WTERMSIG(st));
+	_exit(0);
+}
+
+/* Read what is available from fd (non-blocking) into the tail; 0 at EOF. */
+static int
+pipe_read(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
+{
+	char	chunk[65536];
+	ssize_t	n;
+	size_t	total = 0;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return 1;
+		if (n == 0)
+			return 0;
+		tail_add(out, chunk, (size_t)n, max);
+		total += (size_t)n;
+		*count += (size_t)n;
+		if (total >= limit)
+			return 1;
+	}
+}
+
+/* Whether pid has ended; it stays a zombie, so its process group stays ours. */
+static int
+child_ended(pid_t pid)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof si);
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1)
+		return errno != EINTR;
+	return si.si_pid == pid;
+}
+
+/*
+ * Fork, run and wait, with the time limit. Returns -1 on a tool failure; in
+ * namespace mode sets *setup to a message if the namespace could not be set up.
+ */
+static int
+launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
+{
+	struct pollfd	 pfd[2];
+	struct buf	 status = { 0 };
+	sigset_t	 block;
+	char		*line, *next;
+	double		 start, deadline = 0, left;
+	pid_t		 pid;
+	size_t		 nown, max = l->spec->tail_max, total = 0;
+	int		 outp[2], statp[2] = { -1, -1 }, pidfd, n, st = 0, ms;
+	int		 outopen = 1, ended = 0, v;
+
+	*setup = NULL;
+	if (pipe2(outp, O_CLOEXEC) == -1)
+		return cause_set(cause, "pipe: %s", strerror(errno));
+	if (l->mode == ISOLATION_NAMESPACE && pipe2(statp, O_CLOEXEC) == -1) {
+		n = errno;
+		close(outp[0]);
+		close(outp[1]);
+		return cause_set(cause, "pipe: %s", strerror(n));
+	}
+	if ((l->nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		n = errno;
+		close(outp[0]);
+		close(outp[1]);
+		if (statp[0] != -1) {
+			close(statp[0]);
+			close(statp[1]);
+		}
+		return cause_set(cause, "/dev/null: %s", strerror(n));
+	}
+	l->outfd = outp[1];
+	l->statusfd = statp[1];
+	l->parent = getpid();
+	l->envp = env_build(l->spec, l->cwd, &nown);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
+	start = now_seconds();
+	if ((pid = fork()) == -1) {
+		n = errno;
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+		close(outp[0]);
+		close(outp[1]);
+		if (statp[0] != -1) {
+			close(statp[0]);
+			close(statp[1]);
+		}
+		close(l->nullfd);
+		env_free(l->envp, nown);
+		return cause_set(cause, "fork: %s", strerror(n));
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		close(outp[0]);
+		if (statp[0] != -1)
+			close(statp[0]);
+		if (l->mode == ISOLATION_NAMESPACE)
+			ns_child(l);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != l->parent)
+			_exit(1);
+		child_exec(l);
+	}
+	setpgid(pid, pid);
+	cleanup_set_pgid(pid);
+	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	close(outp[1]);
+	if (statp[1] != -1)
+		close(statp[1]);
+	close(l->nullfd);
+	env_free(l->envp, nown);
+	l->envp = NULL;
+	fcntl(outp[0], F_SETFL, fcntl(outp[0], F_GETFL) | O_NONBLOCK);
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (l->spec->timeout > 0)
+		deadline = start + l->spec->timeout;
+	while (!ended) {
+		ms = pidfd == -1 ? 50 : 1000;
+		if (deadline > 0) {
+			left = deadline - now_seconds();
+			if (left <= 0) {
+				kill(-pid, SIGKILL);
+				r->timed_out = 1;
+				break;
+			}
+			if (left * 1000 < ms)
+				ms = (int)(left * 1000) + 1;
+		}
+		n = 0;
+		pfd[0].fd = outopen ? outp[0] : -1;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = pidfd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
+			n = errno;
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			cleanup_set_pgid(0);
+			close(outp[0]);
+			if (statp[0] != -1)
+				close(statp[0]);
+			if (pidfd != -1)
+				close(pidfd);
+			return cause_set(cause, "poll: %s", strerror(n));
+		}
+		if (outopen && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			outopen = pipe_read(outp[0], &r->output, max, DRAIN_MAX,
+			    &total);
+		ended = child_ended(pid);
+	}
+	/* Whatever the command left running in its group goes too. */
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	cleanup_set_pgid(0);
+	r->duration = now_seconds() - start;
+	if (pidfd != -1)
+		close(pidfd);
+	if (outopen)
+		pipe_read(outp[0], &r->output, max, DRAIN_MAX, &total);
+	close(outp[0]);
+	tail_finish(&r->output, max, total);
+
+	r->exit_status = -1;
+	r->signal = 0;
+	if (r->timed_out) {
+		r->signal = SIGKILL;
+		if (statp[0] != -1)
+			close(statp[0]);
+		return 0;
+	}
+	if (l->mode != ISOLATION_NAMESPACE) {
+		if (WIFEXITED(st))
+			r->exit_status = WEXITSTATUS(st);
+		else if (WIFSIGNALED(st))
+			r->signal = WTERMSIG(st);
+		return 0;
+	}
+
+	fcntl(statp[0], F_SETFL, fcntl(statp[0], F_GETFL) | O_NONBLOCK);
+	total = 0;
+	pipe_read(statp[0], &status, 65536, 65536, &total);
+	close(statp[0]);
+	for (line = status.data; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[0] == 'E' && line[1] == ' ' && *setup == NULL)
+			*setup = xstrdup(line + 2);
+		else if (line[0] == 'X' && sscanf(line, "X %d", &v) == 1)
+			r->exit_status = v;
+		else if ((line[0] == 'S' || line[0] == 'P') &&
+		    sscanf(line + 1, " %d", &v) == 1 && r->signal == 0 &&
+		    r->exit_status == -1)
+			r->signal = v;
+	}
+	buf_free(&status);
+	if (*setup == NULL && r->exit_status == -1 && r->signal == 0) {
+		if (WIFSIGNALED(st))
+			r->signal = WTERMSIG(st);
+		else
+			*setup = xstrdup("the namespace child ended without "
+			    "a status");
+	}
+	return 0;
+}
+
+/* Whether a path is relative and has no ".." component. */
+static int
+target_ok(const char *t)
+{
+	const char	*p;
+
+	if (*t == '\0' || *t == '/')
+		return 0;
+	for (p = t; *p != '\0'; ) {
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return 0;
+		while (*p != '\0' && *p != '/')
+			p++;
+		while (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static int
+copy_file(const char *src, const char *dst, const struct stat *st,
+    char **cause)
+{
+	char		chunk[65536];
+	struct timespec	ts[2];
+	ssize_t		n;
+	int		in, out, saved;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return cause_set(cause, "%s: %s", src, strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out == -1) {
+		saved = errno;
+		close(in);
+		return cause_set(cause, "%s: %s", dst, strerror(saved));
+	}
+	for (;;) {
+		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+	}
+	if (n == -1) {
+		/* Not supported here: copy by hand from where it stopped. */
+		for (;;) {
+			n = read(in, chunk, sizeof chunk);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			if (write_all(out, chunk, (size_t)n) == -1) {
+				n = -1;
+				break;
+			}
+		}
+	}
+	saved = errno;
+	close(in);
+	if (n == -1) {
+		close(out);
+		return cause_set(cause, "%s: %s", dst, strerror(saved));
+	}
+	ts[0] = st->st_atim;
+	ts[1] = st->st_mtim;
+	if (fchmod(out, st->st_mode & 07777) == -1 || futimens(out, ts) == -1) {
+		saved = errno;
+		close(out);
+		return cause_set(cause, "%s: %s", dst, strerror(saved));
+	}
+	if (close(out) == -1)
+		return cause_set(cause, "%s: %s", dst, strerror(errno));
+	return 0;
+}
+
+/* Copy the directory src to a new dst, leaving out the names in skip. */
+static int
+copy_tree(const char *src, const char *dst, const char **skip, char **cause)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		*s, *t, link[PATH_MAX];
+	ssize_t		 n;
+	size_t		 i;
+	int		 rc = 0, skipped;
+
+	if (lstat(src, &st) == -1)
+		return cause_set(cause, "%s: %s", src, strerror(errno));
+	if (mkdir(dst, 0700) == -1)
+		return cause_set(cause, "%s: %s", dst, strerror(errno));
+	if ((d = opendir(src)) == NULL)
+		return cause_set(cause, "%s: %s", src, strerror(errno));
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".git") == 0 ||
+		    strcmp(de->d_name, "__pycache__") == 0)
+			continue;
+		s = xasprintf("%s/%s", src, de->d_name);
+		for (i = 0, skipped = 0; skip[i] != NULL; i++)
+			skipped |= strcmp(s, skip[i]) == 0;
+		if (skipped) {
+			free(s);
+			continue;
+		}
+		t = xasprintf("%s/%s", dst, de->d_name);
+		struct stat cst;
+		if (lstat(s, &cst) == -1)
+			rc = cause_set(cause, "%s: %s", s, strerror(errno));
+		else if (S_ISDIR(cst.st_mode))
+			rc = copy_tree(s, t, skip, cause);
+		else if (S_ISREG(cst.st_mode))
+			rc = copy_file(s, t, &cst, cause);
+		else if (S_ISLNK(cst.st_mode)) {
+			if ((n = readlink(s, link, sizeof link - 1)) == -1)
+				rc = cause_set(cause, "%s: %s", s,
+				    strerror(errno));
+			else {
+				link[n] = '\0';
+				if (symlink(link, t) == -1)
+					rc = cause_set(cause, "%s: %s", t,
+					    strerror(errno));
+			}
+		}
+		free(t);
+		free(s);
+	}
+	closedir(d);
+	if (rc == 0 && chmod(dst, st.st_mode & 07777) == -1)
+		rc = cause_set(cause, "%s: %s", dst, strerror(errno));
+	return rc;
+}
+
+/*
+ * Write the mutated file into the copy. Every directory on the way is opened
+ * without following symbolic links, so a link in the copy can never lead the
+ * write back into the user's tree; a link in place of the file is replaced.
+ */
+static int
+copy_replace(const char *root, const struct launch *l, char **cause)
+{
+	const char	*t = l->spec->target, *p;
+	char		*name;
+	int		 dir, next, fd, saved;
+
+	if ((dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return cause_set(cause, "%s: %s", root, strerror(errno));
+	for (;;) {
+		while (*t == '/')
+			t++;
+		for (p = t; *p != '\0' && *p != '/'; p++)
+			;
+		name = xstrndup(t, (size_t)(p - t));
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		next = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (next == -1) {
+			saved = errno;
+			cause_set(cause, "'%s' in the copy: %s%s",
+			    l->spec->target, strerror(saved), saved == ELOOP ||
+			    saved == ENOTDIR ? " (a directory on the way is a "
+			    "symbolic link)" : "");
+			free(name);
+			close(dir);
+			return -1;
+		}
+		free(name);
+		close(dir);
+		dir = next;
+		t = p;
+	}
+	if (unlinkat(dir, name, 0) == -1 && errno != ENOENT)
+		goto fail;
+	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto fail;
+	if (write_all(fd, l->spec->data, l->spec->len) == -1 ||
+	    file_stamp(fd, &l->orig) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	if (close(fd) == -1)
+		goto fail;
+	free(name);
+	close(dir);
+	return 0;
+fail:
+	saved = errno;
+	free(name);
+	close(dir);
+	return cause_set(cause, "'%s' in the copy: %s", l->spec->target,
+	    strerror(saved));
+}
+
+static int
+run_copy(struct launch *l, const char *root, struct run_result *r,
+    char **cause)
+{
+	const char	*tmp, *skip[3] = { NULL, NULL, NULL };
+	char		*dir, *copy, *base, *excl = NULL, *tmpabs, *setup;
+	int		 rc = -1;
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	dir = xasprintf("%s/crmake-copy.XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	cleanup_add(dir);
+	tmpabs = path_absolute(dir);
+	skip[0] = tmpabs;
+	if (l->spec->exclude != NULL) {
+		excl = path_absolute(l->spec->exclude);
+		skip[1] = excl;
+	}
+	base = strrchr(root, '/');
+	base = base != NULL && base[1] != '\0' ? base + 1 : "root";
+	copy = xasprintf("%s/%s", dir, base);
+	if (copy_tree(root, copy, skip, cause) == -1)
+		goto out;
+	if (l->spec->target != NULL && copy_replace(copy, l, cause) == -1)
+		goto out;
+	l->mode = ISOLATION_COPY;
+	l->cwd = copy;
+	rc = launch_run(l, r, &setup, cause);
+	free(setup);
+	r->used = ISOLATION_COPY;
+out:
+	if (getenv("CR_KEEP_TEMP") == NULL)
+		remove_tree(dir);
+	cleanup_forget(dir);
+	free(copy);
+	free(excl);
+	free(tmpabs);
+	free(dir);
+	return rc;
+}
+
+int
+sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
+{
+	struct launch	 l;
+	enum isolation	 mode = spec->isolation;
+	char		*root, *target = NULL, *setup = NULL;
+	int		 rc = -1;
+
+	memset(r, 0, sizeof *r);
+	r->exit_status = -1;
+	memset(&l, 0, sizeof l);
+	l.spec = spec;
+	l.outfd = l.nullfd = l.statusfd = -1;
+	root = path_absolute(spec->root);
+	if (mode != ISOLATION_NONE && spec->target != NULL) {
+		if (!target_ok(spec->target)) {
+			cause_set(cause, "'%s': not a relative path inside the "
+			    "project", spec->target);
+			goto out;
+		}
+		target = xasprintf("%s/%s", root, spec->target);
+		if (stat(target, &l.orig) == -1) {
+			cause_set(cause, "%s: %s", target, strerror(errno));
+			goto out;
+		}
+		if (!S_ISREG(l.orig.st_mode)) {
+			cause_set(cause, "%s: not a regular file", target);
+			goto out;
+		}
+	}
+	if (mode == ISOLATION_AUTO || mode == ISOLATION_NAMESPACE) {
+		l.mode = ISOLATION_NAMESPACE;
+		l.cwd = root;
+		l.target = target;
+		if (launch_run(&l, r, &setup, cause) == -1)
+			goto out;
+		if (setup == NULL) {
+			r->used = ISOLATION_NAMESPACE;
+			rc = 0;
+			goto out;
+		}
+		if (mode == ISOLATION_NAMESPACE) {
+			cause_set(cause, "namespace isolation: %s", setup);
+			goto out;
+		}
+		buf_free(&r->output);
+		memset(r, 0, sizeof *r);
+		r->exit_status = -1;
+		mode = ISOLATION_COPY;
+	}
+	if (mode == ISOLATION_COPY) {
+		rc = run_copy(&l, root, r, cause);
+		goto out;
+	}
+	l.mode = ISOLATION_NONE;
+	l.cwd = root;
+	rc = launch_run(&l, r, &setup, cause);
+	r->used = ISOLATION_NONE;
+out:
+	if (rc == -1)
+		run_result_free(r);
+	free(setup);
+	free(target);
+	free(root);
+	return rc;
+}

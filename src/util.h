@@ -1,0 +1,70 @@
+/* util.h: allocation, diagnostics, growable buffers and small file helpers. */
+#ifndef CR_UTIL_H
+#define CR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The program name used in diagnostics, e.g. "cr-plan". */
+extern const char *progname;
+
+/* Allocators that never return NULL: they print a message and exit. */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *, va_list);
+
+/* Print "progname: message" to stderr; a format ending in ':' appends strerror(errno). */
+void warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* As warn(), then exit with status 1. */
+void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Set *cause (if cause is not NULL) to a formatted message and return -1. */
+int cause_set(char **cause, const char *, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable byte buffer, always NUL-terminated after data[len] once non-empty. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+/* Make room for n more bytes. */
+void buf_grow(struct buf *, size_t);
+/* Append n bytes. */
+void buf_add(struct buf *, const void *, size_t);
+/* Append one byte. */
+void buf_addc(struct buf *, char);
+/* Append a NUL-terminated string. */
+void buf_adds(struct buf *, const char *);
+/* Append formatted text. */
+void buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* Empty the buffer, keeping its storage. */
+void buf_reset(struct buf *);
+/* Free the storage and zero the buffer. */
+void buf_free(struct buf *);
+/* Return the contents as a NUL-terminated string owned by the caller; the buffer is emptied. */
+char *buf_detach(struct buf *);
+/* Return the contents as a string (never NULL); valid until the buffer changes. */
+const char *buf_str(struct buf *);
+
+/* Read a whole file into out (replacing its contents). */
+int file_read(const char *, struct buf *, char **);
+/* Write a file through a temporary name in the same directory and rename it into place. */
+int file_write_atomic(const char *, const void *, size_t, char **);
+/* Create a directory and its parents (mode 0777 less umask); existing ones are fine. */
+int mkdir_p(const char *, char **);
+/* Return an absolute, normalised version of a path (symlinks resolved when it exists). */
+char *path_absolute(const char *);
+/* Return the directory holding the running executable, or NULL. */
+char *exe_dir(void);
+
+/* Seconds from an arbitrary fixed point, monotonic. */
+double now_seconds(void);
+/* Number of lines in a text: newlines, plus one for a last line without one. */
+size_t count_lines(const char *, size_t);
+
+#endif

@@ -1,0 +1,65 @@
+# lib.sh: shared set-up for the end-to-end scenarios (sourced by each tNNNN-*.sh).
+#
+# Each scenario runs in a fresh temporary directory with the freshly built
+# commands, real fixture projects and the system Python. Exit 0 pass, 1 fail,
+# 77 skip, 99 hard error (automake's conventions).
+
+set -u
+
+: "${CR_BUILDDIR:?run through make check, or set CR_BUILDDIR}"
+: "${CR_SRCDIR:?run through make check, or set CR_SRCDIR}"
+PY=/usr/bin/python3
+CR_PLAN=$CR_BUILDDIR/cr-plan
+CR_RUN_ONE=$CR_BUILDDIR/cr-run-one
+CR_REPORT=$CR_BUILDDIR/cr-report
+FIXTURES=$CR_SRCDIR/tests/fixtures
+export CR_MKDIR="$CR_SRCDIR/mk"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cr-e2e.XXXXXX") || exit 99
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 99
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Copy a fixture project into the scenario directory and print its path.
+fixture() {
+	cp -R "$FIXTURES/$1" "$T/$1" && chmod -R u+w "$T/$1" || exit 99
+	find "$T/$1" -name __pycache__ -prune -exec rm -rf {} + 2>/dev/null
+	echo "$T/$1"
+}
+
+# A listing of a tree that changes if any file's bytes, mode or mtime do.
+snapshot() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+	    xargs -0 stat -c '%n %s %a %Y.%y' &&
+	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
+
+# Outcome counts from cr-report --json, as "killed survived timeout incompetent skipped pending".
+counts() {
+	"$CR_REPORT" --json "$1" | "$PY" -c '
+import json, sys
+c = json.load(sys.stdin)["counts"]
+print(" ".join(str(c[k]) for k in ("killed", "survived", "timeout", "incompetent", "skipped", "pending")))'
+}
+
+# Every mutant ID with its outcome, sorted.
+outcomes() {
+	"$CR_REPORT" --json --all "$1" | "$PY" -c '
+import json, sys
+for m in sorted(json.load(sys.stdin)["mutants"], key=lambda m: m["id"]):
+    print(m["id"], m["outcome"])'
+}
+
+# Fail unless no mount under the directory is visible anywhere.
+assert_no_mounts() {
+	if cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F -- "$1" >/dev/null; then
+		fail "a mount under $1 is still present"
+	fi
+}
+
+[ -x "$CR_PLAN" ] && [ -x "$CR_RUN_ONE" ] && [ -x "$CR_REPORT" ] || exit 99
+[ -x "$PY" ] || { echo "no $PY" >&2; exit 99; }

@@ -1,0 +1,44 @@
+#!/bin/sh
+# The whole pipeline on the calc fixture: exact outcome counts, the project
+# tree byte-identical with unchanged mtimes, and make's own view of it.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+P=$(fixture calc)
+before=$(snapshot "$P")
+cd "$P" || exit 99
+"$CR_PLAN" -s "$T/s" -t "$PY -m unittest discover -q -s tests" -e tests . >"$T/out" 2>"$T/err" ||
+	fail "cr-plan failed: $(cat "$T/err")"
+grep -Eq '^1 file, [0-9]+ lines, 104 mutants in [0-9.]+ s$' "$T/out" ||
+	fail "unexpected summary: $(cat "$T/out")"
+[ -z "$(ls "$T/s/results")" ] || fail "results exist before make ran"
+
+# make -n runs no test and writes no result.
+make -n -f "$T/s/Makefile" >"$T/dry" 2>&1 || fail "make -n failed: $(cat "$T/dry")"
+[ "$(grep -c cr-run-one "$T/dry")" -eq 104 ] || fail "make -n lists $(grep -c cr-run-one "$T/dry") runs"
+[ -z "$(ls "$T/s/results")" ] || fail "make -n wrote results"
+
+cd "$T" || exit 99
+make -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1 || fail "make failed: $(tail make.out)"
+[ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
+assert_no_mounts "$P"
+[ "$(ls "$T/s/results" | grep -c '\.json$')" -eq 104 ] ||
+	fail "not one result per mutant"
+ls -a "$T/s/results" | grep -q tmp && fail "a temporary result was left"
+# One verdict line per mutant on make's output.
+[ "$(grep -Ec '^[0-9a-f]{16} (killed|survived|timeout|incompetent) calc.py:[0-9]+:[0-9]+ core/' "$T/make.out")" -eq 104 ] ||
+	fail "unexpected verdict lines: $(head -3 make.out)"
+
+got=$(counts "$T/s")
+[ "$got" = "61 43 0 0 0 0" ] || fail "counts: got '$got', want '61 43 0 0 0 0'"
+
+# Everything is up to date now: a second make runs nothing.
+make -f "$T/s/Makefile" -j2 >"$T/again" 2>&1 || fail "second make failed"
+grep -q "Nothing to be done\|is up to date" "$T/again" || fail "second make did work: $(head -3 again)"
+
+# Survivors are shown as file:line:col operator with a diff.
+"$CR_REPORT" "$T/s" >"$T/report" || fail "cr-report failed"
+grep -q "^calc.py:[0-9]*:[0-9]* core/ReplaceBinaryOperator_Sub_Add$" "$T/report" ||
+	fail "no fall_height survivor in the report"
+grep -q '^-    return height - 5 \* seconds \*\* 2$' "$T/report" || fail "no diff in the report"
+grep -q '^+    return height + 5 \* seconds \*\* 2$' "$T/report" || fail "no diff in the report"
+exit 0

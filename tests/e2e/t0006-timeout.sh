@@ -1,0 +1,23 @@
+#!/bin/sh
+# A mutant that makes the tests loop forever times out; the whole process
+# group, grandchildren included, is killed.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+P=$(fixture slow)
+before=$(snapshot "$P")
+cd "$P" || exit 99
+# The test command leaves a background process behind, which must not outlive
+# any run, timed out or not.
+"$CR_PLAN" -s "$T/s" --timeout-factor 1 --timeout-constant 2 \
+    -t "sleep 301 & $PY -m unittest discover -q -s tests" \
+    -e tests . >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
+start=$(date +%s)
+make -s -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1 || fail "make failed: $(cat "$T/make.out")"
+end=$(date +%s)
+got=$(counts "$T/s")
+[ "$got" = "11 1 1 0 0 0" ] || fail "counts: got '$got', want '11 1 1 0 0 0'"
+grep -q " timeout countdown.py:" "$T/make.out" || fail "no timeout verdict line"
+[ $((end - start)) -lt 60 ] || fail "the run took $((end - start)) s"
+pgrep -f "sleep 301" >/dev/null && fail "a background process outlived its run"
+[ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
+exit 0

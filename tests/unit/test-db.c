@@ -1,0 +1,229 @@
+/* test-db.c: the session database: create, read back read-only, results, versions. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "cleanup.h"
+#include "db.h"
+#include "mutant.h"
+#include "result.h"
+#include "util.h"
+
+static char	dir[] = "/tmp/cr-test-db.XXXXXX";
+static char	*path;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	path = xasprintf("%s/session.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	remove_tree(dir);
+	free(path);
+	return 0;
+}
+
+static void
+fill(struct mutant *m, const char *id, const char *op, uint32_t start)
+{
+	memset(m, 0, sizeof *m);
+	strcpy(m->id, id);
+	m->operator = (char *)op;
+	m->start = start;
+	m->end = start + 1;
+	m->replacement = (char *)"-";
+	m->line = 2;
+	m->col = start;
+	m->end_line = 2;
+	m->end_col = start + 1;
+	m->scope = (char *)"f";
+}
+
+static int
+count(const struct planned *p, void *arg)
+{
+	char	**order = arg;
+	size_t	  i;
+
+	for (i = 0; order[i] != NULL; i++)
+		;
+	order[i] = xstrdup(p->id);
+	return 0;
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct db	*db;
+	struct mutant	 m;
+	struct planned	 p;
+	struct result	 r;
+	struct buf	 before = { 0 }, after = { 0 };
+	char		*cause = NULL, *v, *content, *order[8] = { 0 }, *rpath;
+	size_t		 len, i;
+	int64_t		 fid;
+
+	(void)state;
+	db = db_create(path, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_begin(db, &cause), 0);
+	assert_int_equal(db_config_set(db, "root", "/r", &cause), 0);
+	assert_int_equal(db_config_set(db, "root", "/root", &cause), 0);
+	fid = db_file_add(db, "pkg/a.py", "abc", "x = a+b\0z", 9, 1, &cause);
+	assert_true(fid > 0);
+	assert_int_equal(db_file_add(db, "pkg/a.py", "abc", "", 0, 0, &cause),
+	    -1);
+	free(cause);
+	cause = NULL;
+	fill(&m, "00000000000000b2", "core/ReplaceBinaryOperator_Add_Sub", 5);
+	assert_int_equal(db_mutant_add(db, fid, &m, &cause), 0);
+	fill(&m, "00000000000000a1", "core/NumberReplacer", 1);
+	m.skip = (char *)"pragma";
+	assert_int_equal(db_mutant_add(db, fid, &m, &cause), 0);
+	/* IDs are unique: a collision is reported, not stored. */
+	assert_int_equal(db_mutant_add(db, fid, &m, &cause), -1);
+	assert_non_null(strstr(cause, "00000000000000a1"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(db_commit(db, &cause), 0);
+	db_close(db);
+
+	/* Read-only, as the runners open it. */
+	db = db_open(path, 1, &cause);
+	assert_non_null(db);
+	v = db_config_get(db, "root");
+	assert_string_equal(v, "/root");
+	free(v);
+	assert_null(db_config_get(db, "nope"));
+	assert_int_equal(db_planned_get(db, "00000000000000b2", &p, &cause), 0);
+	assert_string_equal(p.path, "pkg/a.py");
+	assert_string_equal(p.sha256, "abc");
+	assert_string_equal(p.operator, "core/ReplaceBinaryOperator_Add_Sub");
+	assert_int_equal(p.start, 5);
+	assert_int_equal(p.end, 6);
+	assert_string_equal(p.replacement, "-");
+	assert_string_equal(p.scope, "f");
+	assert_null(p.skip);
+	planned_clear(&p);
+	assert_int_equal(db_planned_get(db, "ffffffffffffffff", &p, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "ffffffffffffffff"));
+	free(cause);
+	cause = NULL;
+	content = db_file_content(db, "pkg/a.py", &len);
+	assert_int_equal(len, 9);
+	assert_memory_equal(content, "x = a+b\0z", 9);
+	free(content);
+	/* Plan order, not ID order. */
+	assert_int_equal(db_planned_foreach(db, count, order), 0);
+	assert_string_equal(order[0], "00000000000000b2");
+	assert_string_equal(order[1], "00000000000000a1");
+	assert_null(order[2]);
+	for (i = 0; order[i] != NULL; i++)
+		free(order[i]);
+	/* A read-only session refuses writes. */
+	memset(&r, 0, sizeof r);
+	r.id = (char *)"00000000000000b2";
+	assert_int_equal(db_result_put(db, &r, &cause), -1);
+	free(cause);
+	cause = NULL;
+	db_close(db);
+
+	/* Results go in read-write and come back, into results.db beside the
+	 * plan; the plan's bytes never change. */
+	assert_int_equal(file_read(path, &before, &cause), 0);
+	db = db_open(path, 0, &cause);
+	assert_non_null(db);
+	memset(&r, 0, sizeof r);
+	r.id = (char *)"00000000000000b2";
+	r.outcome = OUTCOME_SURVIVED;
+	r.exit_status = 0;
+	r.duration = 1.5;
+	r.output = (char *)"ok";
+	r.sha256 = (char *)"abc";
+	assert_int_equal(db_result_put(db, &r, &cause), 0);
+	r.outcome = OUTCOME_KILLED;
+	r.exit_status = -1;
+	r.signal = 9;
+	assert_int_equal(db_result_put(db, &r, &cause), 0);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(db_result_get(db, "00000000000000b2", &r, &cause), 1);
+	assert_int_equal(r.outcome, OUTCOME_KILLED);
+	assert_int_equal(r.exit_status, -1);
+	assert_int_equal(r.signal, 9);
+	assert_true(r.duration == 1.5);
+	assert_string_equal(r.output, "ok");
+	result_clear(&r);
+	assert_int_equal(db_result_get(db, "00000000000000a1", &r, &cause), 0);
+	db_close(db);
+	assert_int_equal(file_read(path, &after, &cause), 0);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.data, after.data, before.len);
+	rpath = xasprintf("%s/results.db", dir);
+	assert_int_equal(access(rpath, F_OK), 0);
+	free(rpath);
+	buf_free(&before);
+	buf_free(&after);
+}
+
+static void
+test_bad_files(void **state)
+{
+	struct db	*db;
+	sqlite3		*h;
+	char		*cause = NULL, *p;
+
+	(void)state;
+	/* Missing. */
+	p = xasprintf("%s/none.db", dir);
+	assert_null(db_open(p, 1, &cause));
+	assert_non_null(strstr(cause, "none.db"));
+	free(cause);
+	cause = NULL;
+	/* Not a database. */
+	assert_int_equal(file_write_atomic(p, "hello world, not sqlite", 23,
+	    &cause), 0);
+	assert_null(db_open(p, 1, &cause));
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	/* A future schema version is refused with both versions named. */
+	unlink(p);
+	assert_int_equal(sqlite3_open(p, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	db = db_open(p, 1, &cause);
+	assert_null(db);
+	assert_non_null(strstr(cause, "version 99"));
+	free(cause);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_bad_files),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,719 @@
+/* test-sandbox.c: running real commands isolated, with a file replaced and a time limit. */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define ORIGINAL	"x = 1\n"
+#define MTIME		1000000000
+
+static char	*root;		/* a small project (see setup) */
+static int	 have_ns;	/* whether namespace isolation works here */
+
+static void
+put(const char *rel, const char *text, mode_t mode)
+{
+	char	*p = xasprintf("%s/%s", root, rel), *cause = NULL;
+
+	if (file_write_atomic(p, text, strlen(text), &cause) == -1)
+		fail_msg("%s", cause);
+	if (chmod(p, mode) == -1)
+		fail_msg("chmod %s: %s", p, strerror(errno));
+	free(p);
+}
+
+static int
+setup(void **state)
+{
+	struct timespec	 ts[2];
+	char		*p, *r;
+
+	(void)state;
+	r = xstrdup("/tmp/test-sandbox.XXXXXX");
+	if (mkdtemp(r) == NULL)
+		return -1;
+	root = path_absolute(r);
+	free(r);
+	p = xasprintf("%s/.git", root);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/session", root);
+	mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/pkg/__pycache__", root);
+	mkdir_p(p, NULL);
+	free(p);
+	put(".git/HEAD", "ref\n", 0644);
+	put("session/session.db", "db\n", 0644);
+	put("pkg/__pycache__/m.pyc", "pyc\n", 0644);
+	put("pkg/m.py", "y = 2\n", 0644);
+	put("tool.sh", "#!/bin/sh\necho tool\n", 0755);
+	put("mod.py", ORIGINAL, 0640);
+	p = xasprintf("%s/link", root);
+	if (symlink("mod.py", p) == -1)
+		return -1;
+	free(p);
+	p = xasprintf("%s/mod.py", root);
+	ts[0].tv_sec = ts[1].tv_sec = MTIME;
+	ts[0].tv_nsec = ts[1].tv_nsec = 500000000;
+	utimensat(AT_FDCWD, p, ts, 0);
+	free(p);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	remove_tree(root);
+	free(root);
+	return 0;
+}
+
+static void
+spec_init(struct run_spec *spec, const char *command, enum isolation iso)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->root = root;
+	spec->command = command;
+	spec->isolation = iso;
+	spec->tail_max = 65536;
+}
+
+/* Run and require the tool to succeed. */
+static void
+run(const struct run_spec *spec, struct run_result *r)
+{
+	char	*cause = NULL;
+
+	if (sandbox_run(spec, r, &cause) == -1)
+		fail_msg("sandbox_run: %s", cause);
+}
+
+/* Assert that mod.py on disk is exactly as setup left it. */
+static void
+original_intact(void)
+{
+	struct buf	 b = { 0 };
+	struct stat	 st;
+	char		*p = xasprintf("%s/mod.py", root), *cause = NULL;
+
+	assert_int_equal(file_read(p, &b, &cause), 0);
+	assert_string_equal(buf_str(&b), ORIGINAL);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, MTIME);
+	assert_int_equal(st.st_mtim.tv_nsec, 500000000);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	buf_free(&b);
+	free(p);
+}
+
+/* Number of live processes whose command line contains needle. */
+static int
+count_procs(const char *needle)
+{
+	struct dirent	*de;
+	struct buf	 b = { 0 };
+	DIR		*d;
+	char		*p;
+	size_t		 i;
+	int		 n = 0;
+
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		p = xasprintf("/proc/%s/cmdline", de->d_name);
+		if (file_read(p, &b, NULL) == 0) {
+			for (i = 0; i < b.len; i++) {
+				if (b.data[i] == '\0')
+					b.data[i] = ' ';
+			}
+			if (b.len > 0 && strstr(b.data, needle) != NULL)
+				n++;
+		}
+		free(p);
+	}
+	closedir(d);
+	buf_free(&b);
+	return n;
+}
+
+/* Number of mounts, in any process's view, whose line mentions needle. */
+static int
+count_mounts(const char *needle)
+{
+	struct dirent	*de;
+	struct buf	 b = { 0 };
+	DIR		*d;
+	char		*p;
+	int		 n = 0;
+
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		p = xasprintf("/proc/%s/mountinfo", de->d_name);
+		if (file_read(p, &b, NULL) == 0 && b.len > 0 &&
+		    strstr(b.data, needle) != NULL)
+			n++;
+		free(p);
+	}
+	closedir(d);
+	buf_free(&b);
+	return n;
+}
+
+/* Wait up to two seconds for count() to reach zero. */
+static int
+gone(int (*count)(const char *), const char *needle)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < 200; i++) {
+		if ((n = count(needle)) == 0)
+			return 0;
+		usleep(10000);
+	}
+	return n;
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(isolation_name(ISOLATION_NAMESPACE), "namespace");
+	assert_int_equal(isolation_parse("copy"), ISOLATION_COPY);
+	assert_int_equal(isolation_parse("auto"), ISOLATION_AUTO);
+	assert_int_equal(isolation_parse("none"), ISOLATION_NONE);
+	assert_int_equal(isolation_parse("chroot"), -1);
+}
+
+static void
+test_exit_status(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	enum isolation		modes[] = { ISOLATION_NONE, ISOLATION_NAMESPACE,
+				    ISOLATION_COPY };
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		if (modes[i] == ISOLATION_NAMESPACE && !have_ns)
+			continue;
+		spec_init(&spec, "exit 3", modes[i]);
+		run(&spec, &r);
+		assert_int_equal(r.exit_status, 3);
+		assert_int_equal(r.signal, 0);
+		assert_int_equal(r.timed_out, 0);
+		assert_int_equal(r.used, modes[i]);
+		run_result_free(&r);
+
+		spec_init(&spec, "true", modes[i]);
+		run(&spec, &r);
+		assert_int_equal(r.exit_status, 0);
+		assert_true(r.duration >= 0 && r.duration < 5);
+		run_result_free(&r);
+
+		spec_init(&spec, "echo going; kill -TERM $$", modes[i]);
+		run(&spec, &r);
+		assert_int_equal(r.exit_status, -1);
+		assert_int_equal(r.signal, SIGTERM);
+		assert_string_equal(buf_str(&r.output), "going\n");
+		run_result_free(&r);
+	}
+}
+
+static void
+test_output(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct buf		want = { 0 };
+	int			i;
+
+	(void)state;
+	spec_init(&spec, "echo out; echo err >&2; echo out2", ISOLATION_NONE);
+	run(&spec, &r);
+	assert_string_equal(buf_str(&r.output), "out\nerr\nout2\n");
+	run_result_free(&r);
+
+	/* 100,000 bytes of lines: only the last 1,000 are kept. */
+	for (i = 0; i < 2000; i++)
+		buf_addf(&want, "%048d\n", i);
+	buf_adds(&want, "END\n");
+	spec_init(&spec, "i=0; while [ $i -lt 2000 ]; do printf '%048d\\n' $i; "
+	    "i=$((i+1)); done; echo END", ISOLATION_NONE);
+	spec.tail_max = 1000;
+	run(&spec, &r);
+	assert_int_equal(r.output.len, 1000);
+	assert_memory_equal(r.output.data, want.data + want.len - 1000, 1000);
+	run_result_free(&r);
+	buf_free(&want);
+
+	/* The tail starts on a character boundary. */
+	spec_init(&spec, "i=0; while [ $i -lt 500 ]; do printf '\\303\\251'; "
+	    "i=$((i+1)); done", ISOLATION_NONE);
+	spec.tail_max = 101;
+	run(&spec, &r);
+	assert_int_equal(r.output.len, 100);
+	assert_int_equal((unsigned char)r.output.data[0], 0xc3);
+	run_result_free(&r);
+
+	/* Nothing kept when asked for nothing; the command still runs. */
+	spec_init(&spec, "echo hidden; exit 4", ISOLATION_NONE);
+	spec.tail_max = 0;
+	run(&spec, &r);
+	assert_int_equal(r.output.len, 0);
+	assert_int_equal(r.exit_status, 4);
+	run_result_free(&r);
+
+	/* A flood of output never blocks the command; the timer still works. */
+	spec_init(&spec, "yes", ISOLATION_NONE);
+	spec.timeout = 0.3;
+	spec.tail_max = 10;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_string_equal(buf_str(&r.output), "y\ny\ny\ny\ny\n");
+	run_result_free(&r);
+}
+
+static void
+check_timeout(enum isolation iso)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	char			*cmd, needle[64];
+	double			t0, t;
+
+	snprintf(needle, sizeof needle, "sleep 30.%ld%d", (long)getpid(),
+	    (int)iso);
+	cmd = xasprintf("%s & %s; wait", needle, needle);
+	spec_init(&spec, cmd, iso);
+	spec.timeout = 0.5;
+	t0 = now_seconds();
+	run(&spec, &r);
+	t = now_seconds() - t0;
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.exit_status, -1);
+	assert_int_equal(r.signal, SIGKILL);
+	assert_true(r.duration >= 0.5);
+	if (t > 1.5)
+		fail_msg("took %.2f s", t);
+	assert_int_equal(gone(count_procs, needle), 0);
+	run_result_free(&r);
+	free(cmd);
+}
+
+static void
+test_timeout(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	char			needle[64];
+
+	(void)state;
+	check_timeout(ISOLATION_NONE);
+	if (have_ns)
+		check_timeout(ISOLATION_NAMESPACE);
+	check_timeout(ISOLATION_COPY);
+
+	/* A background process left behind by a finished command is killed. */
+	snprintf(needle, sizeof needle, "sleep 30.%ld9", (long)getpid());
+	char *cmd = xasprintf("%s >/dev/null 2>&1 & echo done", needle);
+	spec_init(&spec, cmd, ISOLATION_NONE);
+	spec.timeout = 10;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.exit_status, 0);
+	assert_true(r.duration < 5);
+	assert_int_equal(gone(count_procs, needle), 0);
+	run_result_free(&r);
+	free(cmd);
+}
+
+static void
+test_environment(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	char			*want;
+
+	(void)state;
+	setenv("PYTHONDONTWRITEBYTECODE", "", 1);
+	setenv("PYTHONPYCACHEPREFIX", "/elsewhere", 1);
+	spec_init(&spec, "echo \"[$PYTHONDONTWRITEBYTECODE]"
+	    "[$PYTHONPYCACHEPREFIX]\"; pwd; echo \"$PWD\"", ISOLATION_NONE);
+	spec.pycache = "/tmp/cache/pycache";
+	run(&spec, &r);
+	want = xasprintf("[1][/tmp/cache/pycache]\n%s\n%s\n", root, root);
+	assert_string_equal(buf_str(&r.output), want);
+	free(want);
+	run_result_free(&r);
+
+	/* Writing byte code: neither variable is forced. */
+	unsetenv("PYTHONDONTWRITEBYTECODE");
+	unsetenv("PYTHONPYCACHEPREFIX");
+	spec.write_bytecode = 1;
+	spec.pycache = NULL;
+	spec.isolation = have_ns ? ISOLATION_NAMESPACE : ISOLATION_COPY;
+	spec.root = root;
+	run(&spec, &r);
+	want = xasprintf("[][]\n%s\n%s\n", root, root);
+	if (have_ns)
+		assert_string_equal(buf_str(&r.output), want);
+	else
+		assert_memory_equal(buf_str(&r.output), "[][]\n", 5);
+	free(want);
+	run_result_free(&r);
+}
+
+#define SHOW "cat mod.py; stat -c '%Y %a' mod.py; cat link; pwd"
+
+static void
+test_namespace(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct buf		b = { 0 };
+	pid_t			checker;
+	int			st, i;
+	char			*want;
+
+	(void)state;
+	if (!have_ns)
+		skip();
+	spec_init(&spec, SHOW "; echo pid $$; sleep 1", ISOLATION_NAMESPACE);
+	spec.target = "mod.py";
+	spec.data = "x = 2\n";
+	spec.len = 6;
+
+	/* While the command runs, the file on disk never changes. */
+	if ((checker = fork()) == 0) {
+		char *p = xasprintf("%s/mod.py", root);
+		struct stat sst;
+		for (i = 0; i < 100; i++) {
+			if (file_read(p, &b, NULL) == -1 ||
+			    strcmp(buf_str(&b), ORIGINAL) != 0 ||
+			    stat(p, &sst) == -1 || sst.st_mtim.tv_sec != MTIME)
+				_exit(1);
+			usleep(10000);
+		}
+		_exit(0);
+	}
+	run(&spec, &r);
+	assert_int_equal(waitpid(checker, &st, 0), checker);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(r.used, ISOLATION_NAMESPACE);
+	assert_int_equal(r.exit_status, 0);
+	/* Mutated text, mtime a second later, mode kept, the shell is pid 2. */
+	want = xasprintf("x = 2\n%d 640\nx = 2\n%s\npid 2\n", MTIME + 1, root);
+	assert_string_equal(buf_str(&r.output), want);
+	free(want);
+	run_result_free(&r);
+	original_intact();
+	assert_int_equal(count_mounts(root), 0);
+
+	/* Without a target the tree is as it is. */
+	spec_init(&spec, "cat mod.py", ISOLATION_NAMESPACE);
+	run(&spec, &r);
+	assert_string_equal(buf_str(&r.output), ORIGINAL);
+	run_result_free(&r);
+
+	/* Isolation none never replaces anything. */
+	spec_init(&spec, "cat mod.py", ISOLATION_NONE);
+	spec.target = "mod.py";
+	spec.data = "x = 3\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_string_equal(buf_str(&r.output), ORIGINAL);
+	assert_int_equal(r.used, ISOLATION_NONE);
+	run_result_free(&r);
+
+	/* A target that is not there is a tool failure. */
+	char *cause = NULL;
+	spec_init(&spec, "true", ISOLATION_NAMESPACE);
+	spec.target = "nope.py";
+	spec.data = "";
+	assert_int_equal(sandbox_run(&spec, &r, &cause), -1);
+	assert_non_null(strstr(cause, "nope.py: No such file"));
+	free(cause);
+	spec.target = "../mod.py";
+	assert_int_equal(sandbox_run(&spec, &r, &cause), -1);
+	assert_non_null(strstr(cause, "not a relative path"));
+	free(cause);
+	buf_free(&b);
+}
+
+/* Run two mutants of mod.py at once; each must see only its own text. */
+static void
+check_concurrent(enum isolation iso)
+{
+	pid_t	pids[2];
+	int	i, st;
+
+	for (i = 0; i < 2; i++) {
+		if ((pids[i] = fork()) != 0)
+			continue;
+		struct run_spec		spec;
+		struct run_result	r;
+		char			*data = xasprintf("x = %d\n", 10 + i);
+
+		spec_init(&spec, "sleep 0.5; cat mod.py; sleep 0.2; cat mod.py",
+		    iso);
+		spec.target = "mod.py";
+		spec.data = data;
+		spec.len = strlen(data);
+		char *want = xasprintf("%s%s", data, data);
+		if (sandbox_run(&spec, &r, NULL) == -1)
+			_exit(2);
+		_exit(strcmp(buf_str(&r.output), want) == 0 &&
+		    r.used == iso ? 0 : 1);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	original_intact();
+}
+
+static void
+test_concurrent(void **state)
+{
+	(void)state;
+	if (have_ns)
+		check_concurrent(ISOLATION_NAMESPACE);
+	check_concurrent(ISOLATION_COPY);
+}
+
+static void
+test_copy(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct stat		st;
+	char			*excl, *want, *nl, *copy;
+
+	(void)state;
+	excl = xasprintf("%s/session", root);
+	spec_init(&spec, "pwd; " SHOW "; ls -a; ls -a pkg; "
+	    "readlink link; stat -c %a tool.sh; ./tool.sh", ISOLATION_COPY);
+	spec.target = "mod.py";
+	spec.data = "x = 2\n";
+	spec.len = 6;
+	spec.exclude = excl;
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_COPY);
+	assert_int_equal(r.exit_status, 0);
+	/* First line: the copy's root, gone after the run. */
+	nl = strchr(buf_str(&r.output), '\n');
+	assert_non_null(nl);
+	copy = xstrndup(r.output.data, (size_t)(nl - r.output.data));
+	assert_string_not_equal(copy, root);
+	assert_int_equal(lstat(copy, &st), -1);
+	want = xasprintf("%s\nx = 2\n%d 640\nx = 2\n%s\n.\n..\nlink\nmod.py\n"
+	    "pkg\ntool.sh\n.\n..\nm.py\nmod.py\n755\ntool\n", copy, MTIME + 1,
+	    copy);
+	assert_string_equal(buf_str(&r.output), want);
+	free(want);
+	free(copy);
+	run_result_free(&r);
+	original_intact();
+
+	/* A symbolic link as the target is replaced in the copy, not followed. */
+	spec_init(&spec, "cat link; cat mod.py", ISOLATION_COPY);
+	spec.target = "link";
+	spec.data = "x = 5\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_string_equal(buf_str(&r.output), "x = 5\n" ORIGINAL);
+	run_result_free(&r);
+	original_intact();
+	free(excl);
+}
+
+/* Make unshare fail with EPERM in this process and its children. */
+static int
+deny_unshare(void)
+{
+	struct sock_filter	filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_unshare, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog	prog = {
+		.len = sizeof filter / sizeof filter[0],
+		.filter = filter,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static void
+test_auto(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	pid_t			pid;
+	int			st;
+	char			*cause = NULL;
+
+	(void)state;
+	spec_init(&spec, "cat mod.py", ISOLATION_AUTO);
+	spec.target = "mod.py";
+	spec.data = "x = 2\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_int_equal(r.used, have_ns ? ISOLATION_NAMESPACE : ISOLATION_COPY);
+	assert_string_equal(buf_str(&r.output), "x = 2\n");
+	run_result_free(&r);
+
+	/* Where namespaces are refused, auto falls back to a copy. */
+	if ((pid = fork()) == 0) {
+		if (deny_unshare() == -1)
+			_exit(3);
+		if (sandbox_run(&spec, &r, NULL) == -1)
+			_exit(2);
+		if (r.used != ISOLATION_COPY ||
+		    strcmp(buf_str(&r.output), "x = 2\n") != 0)
+			_exit(1);
+		run_result_free(&r);
+		spec.isolation = ISOLATION_NAMESPACE;
+		if (sandbox_run(&spec, &r, &cause) != -1 ||
+		    strstr(cause, "unshare: Operation not permitted") == NULL)
+			_exit(4);
+		free(cause);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	original_intact();
+}
+
+/*
+ * A runner killed mid-run: with SIGTERM it kills the test's group and dies
+ * of the signal; with SIGKILL (namespace mode) nothing it started survives,
+ * and no mount is left in any process's view.
+ */
+static void
+check_killed(enum isolation iso, int sig)
+{
+	pid_t	pid;
+	int	st;
+	char	needle[64];
+
+	snprintf(needle, sizeof needle, "sleep 30.%ld%d%d", (long)getpid(),
+	    (int)iso, sig);
+	if ((pid = fork()) == 0) {
+		struct run_spec		spec;
+		struct run_result	r;
+		char			*cmd = xasprintf("%s & %s; wait", needle,
+					    needle);
+
+		cleanup_init();
+		spec_init(&spec, cmd, iso);
+		spec.target = "mod.py";
+		spec.data = "x = 2\n";
+		spec.len = 6;
+		sandbox_run(&spec, &r, NULL);
+		_exit(0);
+	}
+	/* Wait until the shell and both sleeps run, then interrupt. */
+	for (int i = 0; i < 300 && count_procs(needle) < 3; i++)
+		usleep(10000);
+	usleep(50000);
+	assert_int_equal(count_procs(needle), 3);
+	if (iso == ISOLATION_NAMESPACE)
+		assert_true(count_mounts(root) > 0);
+	kill(pid, sig);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), sig);
+	assert_int_equal(gone(count_procs, needle), 0);
+	assert_int_equal(gone(count_mounts, root), 0);
+	original_intact();
+}
+
+static void
+test_interrupted(void **state)
+{
+	(void)state;
+	check_killed(ISOLATION_NONE, SIGTERM);
+	check_killed(ISOLATION_COPY, SIGHUP);
+	if (!have_ns)
+		return;
+	check_killed(ISOLATION_NAMESPACE, SIGTERM);
+	check_killed(ISOLATION_NAMESPACE, SIGINT);
+	check_killed(ISOLATION_NAMESPACE, SIGKILL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_exit_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_namespace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
+	};
+
+	struct run_spec		spec;
+	struct run_result	r;
+	char			*cause = NULL;
+
+	progname = "test-sandbox";
+	if (setup(NULL) == -1)
+		return 99;
+	spec_init(&spec, "true", ISOLATION_NAMESPACE);
+	spec.target = "mod.py";
+	spec.data = "";
+	if (sandbox_run(&spec, &r, &cause) == 0) {
+		have_ns = 1;
+		run_result_free(&r);
+	} else {
+		fprintf(stderr, "namespace isolation unavailable: %s\n", cause);
+		free(cause);
+	}
+	teardown(NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

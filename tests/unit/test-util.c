@@ -1,0 +1,132 @@
+/* test-util.c: buffers, atomic writes, paths and line counts. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "util.h"
+
+static void
+test_buf(void **state)
+{
+	struct buf	 b = { 0 };
+	char		*s;
+	int		 i;
+
+	(void)state;
+	assert_string_equal(buf_str(&b), "");
+	for (i = 0; i < 1000; i++)
+		buf_addf(&b, "%d,", i);
+	assert_int_equal(b.len, strlen(b.data));
+	assert_memory_equal(b.data, "0,1,2,", 6);
+	assert_string_equal(b.data + b.len - 4, "999,");
+	buf_reset(&b);
+	buf_add(&b, "a\0b", 3);
+	assert_int_equal(b.len, 3);
+	assert_int_equal(b.data[3], '\0');
+	s = buf_detach(&b);
+	assert_null(b.data);
+	assert_memory_equal(s, "a\0b", 3);
+	free(s);
+	buf_free(&b);
+}
+
+static void
+test_atomic_write(void **state)
+{
+	char		 dir[] = "/tmp/cr-test-util.XXXXXX", *path, *cause = NULL;
+	struct buf	 b = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/f", dir);
+	assert_int_equal(file_write_atomic(path, "hello", 5, &cause), 0);
+	assert_int_equal(file_read(path, &b, &cause), 0);
+	assert_string_equal(b.data, "hello");
+	assert_int_equal(file_write_atomic(path, "x", 1, &cause), 0);
+	assert_int_equal(file_read(path, &b, &cause), 0);
+	assert_string_equal(b.data, "x");
+	/* A write into a missing directory fails with the path named. */
+	free(path);
+	path = xasprintf("%s/missing/f", dir);
+	assert_int_equal(file_write_atomic(path, "x", 1, &cause), -1);
+	assert_non_null(strstr(cause, "missing/f"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(file_read(path, &b, &cause), -1);
+	free(cause);
+	assert_int_equal(remove_tree(dir), 0);
+	assert_int_equal(access(dir, F_OK), -1);
+	free(path);
+	buf_free(&b);
+}
+
+static void
+test_mkdir_p(void **state)
+{
+	char	 dir[] = "/tmp/cr-test-util.XXXXXX", *p, *cause = NULL;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/a/b/c", dir);
+	assert_int_equal(mkdir_p(p, &cause), 0);
+	assert_int_equal(mkdir_p(p, &cause), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	remove_tree(dir);
+	free(p);
+}
+
+static void
+test_path_absolute(void **state)
+{
+	char	*p;
+
+	(void)state;
+	p = path_absolute("/no/such/./dir/../x//y/");
+	assert_string_equal(p, "/no/such/x/y/");
+	free(p);
+	p = path_absolute("/no/such/..");
+	assert_string_equal(p, "/no");
+	free(p);
+	p = path_absolute("/tmp/../");
+	assert_string_equal(p, "/");
+	free(p);
+}
+
+static void
+test_count_lines(void **state)
+{
+	(void)state;
+	assert_int_equal(count_lines("", 0), 0);
+	assert_int_equal(count_lines("a", 1), 1);
+	assert_int_equal(count_lines("a\n", 2), 1);
+	assert_int_equal(count_lines("a\nb", 3), 2);
+	assert_int_equal(count_lines("a\r\nb\r\n", 6), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_mkdir_p),
+		cmocka_unit_test(test_path_absolute),
+		cmocka_unit_test(test_count_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
