@@ -15,6 +15,8 @@
 
 #include "cleanup.h"
 #include "db.h"
+#include "filter.h"
+#include "json.h"
 #include "mkgen.h"
 #include "mutant.h"
 #include "operators.h"
@@ -27,6 +29,13 @@ enum {
 	OPT_TIMEOUT_FACTOR = CHAR_MAX + 1,
 	OPT_TIMEOUT_CONSTANT,
 	OPT_ISOLATION,
+	OPT_OPERATORS,
+	OPT_EXCLUDE_OPERATORS,
+	OPT_SINCE,
+	OPT_LIST,
+	OPT_LIST_OPERATORS,
+	OPT_ALL,
+	OPT_JSON,
 };
 
 static const struct option longopts[] = {
@@ -36,15 +45,29 @@ static const struct option longopts[] = {
 	{ "timeout-factor",	required_argument,	NULL, OPT_TIMEOUT_FACTOR },
 	{ "timeout-constant",	required_argument,	NULL, OPT_TIMEOUT_CONSTANT },
 	{ "isolation",		required_argument,	NULL, OPT_ISOLATION },
+	{ "operators",		required_argument,	NULL, OPT_OPERATORS },
+	{ "exclude-operators",	required_argument,	NULL,
+	    OPT_EXCLUDE_OPERATORS },
+	{ "since",		required_argument,	NULL, OPT_SINCE },
+	{ "list",		no_argument,		NULL, OPT_LIST },
+	{ "list-operators",	no_argument,		NULL, OPT_LIST_OPERATORS },
+	{ "all",		no_argument,		NULL, OPT_ALL },
+	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* A file to plan; the mutants of an excluded one are recorded as skipped. */
+struct source {
+	char		*path;		/* relative to the project root */
+	int		 excluded;
+};
+
 struct plan {
 	const char	 *session_arg;
-	char		 *session;	/* absolute */
+	char		 *session;	/* absolute; NULL when listing without one */
 	char		 *root;		/* absolute, the working directory */
 	const char	 *command;
 	const char	**excludes;
@@ -53,8 +76,17 @@ struct plan {
 	double		  timeout_constant;
 	const char	 *isolation;
 	int		  verbose;
+	int		  list;		/* --list: print the plan, write nothing */
+	int		  list_all;
+	int		  list_json;
 
-	char		**files;	/* relative to root, sorted, unique */
+	struct filter_ops *ops;
+	const char	 *since;
+	char		 *since_reason;
+	struct filter_lines *lines;
+	struct filter	  filter;
+
+	struct source	 *files;	/* sorted by path, unique */
 	size_t		  nfiles;
 };
 
@@ -62,9 +94,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: cr-plan [-hVv] -s DIR -t CMD [-e GLOB]... "
-	    "[--timeout-factor F]\n"
-	    "               [--timeout-constant SECONDS] "
-	    "[--isolation auto|namespace|copy] PATH...\n");
+	    "[--operators RE]... [--exclude-operators RE]...\n"
+	    "               [--since REV] [--timeout-factor F] "
+	    "[--timeout-constant SECONDS]\n"
+	    "               [--isolation auto|namespace|copy] PATH...\n"
+	    "       cr-plan --list [--all] [--json] [-e GLOB]... "
+	    "[--operators RE]...\n"
+	    "               [--exclude-operators RE]... [--since REV] "
+	    "PATH...\n"
+	    "       cr-plan --list-operators\n");
 }
 
 static double
@@ -127,16 +165,25 @@ excluded(const struct plan *pl, const char *rel)
 static void
 add_file(struct plan *pl, const char *rel)
 {
-	if (excluded(pl, rel))
-		return;
+	struct source	*sf;
+
 	pl->files = xreallocarray(pl->files, pl->nfiles + 1, sizeof *pl->files);
-	pl->files[pl->nfiles++] = xstrdup(rel);
+	sf = &pl->files[pl->nfiles++];
+	sf->path = xstrdup(rel);
+	sf->excluded = excluded(pl, rel);
 }
 
 static int
 compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+compare_sources(const void *a, const void *b)
+{
+	return strcmp(((const struct source *)a)->path,
+	    ((const struct source *)b)->path);
 }
 
 static void
@@ -159,17 +206,27 @@ walk(struct plan *pl, const char *abs, const char *rel)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof *names, compare_names);
 	for (i = 0; i < n; i++) {
 		cabs = xasprintf("%s/%s", abs, names[i]);
 		crel = *rel == '\0' ? xstrdup(names[i]) :
 		    xasprintf("%s/%s", rel, names[i]);
-		if (strcmp(cabs, pl->session) == 0 || stat(cabs, &st) == -1)
+		if ((pl->session != NULL && strcmp(cabs, pl->session) == 0) ||
+		    lstat(cabs, &st) == -1)
 			goto next;
+		/*
+		 * Symbolic links to directories are not followed (no cycles);
+		 * links to files are planned like the files. A directory an
+		 * exclusion matches is not searched at all, so excluding a
+		 * large tree (a virtualenv) costs nothing; an excluded file
+		 * is planned with its mutants recorded as skipped.
+		 */
 		if (S_ISDIR(st.st_mode)) {
 			if (!excluded(pl, crel))
 				walk(pl, cabs, crel);
-		} else if (S_ISREG(st.st_mode)) {
+		} else if ((S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) &&
+		    stat(cabs, &st) == 0 && S_ISREG(st.st_mode)))) {
 			len = strlen(names[i]);
 			if (len > 3 && strcmp(names[i] + len - 3, ".py") == 0)
 				add_file(pl, crel);
@@ -191,7 +248,7 @@ collect(struct plan *pl, char **paths, int npaths)
 	int		 k;
 
 	for (k = 0; k < npaths; k++) {
-		abs = path_absolute(paths[k]);
+		abs = path_lexical(paths[k]);
 		if (stat(abs, &st) == -1)
 			fatal("%s:", paths[k]);
 		if ((rel = relative_to(pl->root, abs)) == NULL)
@@ -206,10 +263,13 @@ collect(struct plan *pl, char **paths, int npaths)
 		free(abs);
 		free(rel);
 	}
-	qsort(pl->files, pl->nfiles, sizeof *pl->files, compare_names);
+	if (pl->nfiles > 1)
+		qsort(pl->files, pl->nfiles, sizeof *pl->files,
+		    compare_sources);
 	for (i = j = 0; i < pl->nfiles; i++) {
-		if (j > 0 && strcmp(pl->files[j - 1], pl->files[i]) == 0) {
-			free(pl->files[i]);
+		if (j > 0 && strcmp(pl->files[j - 1].path,
+		    pl->files[i].path) == 0) {
+			free(pl->files[i].path);
 			continue;
 		}
 		pl->files[j++] = pl->files[i];
@@ -295,6 +355,130 @@ write_stamp(const struct plan *pl)
 	free(path);
 }
 
+/*
+ * Read, parse and filter one file, appending its mutants to list; -1 if
+ * the file is left out. An excluded file is planned only to record what a
+ * run would have mutated, so its problems are not worth a warning.
+ */
+static int
+enumerate_file(const struct plan *pl, const struct source *sf,
+    struct buf *src, struct mutant_list *list)
+{
+	char	*abs, *cause = NULL;
+	size_t	 start = list->n;
+
+	abs = xasprintf("%s/%s", pl->root, sf->path);
+	if (file_read(abs, src, &cause) == -1) {
+		if (!sf->excluded)
+			warn("%s", cause);
+		free(cause);
+		free(abs);
+		return -1;
+	}
+	free(abs);
+	if (operators_enumerate(sf->path, buf_str(src), src->len, list,
+	    &cause) == -1) {
+		if (!sf->excluded)
+			warn("%s:%s (file skipped)", sf->path, cause);
+		free(cause);
+		return -1;
+	}
+	filter_apply(&pl->filter, sf->path, sf->excluded, list, start);
+	return 0;
+}
+
+/* Text for one column of --list: backslash escapes for \, tab, newline, CR and other control bytes. */
+static void
+add_escaped(struct buf *b, const char *s)
+{
+	unsigned char	c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '\\')
+			buf_adds(b, "\\\\");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+static void
+list_mutant(const struct plan *pl, const char *path, const struct mutant *m,
+    struct buf *b)
+{
+	if (pl->list_json) {
+		buf_adds(b, "{\"id\":");
+		json_add_string(b, m->id);
+		buf_adds(b, ",\"path\":");
+		json_add_string(b, path);
+		buf_addf(b, ",\"line\":%u,\"col\":%u,\"end_line\":%u,"
+		    "\"end_col\":%u,\"start\":%u,\"end\":%u,\"operator\":",
+		    (unsigned)m->line, (unsigned)m->col, (unsigned)m->end_line,
+		    (unsigned)m->end_col, (unsigned)m->start, (unsigned)m->end);
+		json_add_string(b, m->operator);
+		buf_adds(b, ",\"replacement\":");
+		json_add_string(b, m->replacement);
+		buf_addf(b, ",\"occurrence\":%u,\"scope\":",
+		    (unsigned)m->occurrence);
+		json_add_string(b, m->scope != NULL ? m->scope : "");
+		buf_adds(b, ",\"skip\":");
+		if (m->skip != NULL)
+			json_add_string(b, m->skip);
+		else
+			buf_adds(b, "null");
+		buf_adds(b, "}\n");
+		return;
+	}
+	buf_addf(b, "%s\t", m->id);
+	add_escaped(b, path);
+	buf_addf(b, ":%u:%u\t", (unsigned)m->line, (unsigned)m->col);
+	add_escaped(b, m->operator);
+	buf_addc(b, '\t');
+	add_escaped(b, m->replacement);
+	if (pl->list_all) {
+		buf_addc(b, '\t');
+		if (m->skip != NULL)
+			add_escaped(b, m->skip);
+	}
+	buf_addc(b, '\n');
+}
+
+/* cr-plan --list: print the plan to standard output; write and run nothing. */
+static void
+list_plan(const struct plan *pl)
+{
+	struct mutant_list	 list = { 0 };
+	struct buf		 src = { 0 }, out = { 0 };
+	size_t			 i, j;
+
+	for (i = 0; i < pl->nfiles; i++) {
+		if (enumerate_file(pl, &pl->files[i], &src, &list) == -1)
+			continue;
+		buf_reset(&out);
+		for (j = 0; j < list.n; j++) {
+			if (list.v[j].skip == NULL || pl->list_all)
+				list_mutant(pl, pl->files[i].path, &list.v[j],
+				    &out);
+		}
+		if (out.len > 0 && fwrite(out.data, 1, out.len, stdout) !=
+		    out.len)
+			fatal("stdout:");
+		mutant_list_free(&list);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		fatal("stdout:");
+	buf_free(&out);
+	buf_free(&src);
+}
+
 static void
 plan(struct plan *pl, double base)
 {
@@ -305,7 +489,8 @@ plan(struct plan *pl, double base)
 	struct db		*db;
 	char			 hash[65];
 	char			*dbpath, *tmp, *cause = NULL, *mkpath, *v;
-	size_t			 i, j, start, lines = 0, nplanned = 0, total = 0;
+	size_t			 i, j, lines = 0, nplanned = 0, total = 0;
+	size_t			 skipped = 0, runnable;
 	int64_t			 fid;
 	double			 t0 = now_seconds();
 
@@ -329,45 +514,41 @@ plan(struct plan *pl, double base)
 	free(v);
 	config_set(db, "isolation", pl->isolation);
 	config_set(db, "crmake_version", PACKAGE_VERSION);
+	if (pl->since != NULL)
+		config_set(db, "since", pl->since);
 
 	mf = xcalloc(pl->nfiles, sizeof *mf);
 	for (i = 0; i < pl->nfiles; i++) {
-		const char *rel = pl->files[i];
-		char *abs = xasprintf("%s/%s", pl->root, rel);
+		const char *rel = pl->files[i].path;
 
 		mf[i].path = rel;
-		if (file_read(abs, &src, &cause) == -1) {
-			warn("%s", cause);
-			free(cause);
-			free(abs);
+		if (enumerate_file(pl, &pl->files[i], &src, &list) == -1)
 			continue;
-		}
-		free(abs);
-		if (mkgen_check_path(rel, &cause) == -1) {
+		for (j = runnable = 0; j < list.n; j++)
+			runnable += list.v[j].skip == NULL;
+		/* Only a file with targets needs a name make can use. */
+		if (runnable > 0 && mkgen_check_path(rel, &cause) == -1) {
 			warn("%s (file skipped)", cause);
 			free(cause);
-			continue;
-		}
-		start = list.n;
-		if (operators_enumerate(rel, src.data, src.len, &list,
-		    &cause) == -1) {
-			warn("%s:%s (file skipped)", rel, cause);
-			free(cause);
+			mutant_list_free(&list);
 			continue;
 		}
 		sha256_hex(src.data, src.len, hash);
-		fid = db_file_add(db, rel, hash, src.data, src.len,
+		fid = db_file_add(db, rel, hash, buf_str(&src), src.len,
 		    count_lines(src.data, src.len), &cause);
 		if (fid == -1)
 			fatal("%s", cause);
 		lines += count_lines(src.data, src.len);
 		nplanned++;
-		mf[i].ids = xcalloc(list.n - start, sizeof *mf[i].ids);
-		for (j = start; j < list.n; j++) {
+		mf[i].ids = xcalloc(runnable > 0 ? runnable : 1,
+		    sizeof *mf[i].ids);
+		for (j = 0; j < list.n; j++) {
 			if (db_mutant_add(db, fid, &list.v[j], &cause) == -1)
 				fatal("%s: %s", rel, cause);
 			if (list.v[j].skip == NULL)
 				mf[i].ids[mf[i].n++] = xstrdup(list.v[j].id);
+			else
+				skipped++;
 		}
 		total += list.n;
 		mutant_list_free(&list);
@@ -394,9 +575,13 @@ plan(struct plan *pl, double base)
 	if (mkgen_write(mkpath, &g, &cause) == -1)
 		fatal("%s", cause);
 
-	printf("%zu file%s, %zu line%s, %zu mutant%s in %.1f s\n", nplanned,
+	/* Scripts read this line: the skipped count appears only when there is one. */
+	printf("%zu file%s, %zu line%s, %zu mutant%s", nplanned,
 	    nplanned == 1 ? "" : "s", lines, lines == 1 ? "" : "s", total,
-	    total == 1 ? "" : "s", now_seconds() - t0);
+	    total == 1 ? "" : "s");
+	if (skipped > 0)
+		printf(" (%zu skipped)", skipped);
+	printf(" in %.1f s\n", now_seconds() - t0);
 	if (pl->verbose)
 		fprintf(stderr, "cr-plan: run it with: make -f %s -j%ld\n",
 		    mkpath, sysconf(_SC_NPROCESSORS_ONLN));
@@ -443,13 +628,65 @@ prepare_session(struct plan *pl)
 	free(dir);
 }
 
+static void
+add_operator_regex(struct plan *pl, int exclude, const char *regex)
+{
+	char	*cause = NULL;
+
+	if (filter_ops_add(pl->ops, exclude, regex, &cause) == -1) {
+		warn("%s: %s", exclude ? "--exclude-operators" : "--operators",
+		    cause);
+		free(cause);
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* A regex that selects nothing is most likely a typo. */
+static void
+check_operator_regexes(const struct plan *pl)
+{
+	const char *const	*all;
+	const char		*re;
+	size_t			 n, k, i;
+	int			 exclude;
+
+	all = operators_all(&n);
+	for (k = 0; (re = filter_ops_get(pl->ops, k, &exclude)) != NULL; k++) {
+		for (i = 0; i < n; i++) {
+			if (filter_ops_match(pl->ops, k, all[i]))
+				break;
+		}
+		if (i == n)
+			warn("%s: '%s' matches no operator (see cr-plan "
+			    "--list-operators)", exclude ? "--exclude-operators" :
+			    "--operators", re);
+	}
+}
+
+/* cr-plan --list-operators: every operator, and whether it runs by default. */
+static void
+list_operators(void)
+{
+	const char *const	*all;
+	size_t			 n, i;
+
+	all = operators_all(&n);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\n", all[i], filter_op_optin(all[i]) ? "opt-in" :
+		    "default");
+	if (fflush(stdout) == EOF || ferror(stdout))
+		fatal("stdout:");
+}
+
 int
 main(int argc, char **argv)
 {
 	struct plan	pl;
 	double		base;
 	size_t		i;
-	int		c;
+	char		*cause = NULL;
+	int		c, list_ops = 0, status = 0;
 
 	progname = "cr-plan";
 	argv[0] = (char *)progname;	/* getopt's own messages */
@@ -457,6 +694,7 @@ main(int argc, char **argv)
 	pl.timeout_factor = 3.0;
 	pl.timeout_constant = 5.0;
 	pl.isolation = "auto";
+	pl.ops = filter_ops_new();
 	while ((c = getopt_long(argc, argv, "e:hs:t:vV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -485,52 +723,113 @@ main(int argc, char **argv)
 				warn("--isolation: '%s' is not auto, namespace "
 				    "or copy", optarg);
 				usage(stderr);
-				return 2;
+				status = 2;
+				goto out;
 			}
 			pl.isolation = optarg;
+			break;
+		case OPT_OPERATORS:
+			add_operator_regex(&pl, 0, optarg);
+			break;
+		case OPT_EXCLUDE_OPERATORS:
+			add_operator_regex(&pl, 1, optarg);
+			break;
+		case OPT_SINCE:
+			pl.since = optarg;
+			break;
+		case OPT_LIST:
+			pl.list = 1;
+			break;
+		case OPT_LIST_OPERATORS:
+			list_ops = 1;
+			break;
+		case OPT_ALL:
+			pl.list_all = 1;
+			break;
+		case OPT_JSON:
+			pl.list_json = 1;
 			break;
 		case 'v':
 			pl.verbose++;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			goto out;
 		case 'V':
 			printf("cr-plan (crmake) %s\n", PACKAGE_VERSION);
-			return 0;
+			goto out;
 		default:
 			usage(stderr);
-			return 2;
+			status = 2;
+			goto out;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (pl.session_arg == NULL || pl.command == NULL || argc == 0) {
-		if (pl.session_arg == NULL)
+	if (list_ops) {
+		if (pl.list || argc > 0) {
+			warn("--list-operators takes no %s",
+			    pl.list ? "--list" : "PATH");
+			usage(stderr);
+			status = 2;
+		} else
+			list_operators();
+		goto out;
+	}
+	if (!pl.list && (pl.list_all || pl.list_json)) {
+		warn("%s only goes with --list", pl.list_all ? "--all" :
+		    "--json");
+		usage(stderr);
+		status = 2;
+		goto out;
+	}
+	if (argc == 0 || (!pl.list && (pl.session_arg == NULL ||
+	    pl.command == NULL))) {
+		if (!pl.list && pl.session_arg == NULL)
 			warn("missing --session DIR");
-		if (pl.command == NULL)
+		if (!pl.list && pl.command == NULL)
 			warn("missing --test-command CMD");
 		if (argc == 0)
 			warn("missing PATH (the modules to mutate)");
 		usage(stderr);
-		return 2;
+		status = 2;
+		goto out;
 	}
 	cleanup_init();
+	check_operator_regexes(&pl);
 	pl.root = path_absolute(".");
-	pl.session = path_absolute(pl.session_arg);
+	if (pl.session_arg != NULL)
+		pl.session = path_absolute(pl.session_arg);
+	pl.filter.ops = pl.ops;
 
 	collect(&pl, argv, argc);
 	if (pl.nfiles == 0)
 		fatal("no Python files to mutate under the given paths");
-	prepare_session(&pl);
-	base = baseline(&pl);
-	plan(&pl, base);
+	if (pl.since != NULL) {
+		pl.lines = filter_lines_git(pl.root, pl.since, &cause);
+		if (pl.lines == NULL)
+			fatal("--since '%s': %s", pl.since, cause);
+		pl.since_reason = xasprintf("unchanged since %s", pl.since);
+		pl.filter.lines = pl.lines;
+		pl.filter.since_reason = pl.since_reason;
+	}
+	if (pl.list)
+		list_plan(&pl);
+	else {
+		prepare_session(&pl);
+		base = baseline(&pl);
+		plan(&pl, base);
+	}
 
+out:
 	for (i = 0; i < pl.nfiles; i++)
-		free(pl.files[i]);
+		free(pl.files[i].path);
 	free(pl.files);
 	free(pl.excludes);
+	filter_ops_free(pl.ops);
+	filter_lines_free(pl.lines);
+	free(pl.since_reason);
 	free(pl.session);
 	free(pl.root);
-	return 0;
+	return status;
 }

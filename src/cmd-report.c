@@ -42,12 +42,19 @@ struct entry {
 	char		*path;
 	char		*operator;
 	char		*replacement;
+	char		*skip;		/* why a filter skipped it, or NULL */
 	uint32_t	 line, col;
 	uint32_t	 start, end;
 	enum outcome	 outcome;
 	int		 has_duration;
 	double		 duration;
 	size_t		 seq;		/* order in the plan */
+};
+
+/* How many mutants were skipped for one reason. */
+struct reason {
+	const char	*reason;
+	size_t		 n;
 };
 
 struct report {
@@ -58,6 +65,8 @@ struct report {
 	struct entry	*v;
 	size_t		 n, cap;
 	size_t		 counts[OUTCOME_COUNT];
+	struct reason	*reasons;	/* most frequent first */
+	size_t		 nreasons;
 };
 
 static void
@@ -176,6 +185,7 @@ report_add(const struct planned *p, void *arg)
 	e->path = xstrdup(p->path);
 	e->operator = xstrdup(p->operator);
 	e->replacement = xstrdup(p->replacement);
+	e->skip = p->skip != NULL ? xstrdup(p->skip) : NULL;
 	e->line = p->line;
 	e->col = p->col;
 	e->start = p->start;
@@ -214,6 +224,42 @@ entry_compare(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int
+reason_compare(const void *a, const void *b)
+{
+	const struct reason	*x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+/* Count the skipped mutants by reason. */
+static void
+report_count_reasons(struct report *rp)
+{
+	size_t	i, k;
+
+	for (i = 0; i < rp->n; i++) {
+		if (rp->v[i].outcome != OUTCOME_SKIPPED)
+			continue;
+		for (k = 0; k < rp->nreasons; k++) {
+			if (strcmp(rp->reasons[k].reason, rp->v[i].skip) == 0)
+				break;
+		}
+		if (k == rp->nreasons) {
+			rp->reasons = xreallocarray(rp->reasons,
+			    rp->nreasons + 1, sizeof *rp->reasons);
+			rp->reasons[rp->nreasons].reason = rp->v[i].skip;
+			rp->reasons[rp->nreasons++].n = 0;
+		}
+		rp->reasons[k].n++;
+	}
+	if (rp->nreasons > 1)
+		qsort(rp->reasons, rp->nreasons, sizeof *rp->reasons,
+		    reason_compare);
+}
+
 static void
 report_load(struct report *rp)
 {
@@ -233,7 +279,9 @@ report_load(struct report *rp)
 		fatal("%s: cannot read the planned mutants", rp->session);
 	if (rp->store && db_commit(rp->db, &cause) == -1)
 		report_stop_storing(rp, cause);
-	qsort(rp->v, rp->n, sizeof *rp->v, entry_compare);
+	if (rp->n > 1)
+		qsort(rp->v, rp->n, sizeof *rp->v, entry_compare);
+	report_count_reasons(rp);
 }
 
 static void
@@ -246,8 +294,10 @@ report_free(struct report *rp)
 		free(rp->v[i].path);
 		free(rp->v[i].operator);
 		free(rp->v[i].replacement);
+		free(rp->v[i].skip);
 	}
 	free(rp->v);
+	free(rp->reasons);
 	db_close(rp->db);
 }
 
@@ -311,14 +361,21 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 {
 	struct differ	 d = { 0 };
 	const struct entry *e;
-	size_t		 i, completed, listed = 0;
+	size_t		 i, k, completed, listed = 0;
 	double		 rate;
 	int		 o;
 
 	buf_addf(out, "%s: %zu mutant%s\n", rp->session, rp->n,
 	    rp->n == 1 ? "" : "s");
-	for (o = 0; o < OUTCOME_COUNT; o++)
-		buf_addf(out, "  %-12s%6zu\n", outcome_name(o), rp->counts[o]);
+	for (o = 0; o < OUTCOME_COUNT; o++) {
+		buf_addf(out, "  %-12s%6zu", outcome_name(o), rp->counts[o]);
+		for (k = 0; o == OUTCOME_SKIPPED && k < rp->nreasons; k++)
+			buf_addf(out, "%s%s %zu", k == 0 ? "  (" : ", ",
+			    rp->reasons[k].reason, rp->reasons[k].n);
+		if (o == OUTCOME_SKIPPED && rp->nreasons > 0)
+			buf_addc(out, ')');
+		buf_addc(out, '\n');
+	}
 	if ((rate = report_rate(rp, &completed)) < 0)
 		buf_adds(out, "survival rate: n/a\n");
 	else
@@ -336,6 +393,8 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 		    (unsigned)e->col, e->operator);
 		if (all)
 			buf_addf(out, " %s", outcome_name(e->outcome));
+		if (all && e->skip != NULL && e->outcome == OUTCOME_SKIPPED)
+			buf_addf(out, " (%s)", e->skip);
 		buf_addc(out, '\n');
 		if (diffs)
 			differ_add(&d, rp, e, out);
@@ -385,6 +444,13 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		json_key(out, outcome_name(o));
 		buf_addf(out, "%zu", rp->counts[o]);
 	}
+	buf_adds(out, "},\"skipped_by_reason\":{");
+	for (i = 0; i < rp->nreasons; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		json_key(out, rp->reasons[i].reason);
+		buf_addf(out, "%zu", rp->reasons[i].n);
+	}
 	buf_adds(out, "},\"survival_rate\":");
 	if ((rate = report_rate(rp, &completed)) < 0)
 		buf_adds(out, "null");
@@ -424,6 +490,12 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 			buf_addc(out, ',');
 			json_key(out, "outcome");
 			json_add_string(out, outcome_name(e->outcome));
+			buf_addc(out, ',');
+			json_key(out, "skip");
+			if (e->skip != NULL && e->outcome == OUTCOME_SKIPPED)
+				json_add_string(out, e->skip);
+			else
+				buf_adds(out, "null");
 			if (e->has_duration)
 				buf_addf(out, ",\"duration\":%.3f}",
 				    isfinite(e->duration) ? e->duration : 0);

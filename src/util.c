@@ -372,15 +372,10 @@ path_normalise(char *p)
 }
 
 char *
-path_absolute(const char *path)
+path_lexical(const char *path)
 {
-	char	 cwd[PATH_MAX], *r, *s;
+	char	 cwd[PATH_MAX], *s;
 
-	if ((r = realpath(path, NULL)) != NULL) {
-		s = xstrdup(r);
-		free(r);
-		return s;
-	}
 	if (path[0] == '/')
 		s = xstrdup(path);
 	else {
@@ -389,6 +384,18 @@ path_absolute(const char *path)
 		s = xasprintf("%s/%s", cwd, path);
 	}
 	path_normalise(s);
+	return s;
+}
+
+char *
+path_absolute(const char *path)
+{
+	char	*r, *s;
+
+	if ((r = realpath(path, NULL)) == NULL)
+		return path_lexical(path);
+	s = xstrdup(r);
+	free(r);
 	return s;
 }
 

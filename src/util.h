@@ -59,6 +59,8 @@ int file_write_atomic(const char *, const void *, size_t, char **);
 int mkdir_p(const char *, char **);
 /* Return an absolute, normalised version of a path (symlinks resolved when it exists). */
 char *path_absolute(const char *);
+/* Return an absolute, normalised path without resolving symlinks. */
+char *path_lexical(const char *);
 /* Return the directory holding the running executable, or NULL. */
 char *exe_dir(void);
 

@@ -106,6 +106,33 @@ test_path_absolute(void **state)
 	free(p);
 }
 
+/* Symlinks are kept: a link inside a tree stays inside it. */
+static void
+test_path_lexical(void **state)
+{
+	char	 dir[] = "/tmp/cr-test-util.XXXXXX", *link, *p, *want;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	link = xasprintf("%s/link", dir);
+	assert_int_equal(symlink("/etc", link), 0);
+	p = path_lexical(link);
+	assert_string_equal(p, link);
+	free(p);
+	p = path_absolute(link);
+	assert_string_equal(p, "/etc");
+	free(p);
+	assert_int_equal(chdir(dir), 0);
+	p = path_lexical("./a/../link/x");
+	want = xasprintf("%s/link/x", dir);
+	assert_string_equal(p, want);
+	free(want);
+	free(p);
+	assert_int_equal(chdir("/"), 0);
+	remove_tree(dir);
+	free(link);
+}
+
 static void
 test_count_lines(void **state)
 {
@@ -125,6 +152,7 @@ main(void)
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_mkdir_p),
 		cmocka_unit_test(test_path_absolute),
+		cmocka_unit_test(test_path_lexical),
 		cmocka_unit_test(test_count_lines),
 	};
 
