@@ -31,6 +31,12 @@
 #ifndef FSMOUNT_CLOEXEC
 #define FSMOUNT_CLOEXEC		0x00000001
 #endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING	1
+#endif
+#ifndef FSCONFIG_SET_FD
+#define FSCONFIG_SET_FD		5
+#endif
 #ifndef FSCONFIG_CMD_CREATE
 #define FSCONFIG_CMD_CREATE	6
 #endif
@@ -62,6 +68,9 @@ struct launch {
 	const char		*cwd;		/* where the command runs */
 	const char		*target;	/* absolute path to replace */
 	struct stat		 orig;		/* the file it replaces */
+	int			 overlay;	/* overlay the root if we can */
+	const char		*upper;		/* real target, root-relative */
+	const char		*cache;		/* a directory kept writable */
 	char			**envp;
 	int			 outfd;		/* output pipe, write end */
 	int			 nullfd;	/* /dev/null for stdin */
@@ -295,6 +304,29 @@ file_stamp(int fd, const struct stat *orig)
 	return futimens(fd, ts);
 }
 
+/* A new tmpfs attached nowhere, as a mount file descriptor; -1 on failure. */
+static int
+tmpfs_new(const char **what)
+{
+	int	fs, mnt, saved;
+
+	*what = "fsopen tmpfs";
+	if ((fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC)) == -1)
+		return -1;
+	*what = "create tmpfs";
+	mnt = -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL,
+	    0) == 0) {
+		*what = "fsmount tmpfs";
+		mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	}
+	saved = errno;
+	close(fs);
+	errno = saved;
+	return mnt;
+}
+
 /*
  * Put the mutated file over the target. It lives in an anonymous tmpfs made
  * with the new mount API: that tmpfs is attached nowhere, so no name for the
@@ -304,18 +336,10 @@ file_stamp(int fd, const struct stat *orig)
 static int
 ns_replace(const struct launch *l, const char **what)
 {
-	int	fs = -1, mnt = -1, fd = -1, tree = -1, rc = -1;
+	int	mnt, fd = -1, tree = -1, rc = -1;
 
-	*what = "fsopen tmpfs";
-	if ((fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC)) == -1)
-		goto out;
-	*what = "create tmpfs";
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == -1)
-		goto out;
-	*what = "fsmount tmpfs";
-	if ((mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) == -1)
-		goto out;
+	if ((mnt = tmpfs_new(what)) == -1)
+		return -1;
 	*what = "create the mutated file";
 	fd = openat(mnt, "mutant", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600);
@@ -336,14 +360,204 @@ out:
 		close(tree);
 	if (fd != -1)
 		close(fd);
-	if (mnt != -1)
-		close(mnt);
-	if (fs != -1)
-		close(fs);
+	close(mnt);
 	return rc;
 }
 
-/* In the intermediate child: enter new namespaces and replace the file. */
+/*
+ * Give the directory upath of the upper layer the mode, owner and times of
+ * lpath in the project: a directory of the upper layer shows its own
+ * attributes in place of those of the directory below. An owner that may
+ * not be given (an unmapped one in a user namespace) is left as it is.
+ */
+static int
+dir_mirror(int mnt, const char *upath, int lower, const char *lpath)
+{
+	struct stat	st;
+	struct timespec	ts[2];
+
+	if (fstatat(lower, lpath, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if ((st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	    fchownat(mnt, upath, st.st_uid, st.st_gid,
+	    AT_SYMLINK_NOFOLLOW) == -1)
+		errno = 0;
+	if (fchmodat(mnt, upath, st.st_mode & 07777, 0) == -1)
+		return -1;
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	return utimensat(mnt, upath, ts, AT_SYMLINK_NOFOLLOW);
+}
+
+/*
+ * Make the overlay's directories upper and work in the tmpfs mnt and put
+ * the mutated file in upper at its path, with the directories on the way.
+ */
+static int
+upper_fill(const struct launch *l, int mnt, int lower)
+{
+	char	*path, *p;
+	int	 fd, r, rc = -1, saved;
+
+	if (mkdirat(mnt, "upper", 0700) == -1 ||
+	    mkdirat(mnt, "work", 0700) == -1)
+		return -1;
+	if (l->upper == NULL)
+		return dir_mirror(mnt, "upper", lower, ".");
+	path = xasprintf("upper/%s", l->upper);
+	for (p = strchr(path + 6, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		r = mkdirat(mnt, path, 0700);
+		*p = '/';
+		if (r == -1 && errno != EEXIST)
+			goto out;
+	}
+	fd = openat(mnt, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto out;
+	if ((l->orig.st_uid != geteuid() || l->orig.st_gid != getegid()) &&
+	    fchown(fd, l->orig.st_uid, l->orig.st_gid) == -1)
+		errno = 0;
+	if (write_all(fd, l->spec->data, l->spec->len) == -1 ||
+	    file_stamp(fd, &l->orig) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto out;
+	}
+	close(fd);
+	/* Bottom up: making a directory changes the times of its parent. */
+	while ((p = strrchr(path, '/')) != NULL) {
+		*p = '\0';
+		if (dir_mirror(mnt, path, lower, strchr(path, '/') != NULL ?
+		    path + 6 : ".") == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	saved = errno;
+	free(path);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * A new overlay with the directory lower below and the tmpfs mnt's upper
+ * and work above, as a mount file descriptor; -1 on failure. The layers go
+ * by file descriptor, or as /proc/self/fd paths where that is not known.
+ */
+static int
+ovl_new(int lower, int mnt, int byfd)
+{
+	char	path[64];
+	int	fs, up = -1, work = -1, m = -1;
+
+	if ((fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC)) == -1)
+		return -1;
+	if (byfd) {
+		up = openat(mnt, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		work = openat(mnt, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (up == -1 || work == -1 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "lowerdir+",
+		    NULL, lower) == -1 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "upperdir", NULL,
+		    up) == -1 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "workdir", NULL,
+		    work) == -1)
+			goto out;
+	} else {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", lower);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir",
+		    path, 0) == -1)
+			goto out;
+		snprintf(path, sizeof path, "/proc/self/fd/%d/upper", mnt);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir",
+		    path, 0) == -1)
+			goto out;
+		snprintf(path, sizeof path, "/proc/self/fd/%d/work", mnt);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir",
+		    path, 0) == -1)
+			goto out;
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == -1)
+		goto out;
+	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+out:
+	if (up != -1)
+		close(up);
+	if (work != -1)
+		close(work);
+	close(fs);
+	return m;
+}
+
+/*
+ * Put a private overlay over the root: the project below, never written, and
+ * above it the directory upper of an anonymous tmpfs, which holds the mutated
+ * file at its path and takes every write of the tests. The tests see the
+ * mutant and may write anywhere in the tree; what they write is seen by no
+ * other run and vanishes with the namespace.
+ *
+ * Overlayfs takes a tmpfs that is attached nowhere as a layer from Linux
+ * 6.15. Where it is refused, the tmpfs is attached over the root itself and
+ * the overlay goes on top of it: the tmpfs is then hidden under the overlay,
+ * and no directory but the root is ever covered (one outside the root could
+ * be one the tests use, like /tmp; one inside would show through the lower
+ * layer). The lower layer is the root as opened before, below the tmpfs.
+ *
+ * A cache directory below the root (the shared byte-code cache when the
+ * session lies in the project) is bind-mounted back over the overlay so that
+ * writes there still reach it.
+ *
+ * Returns -1 with nothing mounted if the overlay cannot be made.
+ */
+static int
+ns_overlay(const struct launch *l)
+{
+	const char	*what;
+	int		 lower, mnt = -1, cache = -1, ovl = -1, rc = -1;
+
+	if ((lower = open(l->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((mnt = tmpfs_new(&what)) == -1 || upper_fill(l, mnt, lower) == -1)
+		goto out;
+	if (l->cache != NULL)
+		cache = (int)syscall(SYS_open_tree, AT_FDCWD, l->cache,
+		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if ((ovl = ovl_new(lower, mnt, 1)) == -1) {
+		if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, l->cwd,
+		    MOVE_MOUNT_F_EMPTY_PATH) == -1)
+			goto out;
+		if ((ovl = ovl_new(lower, mnt, 0)) == -1 ||
+		    syscall(SYS_move_mount, ovl, "", AT_FDCWD, l->cwd,
+		    MOVE_MOUNT_F_EMPTY_PATH) == -1) {
+			umount2(l->cwd, MNT_DETACH);
+			goto out;
+		}
+	} else if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, l->cwd,
+	    MOVE_MOUNT_F_EMPTY_PATH) == -1)
+		goto out;
+	/* Without it the cache is written to the overlay: only slower. */
+	if (cache != -1)
+		syscall(SYS_move_mount, cache, "", AT_FDCWD, l->cache,
+		    MOVE_MOUNT_F_EMPTY_PATH);
+	rc = 0;
+out:
+	if (ovl != -1)
+		close(ovl);
+	if (cache != -1)
+		close(cache);
+	if (mnt != -1)
+		close(mnt);
+	close(lower);
+	return rc;
+}
+
+/*
+ * In the intermediate child: enter new namespaces and replace the file, by
+ * an overlay over the root if we may and can, else by a bind mount.
+ */
 static int
 ns_setup(const struct launch *l, const char **what)
 {
@@ -375,6 +589,10 @@ ns_setup(const struct launch *l, const char **what)
 	*what = "make / private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
+	if (l->overlay && ns_overlay(l) == 0) {
+		child_report(l->statusfd, "O");
+		return 0;
+	}
 	if (l->target != NULL)
 		return ns_replace(l, what);
 	return 0;
@@ -632,14 +850,10 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 
 	r->exit_status = -1;
 	r->signal = 0;
-	if (r->timed_out) {
-		r->signal = SIGKILL;
-		if (statp[0] != -1)
-			close(statp[0]);
-		return 0;
-	}
 	if (l->mode != ISOLATION_NAMESPACE) {
-		if (WIFEXITED(st))
+		if (r->timed_out)
+			r->signal = SIGKILL;
+		else if (WIFEXITED(st))
 			r->exit_status = WEXITSTATUS(st);
 		else if (WIFSIGNALED(st))
 			r->signal = WTERMSIG(st);
@@ -653,7 +867,11 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	for (line = status.data; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (line[0] == 'E' && line[1] == ' ' && *setup == NULL)
+		if (strcmp(line, "O") == 0)
+			r->overlay = 1;
+		else if (r->timed_out)
+			continue;
+		else if (line[0] == 'E' && line[1] == ' ' && *setup == NULL)
 			*setup = xstrdup(line + 2);
 		else if (line[0] == 'X' && sscanf(line, "X %d", &v) == 1)
 			r->exit_status = v;
@@ -663,6 +881,10 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			r->signal = v;
 	}
 	buf_free(&status);
+	if (r->timed_out) {
+		r->signal = SIGKILL;
+		return 0;
+	}
 	if (*setup == NULL && r->exit_status == -1 && r->signal == 0) {
 		if (WIFSIGNALED(st))
 			r->signal = WTERMSIG(st);
@@ -920,12 +1142,115 @@ out:
 	return rc;
 }
 
+/* The part of path below dir, or NULL if path is not below it. */
+static const char *
+path_below(const char *path, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/' && path[1] != '\0' ? path + 1 : NULL;
+	if (strncmp(path, dir, n) != 0 || path[n] != '/' || path[n + 1] == '\0')
+		return NULL;
+	return path + n + 1;
+}
+
+/*
+ * Whether an overlay may go over root: an overlay shows the files of the
+ * directory it covers but not what is mounted below it, so a root with
+ * mounts inside keeps the bind mount. CR_SANDBOX_NO_OVERLAY forces it too.
+ */
+static int
+overlay_possible(const char *root)
+{
+	struct buf	 b = { 0 };
+	const char	*e, *line, *p;
+	char		*point, *q;
+	int		 i, ok = 1;
+
+	if ((e = getenv("CR_SANDBOX_NO_OVERLAY")) != NULL && *e != '\0')
+		return 0;
+	if (file_read("/proc/self/mountinfo", &b, NULL) == -1)
+		return 0;
+	for (line = b.data; ok && line != NULL && *line != '\0'; line = p) {
+		/* The fifth field is the mount point, with octal escapes. */
+		for (i = 0, p = line; i < 4 && p != NULL; i++) {
+			if ((p = strpbrk(p, " \n")) != NULL && *p == ' ')
+				p++;
+			else
+				p = NULL;
+		}
+		if (p == NULL)
+			break;
+		point = q = xstrndup(p, strcspn(p, " \n"));
+		for (e = point; *e != '\0'; e++) {
+			if (e[0] == '\\' && e[1] >= '0' && e[1] <= '3' &&
+			    e[2] >= '0' && e[2] <= '7' && e[3] >= '0' &&
+			    e[3] <= '7') {
+				*q++ = (char)((e[1] - '0') << 6 |
+				    (e[2] - '0') << 3 | (e[3] - '0'));
+				e += 3;
+			} else
+				*q++ = *e;
+		}
+		*q = '\0';
+		if (path_below(point, root) != NULL)
+			ok = 0;
+		free(point);
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/*
+ * Decide whether to try an overlay, where the mutated file goes in it (by
+ * its real path, so a symbolic link to it still leads to it) and which
+ * cache directory to keep writable. A target whose real path is outside
+ * the root keeps the bind mount.
+ */
+static void
+overlay_plan(struct launch *l, const char *root, const char *target,
+    char **upper, char **cache)
+{
+	const struct run_spec	*spec = l->spec;
+	struct stat		 st;
+	const char		*rel;
+	char			*real;
+
+	*upper = *cache = NULL;
+	if (!(l->overlay = overlay_possible(root)))
+		return;
+	if (target != NULL) {
+		real = path_absolute(target);
+		if ((rel = path_below(real, root)) != NULL)
+			*upper = xstrdup(rel);
+		free(real);
+		if (*upper == NULL) {
+			l->overlay = 0;
+			return;
+		}
+	}
+	if (spec->pycache != NULL && spec->write_bytecode) {
+		real = path_absolute(spec->pycache);
+		if (path_below(real, root) != NULL && stat(real, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			*cache = real;
+		else
+			free(real);
+	}
+	l->upper = *upper;
+	l->cache = *cache;
+}
+
 int
 sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 {
 	struct launch	 l;
 	enum isolation	 mode = spec->isolation;
 	char		*root, *target = NULL, *setup = NULL;
+	char		*upper = NULL, *cache = NULL;
 	int		 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -954,6 +1279,7 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 		l.mode = ISOLATION_NAMESPACE;
 		l.cwd = root;
 		l.target = target;
+		overlay_plan(&l, root, target, &upper, &cache);
 		if (launch_run(&l, r, &setup, cause) == -1)
 			goto out;
 		if (setup == NULL) {
@@ -971,17 +1297,40 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 		mode = ISOLATION_COPY;
 	}
 	if (mode == ISOLATION_COPY) {
+		l.overlay = 0;
 		rc = run_copy(&l, root, r, cause);
 		goto out;
 	}
-	l.mode = ISOLATION_NONE;
+	/*
+	 * No replacement: behind an overlay in a namespace if we can, so that
+	 * what the command writes in the tree goes nowhere; else in place.
+	 */
 	l.cwd = root;
+	overlay_plan(&l, root, NULL, &upper, &cache);
+	if (l.overlay) {
+		l.mode = ISOLATION_NAMESPACE;
+		if (launch_run(&l, r, &setup, cause) == -1)
+			goto out;
+		if (setup == NULL) {
+			r->used = ISOLATION_NONE;
+			rc = 0;
+			goto out;
+		}
+		free(setup);
+		setup = NULL;
+		buf_free(&r->output);
+		memset(r, 0, sizeof *r);
+		r->exit_status = -1;
+	}
+	l.mode = ISOLATION_NONE;
 	rc = launch_run(&l, r, &setup, cause);
 	r->used = ISOLATION_NONE;
 out:
 	if (rc == -1)
 		run_result_free(r);
 	free(setup);
+	free(upper);
+	free(cache);
 	free(target);
 	free(root);
 	return rc;

@@ -8,9 +8,9 @@
 
 enum isolation {
 	ISOLATION_AUTO,		/* namespace if possible, else copy */
-	ISOLATION_NAMESPACE,	/* private mount (and pid) namespace, file bind-mounted */
+	ISOLATION_NAMESPACE,	/* private mount (and pid) namespace: overlay, else bind mount */
 	ISOLATION_COPY,		/* private copy of the project tree */
-	ISOLATION_NONE,		/* no replacement (the baseline run) */
+	ISOLATION_NONE,		/* no replacement (the baseline run): overlay, else in place */
 };
 
 struct run_spec {
@@ -34,6 +34,7 @@ struct run_result {
 	double		 duration;	/* wall-clock seconds */
 	struct buf	 output;	/* tail of stdout+stderr */
 	enum isolation	 used;		/* what isolation was in effect */
+	int		 overlay;	/* whether the tree was behind a private overlay */
 };
 
 /* Run the command; -1 with *cause only when the tool itself failed. */

@@ -1,6 +1,7 @@
 /* test-sandbox.c: running real commands isolated, with a file replaced and a time limit. */
 #include "config.h"
 
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -12,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -34,6 +36,7 @@
 
 static char	*root;		/* a small project (see setup) */
 static int	 have_ns;	/* whether namespace isolation works here */
+static int	 have_overlay;	/* whether it puts an overlay over the root */
 
 static void
 put(const char *rel, const char *text, mode_t mode)
@@ -131,6 +134,59 @@ original_intact(void)
 	assert_int_equal(st.st_mode & 07777, 0640);
 	buf_free(&b);
 	free(p);
+}
+
+/* Append a line per file below dir/rel: name, mode, size, mtime, contents. */
+static void
+listing_add(struct buf *out, const char *rel)
+{
+	struct dirent	**names;
+	struct stat	  st;
+	struct buf	  b = { 0 };
+	char		 *p, *sub, link[PATH_MAX];
+	ssize_t		  n;
+	int		  i, count;
+
+	p = *rel != '\0' ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+	if (lstat(p, &st) == -1)
+		fail_msg("%s: %s", p, strerror(errno));
+	buf_addf(out, "%s %o %lld %lld.%09ld ", *rel != '\0' ? rel : ".",
+	    (unsigned)st.st_mode, (long long)st.st_size,
+	    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	if (S_ISREG(st.st_mode) && file_read(p, &b, NULL) == 0)
+		buf_add(out, b.data, b.len);
+	else if (S_ISLNK(st.st_mode) &&
+	    (n = readlink(p, link, sizeof link)) > 0)
+		buf_add(out, link, (size_t)n);
+	buf_addc(out, '\n');
+	if (S_ISDIR(st.st_mode)) {
+		if ((count = scandir(p, &names, NULL, alphasort)) == -1)
+			fail_msg("%s: %s", p, strerror(errno));
+		for (i = 0; i < count; i++) {
+			if (strcmp(names[i]->d_name, ".") != 0 &&
+			    strcmp(names[i]->d_name, "..") != 0) {
+				sub = *rel != '\0' ? xasprintf("%s/%s", rel,
+				    names[i]->d_name) :
+				    xstrdup(names[i]->d_name);
+				listing_add(out, sub);
+				free(sub);
+			}
+			free(names[i]);
+		}
+		free(names);
+	}
+	buf_free(&b);
+	free(p);
+}
+
+/* A listing of the whole project that changes if any byte or mtime does. */
+static char *
+listing(void)
+{
+	struct buf	b = { 0 };
+
+	listing_add(&b, "");
+	return buf_detach(&b);
 }
 
 /* Number of live processes whose command line contains needle. */
@@ -624,6 +680,292 @@ test_auto(void **state)
 	original_intact();
 }
 
+/* Whether root/rel exists. */
+static int
+exists(const char *rel)
+{
+	struct stat	 st;
+	char		*p = xasprintf("%s/%s", root, rel);
+	int		 rc = lstat(p, &st) == 0;
+
+	free(p);
+	return rc;
+}
+
+/* Remove root/rel, which must exist. */
+static void
+discard(const char *rel)
+{
+	char	*p = xasprintf("%s/%s", root, rel);
+
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
+/*
+ * Behind the overlay the tests see the mutant in a subdirectory, with the
+ * directories on the way as they are, and may create, change and remove
+ * files anywhere; afterwards the tree is exactly as it was.
+ */
+static void
+test_overlay(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct stat		st_root, st_pkg, st_m;
+	char			*before, *after, *want, *p;
+
+	(void)state;
+	if (!have_overlay)
+		skip();
+	assert_int_equal(stat(root, &st_root), 0);
+	p = xasprintf("%s/pkg", root);
+	assert_int_equal(stat(p, &st_pkg), 0);
+	free(p);
+	p = xasprintf("%s/pkg/m.py", root);
+	assert_int_equal(stat(p, &st_m), 0);
+	free(p);
+	before = listing();
+
+	spec_init(&spec, "stat -c '%a %Y' . pkg pkg/m.py; cat pkg/m.py; "
+	    "echo new >created.txt; echo more >>tool.sh; rm link mod.py; "
+	    "mkdir -p pkg/sub/deep && echo z >pkg/sub/deep/f; "
+	    "touch .pytest_cache .git/index; "
+	    "cat created.txt; tail -n 1 tool.sh; ls; ls pkg; "
+	    "cat pkg/sub/deep/f",
+	    ISOLATION_NAMESPACE);
+	spec.target = "pkg/m.py";
+	spec.data = "y = 3\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_NAMESPACE);
+	assert_int_equal(r.overlay, 1);
+	assert_int_equal(r.exit_status, 0);
+	want = xasprintf("%o %lld\n%o %lld\n%o %lld\ny = 3\nnew\nmore\n"
+	    "created.txt\npkg\nsession\ntool.sh\n__pycache__\nm.py\nsub\nz\n",
+	    (unsigned)(st_root.st_mode & 07777),
+	    (long long)st_root.st_mtim.tv_sec,
+	    (unsigned)(st_pkg.st_mode & 07777),
+	    (long long)st_pkg.st_mtim.tv_sec,
+	    (unsigned)(st_m.st_mode & 07777),
+	    (long long)st_m.st_mtim.tv_sec + 1);
+	assert_string_equal(buf_str(&r.output), want);
+	free(want);
+	run_result_free(&r);
+	after = listing();
+	assert_string_equal(after, before);
+	free(after);
+	assert_int_equal(count_mounts(root), 0);
+
+	/* The baseline too runs behind an overlay, with nothing replaced. */
+	spec_init(&spec, "echo b >base.txt; cat base.txt mod.py",
+	    ISOLATION_NONE);
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_NONE);
+	assert_int_equal(r.overlay, 1);
+	assert_string_equal(buf_str(&r.output), "b\n" ORIGINAL);
+	run_result_free(&r);
+	after = listing();
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+
+	/* A byte-code cache inside the project is still written through. */
+	p = xasprintf("%s/session/pycache", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	spec_init(&spec, "echo c >\"$PYTHONPYCACHEPREFIX/x.pyc\"; "
+	    "echo t >other.txt", ISOLATION_NONE);
+	spec.pycache = p;
+	spec.write_bytecode = 1;
+	run(&spec, &r);
+	assert_int_equal(r.exit_status, 0);
+	assert_int_equal(r.overlay, 1);
+	run_result_free(&r);
+	assert_true(exists("session/pycache/x.pyc"));
+	assert_false(exists("other.txt"));
+	/* A mutant's run does not write byte code: nothing is kept. */
+	spec_init(&spec, "echo d >\"$PYTHONPYCACHEPREFIX/y.pyc\"; cat mod.py",
+	    ISOLATION_NAMESPACE);
+	spec.pycache = p;
+	spec.target = "mod.py";
+	spec.data = "x = 4\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_string_equal(buf_str(&r.output), "x = 4\n");
+	run_result_free(&r);
+	assert_false(exists("session/pycache/y.pyc"));
+	free(p);
+	original_intact();
+}
+
+/* Two runs writing the same new file at once each see only their own. */
+static void
+test_overlay_concurrent(void **state)
+{
+	pid_t	 pids[2];
+	int	 i, st;
+	char	*before, *after;
+
+	(void)state;
+	if (!have_overlay)
+		skip();
+	before = listing();
+	for (i = 0; i < 2; i++) {
+		if ((pids[i] = fork()) != 0)
+			continue;
+		struct run_spec		spec;
+		struct run_result	r;
+		char			*data = xasprintf("x = %d\n", 10 + i);
+		char			*cmd = xasprintf("echo %d >>same.txt; "
+					    "sleep 0.5; cat same.txt mod.py",
+					    i);
+		char			*want = xasprintf("%d\n%s", i, data);
+
+		spec_init(&spec, cmd, ISOLATION_NAMESPACE);
+		spec.target = "mod.py";
+		spec.data = data;
+		spec.len = strlen(data);
+		if (sandbox_run(&spec, &r, NULL) == -1)
+			_exit(2);
+		_exit(strcmp(buf_str(&r.output), want) == 0 && r.overlay ? 0 :
+		    1);
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	after = listing();
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+}
+
+/* Enter a private mount namespace, with a user namespace if need be. */
+static int
+private_mounts(void)
+{
+	char	map[64];
+	uid_t	uid = getuid();
+	gid_t	gid = getgid();
+	int	fd, rc = 0;
+
+	if (unshare(CLONE_NEWNS) == -1) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1)
+			return -1;
+		if ((fd = open("/proc/self/setgroups", O_WRONLY)) != -1) {
+			rc |= write(fd, "deny", 4) != 4;
+			close(fd);
+		}
+		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)uid,
+		    (unsigned long)uid);
+		if ((fd = open("/proc/self/uid_map", O_WRONLY)) == -1)
+			return -1;
+		rc |= write(fd, map, strlen(map)) != (ssize_t)strlen(map);
+		close(fd);
+		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)gid,
+		    (unsigned long)gid);
+		if ((fd = open("/proc/self/gid_map", O_WRONLY)) == -1)
+			return -1;
+		rc |= write(fd, map, strlen(map)) != (ssize_t)strlen(map);
+		close(fd);
+		if (rc != 0)
+			return -1;
+	}
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+/*
+ * Where the overlay may not be used the file is bind-mounted as before:
+ * when CR_SANDBOX_NO_OVERLAY is set (and then the baseline runs in place),
+ * when something is mounted below the root, and when the target's real
+ * path is outside the root.
+ */
+static void
+test_overlay_refused(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	pid_t			pid;
+	int			st;
+	char			*outside, *link;
+
+	(void)state;
+	if (!have_ns)
+		skip();
+	setenv("CR_SANDBOX_NO_OVERLAY", "1", 1);
+	spec_init(&spec, "cat mod.py; echo w >fallback.txt",
+	    ISOLATION_NAMESPACE);
+	spec.target = "mod.py";
+	spec.data = "x = 2\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_NAMESPACE);
+	assert_int_equal(r.overlay, 0);
+	assert_string_equal(buf_str(&r.output), "x = 2\n");
+	run_result_free(&r);
+	/* Without the overlay a write lands in the tree: the bind path ran. */
+	assert_true(exists("fallback.txt"));
+	discard("fallback.txt");
+	spec_init(&spec, "echo w >none.txt", ISOLATION_NONE);
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_NONE);
+	assert_int_equal(r.overlay, 0);
+	run_result_free(&r);
+	assert_true(exists("none.txt"));
+	discard("none.txt");
+	unsetenv("CR_SANDBOX_NO_OVERLAY");
+	original_intact();
+
+	/* A mount below the root: an overlay would hide it. */
+	if ((pid = fork()) == 0) {
+		char *p = xasprintf("%s/pkg/__pycache__", root);
+		if (private_mounts() == -1)
+			_exit(77);
+		if (mount("tmpfs", p, "tmpfs", 0, NULL) == -1)
+			_exit(77);
+		spec_init(&spec, "cat mod.py; ls pkg/__pycache__; echo m "
+		    ">pkg/__pycache__/seen", ISOLATION_NAMESPACE);
+		spec.target = "mod.py";
+		spec.data = "x = 6\n";
+		spec.len = 6;
+		if (sandbox_run(&spec, &r, NULL) == -1)
+			_exit(2);
+		if (r.overlay != 0 || r.used != ISOLATION_NAMESPACE ||
+		    strcmp(buf_str(&r.output), "x = 6\n") != 0)
+			_exit(1);
+		free(p);
+		p = xasprintf("%s/pkg/__pycache__/seen", root);
+		_exit(access(p, F_OK) == 0 ? 0 : 3);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		fprintf(stderr, "no private mounts here: mount below the root "
+		    "not tried\n");
+	else
+		assert_int_equal(WEXITSTATUS(st), 0);
+	original_intact();
+
+	/* A target that is a link to a file outside the root. */
+	outside = xasprintf("%s.outside.py", root);
+	link = xasprintf("%s/outside.py", root);
+	assert_int_equal(file_write_atomic(outside, "o = 1\n", 6, NULL), 0);
+	assert_int_equal(symlink(outside, link), 0);
+	spec_init(&spec, "cat outside.py", ISOLATION_NAMESPACE);
+	spec.target = "outside.py";
+	spec.data = "o = 2\n";
+	spec.len = 6;
+	run(&spec, &r);
+	assert_int_equal(r.overlay, 0);
+	assert_string_equal(buf_str(&r.output), "o = 2\n");
+	run_result_free(&r);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(unlink(outside), 0);
+	free(link);
+	free(outside);
+}
+
 /*
  * A runner killed mid-run: with SIGTERM it kills the test's group and dies
  * of the signal; with SIGKILL (namespace mode) nothing it started survives,
@@ -641,8 +983,8 @@ check_killed(enum isolation iso, int sig)
 	if ((pid = fork()) == 0) {
 		struct run_spec		spec;
 		struct run_result	r;
-		char			*cmd = xasprintf("%s & %s; wait", needle,
-					    needle);
+		char			*cmd = xasprintf("touch killed.txt; "
+					    "%s & %s; wait", needle, needle);
 
 		cleanup_init();
 		spec_init(&spec, cmd, iso);
@@ -657,7 +999,8 @@ check_killed(enum isolation iso, int sig)
 		usleep(10000);
 	usleep(50000);
 	assert_int_equal(count_procs(needle), 3);
-	if (iso == ISOLATION_NAMESPACE)
+	if (iso == ISOLATION_NAMESPACE ||
+	    (iso == ISOLATION_NONE && have_overlay))
 		assert_true(count_mounts(root) > 0);
 	kill(pid, sig);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -665,6 +1008,11 @@ check_killed(enum isolation iso, int sig)
 	assert_int_equal(WTERMSIG(st), sig);
 	assert_int_equal(gone(count_procs, needle), 0);
 	assert_int_equal(gone(count_mounts, root), 0);
+	/* What the command wrote went with the overlay or the copy. */
+	if (iso == ISOLATION_COPY || have_overlay)
+		assert_false(exists("killed.txt"));
+	else
+		discard("killed.txt");
 	original_intact();
 }
 
@@ -679,6 +1027,9 @@ test_interrupted(void **state)
 	check_killed(ISOLATION_NAMESPACE, SIGTERM);
 	check_killed(ISOLATION_NAMESPACE, SIGINT);
 	check_killed(ISOLATION_NAMESPACE, SIGKILL);
+	/* The baseline behind an overlay is in a pid namespace too. */
+	if (have_overlay)
+		check_killed(ISOLATION_NONE, SIGKILL);
 }
 
 int
@@ -694,11 +1045,17 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlay_concurrent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_overlay_refused, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
 	};
 
 	struct run_spec		spec;
 	struct run_result	r;
+	struct buf		fs = { 0 };
 	char			*cause = NULL;
 
 	progname = "test-sandbox";
@@ -709,11 +1066,24 @@ main(void)
 	spec.data = "";
 	if (sandbox_run(&spec, &r, &cause) == 0) {
 		have_ns = 1;
+		have_overlay = r.overlay;
 		run_result_free(&r);
 	} else {
 		fprintf(stderr, "namespace isolation unavailable: %s\n", cause);
 		free(cause);
 	}
 	teardown(NULL);
+	/* A kernel that has overlayfs must give us the overlay. */
+	if (have_ns && !have_overlay) {
+		if (file_read("/proc/filesystems", &fs, NULL) == 0 &&
+		    strstr(buf_str(&fs), "\toverlay\n") != NULL) {
+			fprintf(stderr, "overlayfs is there but was not "
+			    "used\n");
+			buf_free(&fs);
+			return 1;
+		}
+		fprintf(stderr, "no overlayfs: overlay tests skipped\n");
+		buf_free(&fs);
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
