@@ -36,6 +36,9 @@ enum {
 	OPT_LIST_OPERATORS,
 	OPT_ALL,
 	OPT_JSON,
+	OPT_VARIABLE_REPLACER,
+	OPT_VARIABLE_INSERTER,
+	OPT_SEED,
 };
 
 static const struct option longopts[] = {
@@ -53,6 +56,11 @@ static const struct option longopts[] = {
 	{ "list-operators",	no_argument,		NULL, OPT_LIST_OPERATORS },
 	{ "all",		no_argument,		NULL, OPT_ALL },
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "variable-replacer",	required_argument,	NULL,
+	    OPT_VARIABLE_REPLACER },
+	{ "variable-inserter",	required_argument,	NULL,
+	    OPT_VARIABLE_INSERTER },
+	{ "seed",		required_argument,	NULL, OPT_SEED },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -85,6 +93,9 @@ struct plan {
 	char		 *since_reason;
 	struct filter_lines *lines;
 	struct filter	  filter;
+	struct operator_param *params;	/* --variable-replacer/--variable-inserter */
+	size_t		  nparams;
+	struct operator_options opts;
 
 	struct source	 *files;	/* sorted by path, unique */
 	size_t		  nfiles;
@@ -97,11 +108,15 @@ usage(FILE *f)
 	    "[--operators RE]... [--exclude-operators RE]...\n"
 	    "               [--since REV] [--timeout-factor F] "
 	    "[--timeout-constant SECONDS]\n"
-	    "               [--isolation auto|namespace|copy] PATH...\n"
+	    "               [--isolation auto|namespace|copy] "
+	    "[--variable-replacer CAUSE[:EFFECT]]...\n"
+	    "               [--variable-inserter CAUSE:EFFECT]... [--seed N] "
+	    "PATH...\n"
 	    "       cr-plan --list [--all] [--json] [-e GLOB]... "
 	    "[--operators RE]...\n"
 	    "               [--exclude-operators RE]... [--since REV] "
-	    "PATH...\n"
+	    "[--variable-replacer ...]\n"
+	    "               [--variable-inserter ...] [--seed N] PATH...\n"
 	    "       cr-plan --list-operators\n");
 }
 
@@ -119,6 +134,22 @@ parse_seconds(const char *opt, const char *s)
 		exit(2);
 	}
 	return v;
+}
+
+static uint64_t
+parse_seed(const char *s)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *s == '-') {
+		warn("--seed: '%s' is not a whole number", s);
+		usage(stderr);
+		exit(2);
+	}
+	return (uint64_t)v;
 }
 
 /* Return path relative to root, or NULL if it is not inside root. */
@@ -376,8 +407,8 @@ enumerate_file(const struct plan *pl, const struct source *sf,
 		return -1;
 	}
 	free(abs);
-	if (operators_enumerate(sf->path, buf_str(src), src->len, list,
-	    &cause) == -1) {
+	if (operators_enumerate_opts(sf->path, buf_str(src), src->len,
+	    &pl->opts, list, &cause) == -1) {
 		if (!sf->excluded)
 			warn("%s:%s (file skipped)", sf->path, cause);
 		free(cause);
@@ -513,6 +544,9 @@ plan(struct plan *pl, double base)
 	config_set(db, "baseline_seconds", v);
 	free(v);
 	config_set(db, "isolation", pl->isolation);
+	v = xasprintf("%llu", (unsigned long long)pl->opts.seed);
+	config_set(db, "seed", v);
+	free(v);
 	config_set(db, "crmake_version", PACKAGE_VERSION);
 	if (pl->since != NULL)
 		config_set(db, "since", pl->since);
@@ -664,6 +698,39 @@ check_operator_regexes(const struct plan *pl)
 	}
 }
 
+/* --variable-replacer CAUSE[:EFFECT], --variable-inserter CAUSE:EFFECT. */
+static void
+add_param(struct plan *pl, const char *operator, const char *opt,
+    const char *arg)
+{
+	struct operator_param	*p;
+	char			*cause = NULL, *colon;
+
+	pl->params = xreallocarray(pl->params, pl->nparams + 1,
+	    sizeof *pl->params);
+	p = &pl->params[pl->nparams];
+	p->operator = operator;
+	p->cause = xstrdup(arg);
+	p->effect = NULL;
+	if ((colon = strchr(p->cause, ':')) != NULL) {
+		*colon = '\0';
+		p->effect = colon + 1;
+	}
+	if (operator_param_check(p, &cause) == -1) {
+		warn("%s: '%s': %s", opt, arg, cause);
+		usage(stderr);
+		exit(2);
+	}
+	pl->nparams++;
+}
+
+/* Generate only what the filters may keep; NULL select is the default set. */
+static int
+select_operator(const char *id, void *arg)
+{
+	return filter_ops_check(arg, id) != FILTER_DROP;
+}
+
 /* cr-plan --list-operators: every operator, and whether it runs by default. */
 static void
 list_operators(void)
@@ -673,7 +740,7 @@ list_operators(void)
 
 	all = operators_all(&n);
 	for (i = 0; i < n; i++)
-		printf("%s\t%s\n", all[i], filter_op_optin(all[i]) ? "opt-in" :
+		printf("%s\t%s\n", all[i], operator_is_opt_in(all[i]) ? "opt-in" :
 		    "default");
 	if (fflush(stdout) == EOF || ferror(stdout))
 		fatal("stdout:");
@@ -749,6 +816,17 @@ main(int argc, char **argv)
 		case OPT_JSON:
 			pl.list_json = 1;
 			break;
+		case OPT_VARIABLE_REPLACER:
+			add_param(&pl, "core/VariableReplacer",
+			    "--variable-replacer", optarg);
+			break;
+		case OPT_VARIABLE_INSERTER:
+			add_param(&pl, "core/VariableInserter",
+			    "--variable-inserter", optarg);
+			break;
+		case OPT_SEED:
+			pl.opts.seed = parse_seed(optarg);
+			break;
 		case 'v':
 			pl.verbose++;
 			break;
@@ -801,6 +879,10 @@ main(int argc, char **argv)
 	if (pl.session_arg != NULL)
 		pl.session = path_absolute(pl.session_arg);
 	pl.filter.ops = pl.ops;
+	pl.opts.select = select_operator;
+	pl.opts.select_arg = pl.ops;
+	pl.opts.params = pl.params;
+	pl.opts.nparams = pl.nparams;
 
 	collect(&pl, argv, argc);
 	if (pl.nfiles == 0)
@@ -828,6 +910,9 @@ out:
 	free(pl.excludes);
 	filter_ops_free(pl.ops);
 	filter_lines_free(pl.lines);
+	for (i = 0; i < pl.nparams; i++)
+		free((char *)pl.params[i].cause);
+	free(pl.params);
 	free(pl.since_reason);
 	free(pl.session);
 	free(pl.root);

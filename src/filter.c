@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "operators.h"
 #include "mutant.h"
 #include "util.h"
 
@@ -156,38 +157,32 @@ filter_ops_any(const struct filter_ops *ops, int exclude, const char *id)
 	return 0;
 }
 
+/*
+ * Without --operators, the default set runs, and so does a Variable*
+ * operator: it only has mutants when given a parameter set, which is asking
+ * for it.
+ */
+static int
+default_selected(const char *id)
+{
+	return !operator_is_opt_in(id) ||
+	    strncmp(id, "core/Variable", 13) == 0;
+}
+
 enum filter_verdict
 filter_ops_check(const struct filter_ops *ops, const char *id)
 {
 	int	selected;
 
 	if (ops == NULL)
-		return filter_op_optin(id) ? FILTER_DROP : FILTER_RUN;
+		return default_selected(id) ? FILTER_RUN : FILTER_DROP;
 	if (ops->nincludes == 0)
-		selected = !filter_op_optin(id);
+		selected = default_selected(id);
 	else
 		selected = filter_ops_any(ops, 0, id);
 	if (!selected)
 		return FILTER_DROP;
 	return filter_ops_any(ops, 1, id) ? FILTER_SKIP : FILTER_RUN;
-}
-
-static int
-has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/*
- * The extended set (every ID outside core/) and Cosmic Ray's own opt-in,
- * parameterised operators run only when asked for.
- */
-int
-filter_op_optin(const char *id)
-{
-	return !has_prefix(id, "core/") ||
-	    has_prefix(id, "core/VariableReplacer") ||
-	    has_prefix(id, "core/VariableInserter");
 }
 
 struct filter_lines *

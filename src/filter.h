@@ -41,8 +41,6 @@ const char *filter_ops_get(const struct filter_ops *, size_t k, int *exclude);
 int filter_ops_match(const struct filter_ops *, size_t k, const char *id);
 /* What the selection does to an operator's mutants. */
 enum filter_verdict filter_ops_check(const struct filter_ops *, const char *id);
-/* 1 if an operator runs only when --operators asks for it. */
-int filter_op_optin(const char *id);
 
 /* An empty set of changed lines. */
 struct filter_lines *filter_lines_new(void);

@@ -339,6 +339,16 @@ numlit_offset(const char *s, size_t len, int delta, char **cause)
 		    (int)len + imaginary, s);
 		return NULL;
 	}
+	/*
+	 * No mutant that cannot differ from the original: past 2**53 adding
+	 * one changes nothing, and an infinity would be written "inf", an
+	 * undefined name.
+	 */
+	if (!isfinite(x) || (!imaginary && x + delta == x)) {
+		cause_set(cause, "'%.*s' plus %d is not a different finite "
+		    "number", (int)len + imaginary, s, delta);
+		return NULL;
+	}
 	if (!imaginary) {
 		numlit_float_repr(x + delta, 1, re);
 		return xstrdup(re);

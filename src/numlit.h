@@ -12,7 +12,8 @@
  * numeric literal of len bytes: an int of any size in any base, a float or
  * an imaginary number, with or without '_' separators (e.g. "0x10", 1 gives
  * "17"; "1e3", -1 gives "999.0"; "3j", 1 gives "(1+3j)"). NULL with *cause
- * if lit is not a valid literal.
+ * if lit is not a valid literal, or if the result would not differ from it
+ * or not be finite (1e16, 1e309).
  */
 char *numlit_offset(const char *lit, size_t len, int delta, char **cause);
 /*

@@ -115,16 +115,11 @@ lines_build(struct pyast *t)
 	}
 }
 
-void
-pyast_position(const struct pyast *t, uint32_t off, uint32_t *line,
-    uint32_t *col)
+uint32_t
+pyast_row(const struct pyast *t, uint32_t off)
 {
-	uint32_t	lo = 0, hi = t->nlines, mid, i, n = 0;
+	uint32_t	lo = 0, hi = t->nlines, mid;
 
-	if (off < t->bom)
-		off = t->bom;
-	if (off > t->len)
-		off = (uint32_t)t->len;
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		if (t->lines[mid] <= off)
@@ -132,6 +127,20 @@ pyast_position(const struct pyast *t, uint32_t off, uint32_t *line,
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+void
+pyast_position(const struct pyast *t, uint32_t off, uint32_t *line,
+    uint32_t *col)
+{
+	uint32_t	lo, i, n = 0;
+
+	if (off < t->bom)
+		off = t->bom;
+	if (off > t->len)
+		off = (uint32_t)t->len;
+	lo = pyast_row(t, off);
 	for (i = t->lines[lo]; i < off; i++) {
 		if (((unsigned char)t->src[i] & 0xc0) != 0x80)
 			n++;
@@ -265,9 +274,15 @@ parse(const char *src, size_t len, int build, char **cause)
 		return NULL;
 	}
 	language_init();
+	if (src == NULL)
+		src = "";
 	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
 		bom = 3;
 
+	/*
+	 * A new parser each time: with tree-sitter 0.20.7, a parser reused
+	 * after incremental reparses reported errors in valid files.
+	 */
 	parser = ts_parser_new();
 	if (!ts_parser_set_language(parser, language)) {
 		ts_parser_delete(parser);

@@ -76,6 +76,24 @@
 	X(UNION_PATTERN, "union_pattern", 1) \
 	X(DICT_PATTERN, "dict_pattern", 1) \
 	X(KEYWORD_PATTERN, "keyword_pattern", 1) \
+	X(NAMED_EXPRESSION, "named_expression", 1) \
+	X(TUPLE, "tuple", 1) \
+	X(LIST, "list", 1) \
+	X(EXPRESSION_LIST, "expression_list", 1) \
+	X(PATTERN_LIST, "pattern_list", 1) \
+	X(TUPLE_PATTERN, "tuple_pattern", 1) \
+	X(LIST_PATTERN, "list_pattern", 1) \
+	X(LIST_SPLAT_PATTERN, "list_splat_pattern", 1) \
+	X(DICTIONARY_SPLAT_PATTERN, "dictionary_splat_pattern", 1) \
+	X(AS_PATTERN, "as_pattern", 1) \
+	X(DEFAULT_PARAMETER, "default_parameter", 1) \
+	X(FINALLY_CLAUSE, "finally_clause", 1) \
+	X(STRING_START, "string_start", 1) \
+	X(STRING_END, "string_end", 1) \
+	X(LIST_COMPREHENSION, "list_comprehension", 1) \
+	X(SET_COMPREHENSION, "set_comprehension", 1) \
+	X(DICTIONARY_COMPREHENSION, "dictionary_comprehension", 1) \
+	X(GENERATOR_EXPRESSION, "generator_expression", 1) \
 	X(T_ADD, "+", 0) \
 	X(T_SUB, "-", 0) \
 	X(T_MUL, "*", 0) \
@@ -120,7 +138,20 @@
 	X(T_COMMA, ",", 0) \
 	X(T_LPAREN, "(", 0) \
 	X(T_RPAREN, ")", 0) \
-	X(T_ASSIGN, "=", 0)
+	X(T_ASSIGN, "=", 0) \
+	X(T_IADD, "+=", 0) \
+	X(T_ISUB, "-=", 0) \
+	X(T_IMUL, "*=", 0) \
+	X(T_IDIV, "/=", 0) \
+	X(T_IFLOORDIV, "//=", 0) \
+	X(T_IMOD, "%=", 0) \
+	X(T_IPOW, "**=", 0) \
+	X(T_IRSHIFT, ">>=", 0) \
+	X(T_ILSHIFT, "<<=", 0) \
+	X(T_IBITOR, "|=", 0) \
+	X(T_IBITAND, "&=", 0) \
+	X(T_IBITXOR, "^=", 0) \
+	X(T_IMATMUL, "@=", 0)
 
 /* Field names this program looks at: X(enum suffix, tree-sitter name). */
 #define PYAST_FIELDS(X) \
@@ -213,6 +244,8 @@ int pyast_check(const char *src, size_t len, char **cause);
 /* Line (1-based) and column (0-based, in characters) of a byte offset. */
 void pyast_position(const struct pyast *, uint32_t off, uint32_t *line,
     uint32_t *col);
+/* The row (0-based) holding a byte offset; an offset past a newline is on the next row. */
+uint32_t pyast_row(const struct pyast *, uint32_t off);
 /* The tree-sitter name of a kind. */
 const char *pyast_kind_name(int kind);
 /* The first child of node i with the given field, or -1. */

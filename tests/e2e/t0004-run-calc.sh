@@ -11,28 +11,28 @@ cd "$P" || exit 99
 # The excluded tests are planned too, their mutants recorded as skipped.
 nt=$("$CR_PLAN" --list tests/test_calc.py | wc -l)
 [ "$nt" -gt 0 ] || fail "no mutants in tests/test_calc.py"
-grep -Eq "^2 files, [0-9]+ lines, $((104 + nt)) mutants \\($nt skipped\\) in [0-9.]+ s\$" "$T/out" ||
+grep -Eq "^2 files, [0-9]+ lines, $((105 + nt)) mutants \\($nt skipped\\) in [0-9.]+ s\$" "$T/out" ||
 	fail "unexpected summary: $(cat "$T/out")"
 [ -z "$(ls "$T/s/results")" ] || fail "results exist before make ran"
 
 # make -n runs no test and writes no result.
 make -n -f "$T/s/Makefile" >"$T/dry" 2>&1 || fail "make -n failed: $(cat "$T/dry")"
-[ "$(grep -c cr-run-one "$T/dry")" -eq 104 ] || fail "make -n lists $(grep -c cr-run-one "$T/dry") runs"
+[ "$(grep -c cr-run-one "$T/dry")" -eq 105 ] || fail "make -n lists $(grep -c cr-run-one "$T/dry") runs"
 [ -z "$(ls "$T/s/results")" ] || fail "make -n wrote results"
 
 cd "$T" || exit 99
 make -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1 || fail "make failed: $(tail make.out)"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 assert_no_mounts "$P"
-[ "$(ls "$T/s/results" | grep -c '\.json$')" -eq 104 ] ||
+[ "$(ls "$T/s/results" | grep -c '\.json$')" -eq 105 ] ||
 	fail "not one result per mutant"
 ls -a "$T/s/results" | grep -q tmp && fail "a temporary result was left"
 # One verdict line per mutant on make's output.
-[ "$(grep -Ec '^[0-9a-f]{16} (killed|survived|timeout|incompetent) calc.py:[0-9]+:[0-9]+ core/' "$T/make.out")" -eq 104 ] ||
+[ "$(grep -Ec '^[0-9a-f]{16} (killed|survived|timeout|incompetent) calc.py:[0-9]+:[0-9]+ core/' "$T/make.out")" -eq 105 ] ||
 	fail "unexpected verdict lines: $(head -3 make.out)"
 
 got=$(counts "$T/s")
-[ "$got" = "61 43 0 0 $nt 0" ] || fail "counts: got '$got', want '61 43 0 0 $nt 0'"
+[ "$got" = "62 43 0 0 $nt 0" ] || fail "counts: got '$got', want '62 43 0 0 $nt 0'"
 
 # Everything is up to date now: a second make runs nothing.
 make -f "$T/s/Makefile" -j2 >"$T/again" 2>&1 || fail "second make failed"

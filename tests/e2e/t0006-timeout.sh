@@ -17,7 +17,7 @@ end=$(date +%s)
 # The mutants of the excluded tests are recorded as skipped.
 nt=$("$CR_PLAN" --list tests | wc -l)
 got=$(counts "$T/s")
-[ "$got" = "11 1 1 0 $nt 0" ] || fail "counts: got '$got', want '11 1 1 0 $nt 0'"
+[ "$got" = "12 1 1 0 $nt 0" ] || fail "counts: got '$got', want '12 1 1 0 $nt 0'"
 grep -q " timeout countdown.py:" "$T/make.out" || fail "no timeout verdict line"
 [ $((end - start)) -lt 60 ] || fail "the run took $((end - start)) s"
 pgrep -f "sleep 301" >/dev/null && fail "a background process outlived its run"

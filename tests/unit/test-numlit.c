@@ -49,32 +49,22 @@ static const struct {
 	{ "0.5", "1.5", "-0.5" },
 	{ ".5", "1.5", "-0.5" },
 	{ "1_0.0_1e1_0", "100100000001.0", "100099999999.0" },
-	{ "1e16", "1e+16", "1e+16" },
 	{ "1e15", "1000000000000001.0", "999999999999999.0" },
 	{ "9999999999999998.0", "1e+16", "9999999999999996.0" },
 	{ "1e-5", "1.00001", "-0.99999" },
 	{ "0.0001", "1.0001", "-0.9999" },
 	{ "0.00012", "1.00012", "-0.99988" },
-	{ "1e308", "1e+308", "1e+308" },
-	{ "1e309", "inf", "inf" },
-	{ "1.7976931348623157e308", "1.7976931348623157e+308",
-	    "1.7976931348623157e+308" },
 	{ "2.5e-7", "1.00000025", "-0.99999975" },
 	{ "5e-324", "1.0", "-1.0" },
 	{ "123.456", "124.456", "122.456" },
 	{ "0.0", "1.0", "-1.0" },
 	{ "1E-3", "1.001", "-0.999" },
-	{ "1e22", "1e+22", "1e+22" },
-	{ "123456789012345678.0", "1.2345678901234568e+17",
-	    "1.2345678901234568e+17" },
 	{ "0.3", "1.3", "-0.7" },
 	{ "2.675", "3.675", "1.6749999999999998" },
-	{ "1.5e300", "1.5e+300", "1.5e+300" },
 	{ "3j", "(1+3j)", "(-1+3j)" },
 	{ "0j", "(1+0j)", "(-1+0j)" },
 	{ "1.5j", "(1+1.5j)", "(-1+1.5j)" },
 	{ "1e20j", "(1+1e+20j)", "(-1+1e+20j)" },
-	{ "1e400j", "(1+infj)", "(-1+infj)" },
 	{ "09j", "(1+9j)", "(-1+9j)" },
 	{ "09.5", "10.5", "8.5" },
 	{ "1_0j", "(1+10j)", "(-1+10j)" },
@@ -164,6 +154,33 @@ test_invalid(void **state)
 	assert_null(numlit_offset("1", 1, 2, NULL));
 }
 
+/* No mutant equal to the original or written as an undefined name. */
+static void
+test_no_equivalent(void **state)
+{
+	static const char *const same[] = { "1e16", "1e22", "1e308",
+	    "1.7976931348623157e308", "123456789012345678.0", "1.5e300",
+	    "1e309", "1e400j" };
+	char	*s;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof same / sizeof same[0]; i++) {
+		assert_null(numlit_offset(same[i], strlen(same[i]), 1, NULL));
+		assert_null(numlit_offset(same[i], strlen(same[i]), -1, NULL));
+	}
+	/* Just below 2**53 a float still moves; a big int always does. */
+	s = numlit_offset("1e15", 4, 1, NULL);
+	assert_string_equal(s, "1000000000000001.0");
+	free(s);
+	s = numlit_offset("10000000000000000", 17, 1, NULL);
+	assert_string_equal(s, "10000000000000001");
+	free(s);
+	s = numlit_offset("1e16j", 5, 1, NULL);
+	assert_string_equal(s, "(1+1e+16j)");
+	free(s);
+}
+
 static void
 test_float_repr(void **state)
 {
@@ -210,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_length_bounded),
 		cmocka_unit_test(test_big_carry),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_no_equivalent),
 		cmocka_unit_test(test_float_repr),
 	};
 

@@ -494,7 +494,8 @@ test_numbers_in_patterns(void **state)
 	    "    case 3j: pass\n"
 	    "    case -1 + 2j: pass\n"
 	    "    case {-1: y}: pass\n"
-	    "    case {2j: y}: pass\n", "",
+	    "    case {2j: y}: pass\n"
+	    "    case -1e1000 | 1e400: pass\n", "",
 	    "NumberReplacer 2:9-2:10 '1'\n"
 	    "NumberReplacer 2:9-2:10 '-1'\n"
 	    "NumberReplacer 3:10-3:11 '1'\n"
@@ -571,7 +572,13 @@ test_scopes(void **state)
 
 	(void)state;
 	enumerate(src, &l);
-	assert_int_equal(l.n, 2 * 9);
+	/* The numbers, and the decorator, which is in the class's scope. */
+	assert_int_equal(l.n, 2 * 9 + 1);
+	assert_string_equal(l.v[12].operator, "core/RemoveDecorator");
+	assert_string_equal(l.v[12].scope, "Outer");
+	mutant_clear(&l.v[12]);
+	memmove(&l.v[12], &l.v[13], (l.n - 13) * sizeof l.v[0]);
+	l.n--;
 	for (i = 0; i < l.n; i++) {
 		assert_string_equal(l.v[i].operator, "core/NumberReplacer");
 		assert_int_equal(l.v[i].occurrence, i);
@@ -609,6 +616,11 @@ test_positions(void **state)
 	    "NumberReplacer 2:12-2:13 '1'\n");
 	/* Byte offsets count from the start of the file, BOM included. */
 	enumerate(src, &l);
+	assert_string_equal(l.v[0].operator, "core/AddNot");
+	assert_string_equal(l.v[0].replacement, "not x == 0");
+	mutant_clear(&l.v[0]);
+	memmove(&l.v[0], &l.v[1], (l.n - 1) * sizeof l.v[0]);
+	l.n--;
 	assert_int_equal(l.v[0].start, 3 + 5);
 	assert_int_equal(l.v[0].end, 3 + 7);
 	assert_memory_equal(src + l.v[0].start, "==", 2);
@@ -695,7 +707,7 @@ test_determinism(void **state)
 		assert_string_equal(l3.v[j].replacement, l1.v[i].replacement);
 		assert_int_equal(l3.v[j].line, l1.v[i].line + 2);
 	}
-	assert_int_equal(ng, 11 + 2 + 5 + 2 + 4);
+	assert_int_equal(ng, 11 + 2 + 5 + 2 + 4 + 1);
 	mutant_list_free(&l1);
 	mutant_list_free(&l2);
 	mutant_list_free(&l3);
@@ -764,7 +776,8 @@ test_operators_all(void **state)
 
 	(void)state;
 	all = operators_all(&n);
-	assert_int_equal(n, 132 + 56 + 12 + 4 + 1);
+	/* Cosmic Ray's 213 and the extended set. */
+	assert_int_equal(n, 132 + 56 + 12 + 13 + 141);
 	for (i = 1; i < n; i++)
 		assert_true(strcmp(all[i - 1], all[i]) < 0);
 	for (i = 0; i < n; i++) {
