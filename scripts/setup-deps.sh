@@ -4,7 +4,7 @@ set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config libsqlite3-dev
 libtree-sitter-dev libcmocka-dev npm mandoc python3-pytest
-libpython3.11-testsuite git ca-certificates"
+libpython3.11-testsuite git ca-certificates procps"
 
 # npm also comes bundled with other builds of Node.js (e.g. NodeSource's
 # nodejs, which conflicts with Debian's npm): any npm on PATH will do.
