@@ -46,14 +46,15 @@
  *                                     set. CR (random operator)
  * crmake/ReplaceInWithNotIn,
  * crmake/ReplaceNotInWithIn           1. mutmut
- * crmake/ReplaceAugmentedAssignment_F_T  11. mutmut and Stryker, with one
- *                                     or two targets
+ * crmake/ReplaceAugmentedAssignment_F_T  11. mutmut, Stryker and
+ *                                     cargo-mutants, with one or two targets
  * crmake/ReplaceReturnWithNone        1. PIT (NULL_RETURNS); cargo-mutants
  *                                     (a body becomes a default value)
  * crmake/ReplaceStringLiteral         1. mutmut (XX...XX), Stryker
  *                                     (StringLiteral), cargo-mutants
  *                                     ("xyzzy" as a return value)
- * crmake/RemoveMatchCase              1 a case. mutmut
+ * crmake/RemoveMatchCase              1 a case. mutmut; cargo-mutants
+ *                                     (an arm, when there is a wildcard arm)
  * crmake/ReplaceAndWithLeft, crmake/ReplaceAndWithRight,
  * crmake/ReplaceOrWithLeft,
  * crmake/ReplaceOrWithRight           1 each. None of them; Stryker's

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "mutant.h"
+#include "golden.h"
 #include "operators.h"
 #include "pyast.h"
 #include "util.h"
@@ -48,56 +49,18 @@ static void
 enumerate(const char *src, const struct operator_options *o,
     struct mutant_list *l)
 {
-	char	*cause = NULL;
-
-	if (operators_enumerate_opts("pkg/mod.py", src, strlen(src), o, l,
-	    &cause) != 0)
-		fail_msg("unexpected error: %s", cause);
-	assert_null(cause);
+	golden_enumerate(src, o, l);
 }
 
 /*
  * The mutants of src whose operator ID starts with prefix, one per line:
  * "ID line:col-endline:endcol 'replacement'", and " skip=REASON" if skipped.
  */
-static char *
-render(const char *src, const struct operator_options *o, const char *prefix)
-{
-	struct mutant_list	 l = { 0 };
-	struct mutant		*m;
-	struct buf		 b = { 0 };
-	size_t			 i;
-
-	enumerate(src, o, &l);
-	for (i = 0; i < l.n; i++) {
-		m = &l.v[i];
-		if (strncmp(m->operator, prefix, strlen(prefix)) != 0)
-			continue;
-		buf_addf(&b, "%s %u:%u-%u:%u '%s'", m->operator, m->line,
-		    m->col, m->end_line, m->end_col, m->replacement);
-		if (m->skip != NULL)
-			buf_addf(&b, " skip=%s", m->skip);
-		buf_addc(&b, '\n');
-	}
-	mutant_list_free(&l);
-	if (b.data == NULL)
-		return xstrdup("");
-	return buf_detach(&b);
-}
-
 static void
 check_opts(const char *src, const struct operator_options *o,
     const char *prefix, const char *expected)
 {
-	char	*got = render(src, o, prefix);
-
-	if (strcmp(got, expected) != 0) {
-		print_error("snippet:\n%s\nexpected:\n%s\ngot:\n%s\n", src,
-		    expected, got);
-		free(got);
-		fail();
-	}
-	free(got);
+	golden_check(src, o, "", prefix, expected);
 }
 
 /* check_opts() with every operator selected and no parameter set. */
@@ -112,14 +75,9 @@ check(const char *src, const char *prefix, const char *expected)
 static size_t
 count(const char *src, const char *prefix)
 {
-	struct operator_options	 o = options_all(NULL, 0, 0);
-	char			*got = render(src, &o, prefix), *p;
-	size_t			 n = 0;
+	struct operator_options	o = options_all(NULL, 0, 0);
 
-	for (p = got; *p != '\0'; p++)
-		n += *p == '\n';
-	free(got);
-	return n;
+	return golden_count(src, &o, "", prefix);
 }
 
 /* The text of src after applying its nth mutant of operator op. */
@@ -127,22 +85,7 @@ static char *
 apply_opts(const char *src, const struct operator_options *o, const char *op,
     size_t nth)
 {
-	struct mutant_list	 l = { 0 };
-	char			*out = NULL;
-	size_t			 i, n;
-
-	enumerate(src, o, &l);
-	for (i = 0; i < l.n; i++) {
-		if (strcmp(l.v[i].operator, op) != 0 || nth-- != 0)
-			continue;
-		out = mutant_splice(src, strlen(src), l.v[i].start, l.v[i].end,
-		    l.v[i].replacement, &n);
-		break;
-	}
-	mutant_list_free(&l);
-	if (out == NULL)
-		fail_msg("no mutant %s in %s", op, src);
-	return out;
+	return golden_apply(src, o, "", op, nth);
 }
 
 static void

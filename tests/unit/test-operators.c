@@ -12,98 +12,37 @@
 
 #include "mutant.h"
 #include "operators.h"
+#include "golden.h"
 #include "pyast.h"
 #include "util.h"
 
 static void
 enumerate(const char *src, struct mutant_list *l)
 {
-	char	*cause = NULL;
-	int	 rc;
-
-	rc = operators_enumerate("pkg/mod.py", src, strlen(src), l, &cause);
-	if (rc != 0)
-		fail_msg("unexpected error: %s", cause);
-	assert_null(cause);
+	golden_enumerate(src, NULL, l);
 }
 
 /*
  * The mutants of src whose operator, less "core/", starts with prefix, one
  * per line: "Operator line:col-endline:endcol 'replacement'".
  */
-static char *
-render(const char *src, const char *prefix)
-{
-	struct mutant_list	 l = { 0 };
-	struct mutant		*m;
-	struct buf		 b = { 0 };
-	size_t			 i;
-
-	enumerate(src, &l);
-	for (i = 0; i < l.n; i++) {
-		m = &l.v[i];
-		assert_true(strncmp(m->operator, "core/", 5) == 0);
-		if (strncmp(m->operator + 5, prefix, strlen(prefix)) != 0)
-			continue;
-		buf_addf(&b, "%s %u:%u-%u:%u '%s'\n", m->operator + 5, m->line,
-		    m->col, m->end_line, m->end_col, m->replacement);
-	}
-	mutant_list_free(&l);
-	return buf_detach(&b);
-}
-
 static void
 check(const char *src, const char *prefix, const char *expected)
 {
-	char	*got = render(src, prefix);
-
-	if (strcmp(got, expected) != 0) {
-		print_error("snippet:\n%s\nexpected:\n%s\ngot:\n%s\n", src,
-		    expected, got);
-		free(got);
-		fail();
-	}
-	free(got);
+	golden_check(src, NULL, "core/", prefix, expected);
 }
 
 static size_t
 count(const char *src, const char *prefix)
 {
-	char	*got = render(src, prefix), *p;
-	size_t	 n = 0;
-
-	for (p = got; *p != '\0'; p++)
-		n += *p == '\n';
-	free(got);
-	return n;
+	return golden_count(src, NULL, "core/", prefix);
 }
 
 /* The text of src after applying its nth mutant of operator op (without "core/"). */
-static char *
-apply(const char *src, const char *op, size_t nth)
-{
-	struct mutant_list	 l = { 0 };
-	char			*out = NULL;
-	size_t			 i, n;
-
-	enumerate(src, &l);
-	for (i = 0; i < l.n; i++) {
-		if (strcmp(l.v[i].operator + 5, op) != 0 || nth-- != 0)
-			continue;
-		out = mutant_splice(src, strlen(src), l.v[i].start, l.v[i].end,
-		    l.v[i].replacement, &n);
-		break;
-	}
-	mutant_list_free(&l);
-	if (out == NULL)
-		fail_msg("no mutant %s in %s", op, src);
-	return out;
-}
-
 static void
 check_apply(const char *src, const char *op, size_t nth, const char *expected)
 {
-	char	*got = apply(src, op, nth);
+	char	*got = golden_apply(src, NULL, "core/", op, nth);
 
 	assert_string_equal(got, expected);
 	free(got);
