@@ -35,3 +35,13 @@ report:
 # Forget every result, so the next make runs every mutant again.
 clean:
 	$(CR_Q)find $(CR_RESULTS) -name "*.json" -type f -delete 2>/dev/null || true
+
+# A stamp is written by cr-plan for every mutant it plans; one missing means
+# the session was changed by hand.
+$(CR_STAMPS)/%:
+	@echo "crmake: $@ is missing: run cr-plan again" >&2; exit 1
+
+# The plan is older than a file it planned or a test file: its mutants are of
+# code, or its tests' coverage of tests, that are no longer there.
+$(CR_SESSION)/session.db: $(CR_SOURCES)
+	@$(info crmake: changed since cr-plan ran: $(patsubst $(CR_ROOT)/%,%,$?))echo "crmake: run cr-plan again" >&2; exit 1

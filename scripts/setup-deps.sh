@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config libsqlite3-dev
-libtree-sitter-dev libcmocka-dev npm mandoc python3-pytest
+libtree-sitter-dev libcmocka-dev npm mandoc python3-pytest python3-coverage
 libpython3.11-testsuite git ca-certificates procps"
 
 # npm also comes bundled with other builds of Node.js (e.g. NodeSource's

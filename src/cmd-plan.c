@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,12 +16,17 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cmdline.h"
+#include "codemap.h"
+#include "coverage.h"
 #include "db.h"
 #include "filter.h"
 #include "json.h"
 #include "mkgen.h"
 #include "mutant.h"
 #include "operators.h"
+#include "pyhooks.h"
+#include "result.h"
 #include "sandbox.h"
 #include "session.h"
 #include "sha256.h"
@@ -39,6 +46,10 @@ enum {
 	OPT_VARIABLE_REPLACER,
 	OPT_VARIABLE_INSERTER,
 	OPT_SEED,
+	OPT_RUNNER,
+	OPT_CPU_TIMEOUT_FACTOR,
+	OPT_CPU_TIMEOUT_CONSTANT,
+	OPT_RERUN,
 };
 
 static const struct option longopts[] = {
@@ -61,6 +72,12 @@ static const struct option longopts[] = {
 	{ "variable-inserter",	required_argument,	NULL,
 	    OPT_VARIABLE_INSERTER },
 	{ "seed",		required_argument,	NULL, OPT_SEED },
+	{ "runner",		required_argument,	NULL, OPT_RUNNER },
+	{ "cpu-timeout-factor",	required_argument,	NULL,
+	    OPT_CPU_TIMEOUT_FACTOR },
+	{ "cpu-timeout-constant", required_argument,	NULL,
+	    OPT_CPU_TIMEOUT_CONSTANT },
+	{ "rerun",		required_argument,	NULL, OPT_RERUN },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -71,6 +88,13 @@ static const struct option longopts[] = {
 struct source {
 	char		*path;		/* relative to the project root */
 	int		 excluded;
+};
+
+/* A test the baseline ran, as planned. */
+struct ptest {
+	const struct pytest_rec	*rec;
+	char			 fingerprint[65];
+	int64_t			 row;		/* in the session database */
 };
 
 struct plan {
@@ -99,6 +123,32 @@ struct plan {
 
 	struct source	 *files;	/* sorted by path, unique */
 	size_t		  nfiles;
+
+	/* Test selection. */
+	const char	 *runner_opt;	/* --runner: auto, pytest, unittest, none */
+	double		  cpu_factor;
+	double		  cpu_constant;
+	unsigned	  rerun;	/* outcomes --rerun names, bit per outcome */
+	char		 *pydir;	/* crmake's Python hooks */
+	char		 *hooked;	/* the command, PYTHONPATH assignments extended */
+	char		 *tmp;		/* private temporary directory */
+	double		  base_wall;	/* the baseline's seconds */
+	double		  base_cpu;	/* and CPU seconds */
+	struct pyhooks_run hooks;	/* what the hooks said of the baseline */
+	int		  selecting;	/* per-test selection is on */
+	const char	 *runner;	/* CRMAKE_RUNNER of the mutants' runs */
+	char		 *why_off;	/* why selection is off */
+	struct coverage	 *cov;
+	struct ptest	 *tests;	/* every passing test of the baseline */
+	size_t		  ntests;
+	size_t		  nfailing;	/* tests that failed in the baseline */
+	int		 *ctx_test;	/* per coverage context: test, or -1 */
+	double		  startup_wall;	/* the baseline outside any test */
+	double		  startup_cpu;
+	double		  tests_wall;	/* every test */
+	double		  tests_cpu;
+	char		  all_digest[65]; /* of every test's fingerprint */
+	char		  config_digest[65];
 };
 
 static void
@@ -106,8 +156,11 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: cr-plan [-hVv] -s DIR -t CMD [-e GLOB]... "
 	    "[--operators RE]... [--exclude-operators RE]...\n"
-	    "               [--since REV] [--timeout-factor F] "
-	    "[--timeout-constant SECONDS]\n"
+	    "               [--since REV] [--runner auto|pytest|unittest|none] "
+	    "[--rerun OUTCOME]...\n"
+	    "               [--timeout-factor F] [--timeout-constant SECONDS]\n"
+	    "               [--cpu-timeout-factor F] "
+	    "[--cpu-timeout-constant SECONDS]\n"
 	    "               [--isolation auto|namespace|copy] "
 	    "[--variable-replacer CAUSE[:EFFECT]]...\n"
 	    "               [--variable-inserter CAUSE:EFFECT]... [--seed N] "
@@ -308,46 +361,396 @@ collect(struct plan *pl, char **paths, int npaths)
 	pl->nfiles = j;
 }
 
-/* Run the test command once, unmutated; return its duration. */
-static double
-baseline(const struct plan *pl)
+/* Run a command unmutated, behind an overlay where possible; fatal if crmake cannot run it. */
+static void
+run_unmutated(const struct plan *pl, const char *command, char **env,
+    struct run_result *res)
 {
-	struct run_spec		spec;
-	struct run_result	res;
-	char			*cause = NULL, *pycache;
-	double			 d;
+	struct run_spec	 spec;
+	char		*cause = NULL;
 
-	pycache = session_pycache_dir(pl->session);
 	memset(&spec, 0, sizeof spec);
 	spec.root = pl->root;
-	spec.command = pl->command;
-	spec.pycache = pycache;
-	spec.write_bytecode = 1;
+	spec.command = command;
 	spec.isolation = ISOLATION_NONE;
 	spec.tail_max = 64 * 1024;
-	if (pl->verbose)
-		fprintf(stderr, "cr-plan: baseline: %s\n", pl->command);
-	if (sandbox_run(&spec, &res, &cause) == -1)
+	spec.env = (const char *const *)env;
+	if (sandbox_run(&spec, res, &cause) == -1)
 		fatal("baseline: %s", cause);
-	if (res.exit_status != 0) {
-		fputs(buf_str(&res.output), stderr);
-		if (res.output.len > 0 &&
-		    res.output.data[res.output.len - 1] != '\n')
-			fputc('\n', stderr);
-		if (res.signal != 0)
-			fatal("the test command fails without any mutation "
-			    "(killed by signal %d); fix the tests or the command "
-			    "first", res.signal);
-		fatal("the test command fails without any mutation (exit "
-		    "status %d); fix the tests or the command first",
-		    res.exit_status);
-	}
-	d = res.duration;
-	run_result_free(&res);
-	free(pycache);
+}
+
+/* Print what a failed run wrote. */
+static void
+print_output(struct run_result *res)
+{
+	fputs(buf_str(&res->output), stderr);
+	if (res->output.len > 0 &&
+	    res->output.data[res->output.len - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+static void
+baseline_failed(struct run_result *res)
+{
+	print_output(res);
+	if (res->signal != 0)
+		fatal("the test command fails without any mutation (killed by "
+		    "signal %d); fix the tests or the command first",
+		    res->signal);
+	fatal("the test command fails without any mutation (exit status %d); "
+	    "fix the tests or the command first", res->exit_status);
+}
+
+static void
+selection_off(struct plan *pl, char *why)
+{
+	pl->selecting = 0;
+	free(pl->why_off);
+	pl->why_off = why;
+}
+
+/*
+ * Run the test command once without mutation, with crmake's hooks loaded so
+ * that they report each test and its durations. It must pass. A command that
+ * fails only with the hooks loaded still plans, without test selection.
+ */
+static void
+baseline(struct plan *pl)
+{
+	struct pyhooks_spec	 hs;
+	struct run_result	 res;
+	char			**env, *record, *cause = NULL;
+	int			 want;
+
 	if (pl->verbose)
-		fprintf(stderr, "cr-plan: baseline passed in %.2f s\n", d);
-	return d;
+		fprintf(stderr, "cr-plan: baseline: %s\n", pl->selecting ?
+		    pl->hooked : pl->command);
+	if (!pl->selecting) {
+		run_unmutated(pl, pl->command, NULL, &res);
+		if (res.exit_status != 0)
+			baseline_failed(&res);
+		pl->base_wall = res.duration;
+		pl->base_cpu = res.cpu;
+		run_result_free(&res);
+		return;
+	}
+	record = xasprintf("%s/baseline.jsonl", pl->tmp);
+	memset(&hs, 0, sizeof hs);
+	hs.pydir = pl->pydir;
+	hs.record = record;
+	hs.runner = pl->runner_opt;
+	env = pyhooks_env(&hs);
+	run_unmutated(pl, pl->hooked, env, &res);
+	pyhooks_env_free(env);
+	if (res.exit_status != 0) {
+		run_result_free(&res);
+		run_unmutated(pl, pl->command, NULL, &res);
+		if (res.exit_status != 0)
+			baseline_failed(&res);
+		warn("the test command fails with crmake's hooks loaded and "
+		    "passes without them; test selection is off");
+		selection_off(pl, xstrdup("the test command fails with "
+		    "crmake's hooks loaded"));
+	} else if (pyhooks_read(record, 0, &pl->hooks, &cause) == -1)
+		fatal("%s", cause);
+	pl->base_wall = res.duration;
+	pl->base_cpu = res.cpu;
+	run_result_free(&res);
+	free(record);
+	if (!pl->selecting)
+		return;
+	if (pl->hooks.error != NULL)
+		warn("crmake's hooks: %s", pl->hooks.error);
+	want = strcmp(pl->runner_opt, "pytest") == 0 ? PYHOOKS_PYTEST :
+	    strcmp(pl->runner_opt, "unittest") == 0 ? PYHOOKS_UNITTEST : 0;
+	if (want != 0 && !(pl->hooks.runners & want))
+		fatal("--runner %s: the test command ran no %s tests that "
+		    "crmake's hooks could see (see cr-plan(1), TEST SELECTION)",
+		    pl->runner_opt, pl->runner_opt);
+	if (!pl->hooks.booted)
+		selection_off(pl, xstrdup("crmake's hooks did not load in the "
+		    "test command's Python (does the command set PYTHONPATH "
+		    "where cr-plan cannot see it, or run python -I or -S?)"));
+	else if (pl->hooks.ntests == 0)
+		selection_off(pl, xstrdup("the test command ran no pytest or "
+		    "unittest tests that crmake's hooks could see"));
+	else if (pl->hooks.runners == (PYHOOKS_PYTEST | PYHOOKS_UNITTEST))
+		pl->runner = "auto";
+	else
+		pl->runner = pl->hooks.runners & PYHOOKS_PYTEST ? "pytest" :
+		    "unittest";
+}
+
+/* The real path of each planned file that a run may execute, one per line. */
+static char *
+coverage_include(const struct plan *pl)
+{
+	struct buf	 b = { 0 };
+	char		*abs, *real;
+	size_t		 i;
+
+	for (i = 0; i < pl->nfiles; i++) {
+		if (pl->files[i].excluded)
+			continue;
+		abs = xasprintf("%s/%s", pl->root, pl->files[i].path);
+		real = path_absolute(abs);
+		if (strchr(real, '\n') == NULL) {
+			buf_adds(&b, real);
+			buf_addc(&b, '\n');
+		}
+		free(real);
+		free(abs);
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Run the test command again under coverage.py, each test in a context of
+ * its own, and load the data. Problems turn selection off, with a warning:
+ * the plan is still good, only slower to run.
+ */
+static void
+coverage_run(struct plan *pl)
+{
+	struct pyhooks_spec	 hs;
+	struct pyhooks_run	 hr;
+	struct run_result	 res;
+	char			**env, *record, *dir, *include, *text;
+	char			*cause = NULL;
+
+	record = xasprintf("%s/coverage.jsonl", pl->tmp);
+	dir = xasprintf("%s/coverage", pl->tmp);
+	include = xasprintf("%s/include", pl->tmp);
+	text = coverage_include(pl);
+	if (mkdir_p(dir, &cause) == -1 ||
+	    file_write_atomic(include, text, strlen(text), &cause) == -1)
+		fatal("%s", cause);
+	free(text);
+	memset(&hs, 0, sizeof hs);
+	hs.pydir = pl->pydir;
+	hs.record = record;
+	hs.runner = pl->runner_opt;
+	hs.coverage = dir;
+	hs.include = include;
+	env = pyhooks_env(&hs);
+	if (pl->verbose)
+		fprintf(stderr, "cr-plan: per-test coverage\n");
+	run_unmutated(pl, pl->hooked, env, &res);
+	pyhooks_env_free(env);
+	if (pyhooks_read(record, 0, &hr, &cause) == -1)
+		fatal("%s", cause);
+	if (hr.error != NULL && strncmp(hr.error, "coverage:", 9) == 0) {
+		warn("coverage.py: %s", hr.error + 9);
+		selection_off(pl, xstrdup("coverage.py does not run in the test "
+		    "command's Python (on Debian: apt-get install "
+		    "python3-coverage)"));
+	} else if (res.exit_status != 0) {
+		print_output(&res);
+		warn("the test command fails under coverage.py and passes "
+		    "without it; test selection is off");
+		selection_off(pl, xstrdup("the test command fails under "
+		    "coverage.py"));
+	} else {
+		pl->cov = coverage_new();
+		if (coverage_load_dir(pl->cov, dir, &cause) == -1)
+			fatal("coverage data: %s", cause);
+	}
+	pyhooks_run_free(&hr);
+	run_result_free(&res);
+	free(record);
+	free(dir);
+	free(include);
+}
+
+static int
+compare_ptest_file(const void *a, const void *b)
+{
+	const struct ptest	*x = *(const struct ptest *const *)a;
+	const struct ptest	*y = *(const struct ptest *const *)b;
+	const char		*fx = x->rec->file, *fy = y->rec->file;
+
+	if (fx == NULL || fy == NULL)
+		return (fx == NULL) - (fy == NULL);
+	return strcmp(fx, fy);
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Digest of the conftest.py files pytest loaded: a change to one changes every test. */
+static void
+conftest_digest(const struct plan *pl, char hex[65])
+{
+	struct sha256	 h;
+	struct buf	 b = { 0 };
+	char		**v;
+	size_t		 i, n = pl->hooks.nconftest;
+
+	v = xcalloc(n + 1, sizeof *v);
+	memcpy(v, pl->hooks.conftest, n * sizeof *v);
+	if (n > 1)
+		qsort(v, n, sizeof *v, compare_strings);
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		sha256_update(&h, v[i], strlen(v[i]) + 1);
+		if (file_read(v[i], &b, NULL) == 0)
+			sha256_update(&h, b.data, b.len);
+		sha256_update(&h, "", 1);
+	}
+	sha256_final_hex(&h, hex);
+	buf_free(&b);
+	free(v);
+}
+
+/*
+ * A test's fingerprint changes when its own definition changes, when the
+ * rest of its file does (helpers, fixtures, imports: everything but the
+ * other tests' definitions), or when a conftest.py does. A test whose
+ * definition cannot be found is fingerprinted by its whole file.
+ */
+static void
+fingerprint_tests(struct plan *pl)
+{
+	struct ptest	**by_file;
+	struct codemap	 *cm;
+	struct sha256	  h;
+	struct buf	  src = { 0 };
+	uint32_t	 *starts, s, e;
+	char		  conftest[65], context[65], own[65];
+	size_t		  i, j, k, n = pl->ntests;
+	int		  readable;
+
+	conftest_digest(pl, conftest);
+	by_file = xcalloc(n + 1, sizeof *by_file);
+	starts = xcalloc(n + 1, sizeof *starts);
+	for (i = 0; i < n; i++)
+		by_file[i] = &pl->tests[i];
+	if (n > 1)
+		qsort(by_file, n, sizeof *by_file, compare_ptest_file);
+	for (i = 0; i < n; i = j) {
+		const char *file = by_file[i]->rec->file;
+
+		for (j = i + 1; j < n && file != NULL &&
+		    by_file[j]->rec->file != NULL &&
+		    strcmp(by_file[j]->rec->file, file) == 0; j++)
+			;
+		cm = NULL;
+		readable = file != NULL && file_read(file, &src, NULL) == 0;
+		if (readable)
+			cm = codemap_new(buf_str(&src), src.len, NULL);
+		for (k = i; k < j; k++) {
+			if (cm == NULL || codemap_definition_at(cm,
+			    by_file[k]->rec->line, &starts[k - i], &e) == -1)
+				starts[k - i] = UINT32_MAX;
+		}
+		if (cm != NULL)
+			codemap_skeleton(cm, starts, j - i, context);
+		else if (readable)
+			sha256_hex(src.data, src.len, context);
+		else
+			strcpy(context, "-");
+		for (k = i; k < j; k++) {
+			const struct pytest_rec *r = by_file[k]->rec;
+
+			if (cm != NULL && codemap_definition_at(cm, r->line, &s,
+			    &e) == 0)
+				sha256_hex(src.data + s, e - s, own);
+			else
+				strcpy(own, "-");
+			sha256_init(&h);
+			sha256_update(&h, r->runner, strlen(r->runner) + 1);
+			sha256_update(&h, r->id, strlen(r->id) + 1);
+			sha256_update(&h, own, 64);
+			sha256_update(&h, context, strlen(context));
+			sha256_update(&h, conftest, 64);
+			sha256_final_hex(&h, by_file[k]->fingerprint);
+		}
+		codemap_free(cm);
+	}
+	buf_free(&src);
+	free(starts);
+	free(by_file);
+}
+
+static int
+compare_ptest_id(const void *a, const void *b)
+{
+	const struct ptest	*x = *(const struct ptest *const *)a;
+	const struct ptest	*y = *(const struct ptest *const *)b;
+
+	return strcmp(x->rec->id, y->rec->id);
+}
+
+/*
+ * The planned tests (the baseline's, less those that failed in it), their
+ * fingerprints and totals, and which test each coverage context is. A
+ * context that is no test (code run while no test ran, in "") stands for
+ * every test.
+ */
+static void
+prepare_tests(struct plan *pl)
+{
+	struct ptest	**by_id, key, *kp, **hit;
+	struct pytest_rec keyrec;
+	struct sha256	  h;
+	char		**fps;
+	size_t		  i, n;
+
+	pl->tests = xcalloc(pl->hooks.ntests + 1, sizeof *pl->tests);
+	for (i = 0; i < pl->hooks.ntests; i++) {
+		if (pl->hooks.tests[i].failed) {
+			pl->nfailing++;
+			continue;
+		}
+		pl->tests[pl->ntests++].rec = &pl->hooks.tests[i];
+	}
+	n = pl->ntests;
+	if (pl->nfailing > 0)
+		warn("%zu test%s fail%s without mutation although the command "
+		    "passes; %s never selected", pl->nfailing,
+		    pl->nfailing == 1 ? "" : "s", pl->nfailing == 1 ? "s" : "",
+		    pl->nfailing == 1 ? "it is" : "they are");
+	fingerprint_tests(pl);
+	fps = xcalloc(n + 1, sizeof *fps);
+	for (i = 0; i < n; i++) {
+		pl->tests_wall += pl->tests[i].rec->wall;
+		pl->tests_cpu += pl->tests[i].rec->cpu;
+		fps[i] = pl->tests[i].fingerprint;
+	}
+	if (n > 1)
+		qsort(fps, n, sizeof *fps, compare_strings);
+	sha256_init(&h);
+	for (i = 0; i < n; i++)
+		sha256_update(&h, fps[i], 64);
+	sha256_final_hex(&h, pl->all_digest);
+	free(fps);
+	pl->startup_wall = pl->base_wall - pl->tests_wall;
+	if (pl->startup_wall < 0)
+		pl->startup_wall = 0;
+	pl->startup_cpu = pl->base_cpu - pl->tests_cpu;
+	if (pl->startup_cpu < 0)
+		pl->startup_cpu = 0;
+
+	by_id = xcalloc(n + 1, sizeof *by_id);
+	for (i = 0; i < n; i++)
+		by_id[i] = &pl->tests[i];
+	if (n > 1)
+		qsort(by_id, n, sizeof *by_id, compare_ptest_id);
+	pl->ctx_test = xcalloc(coverage_ncontexts(pl->cov) + 1,
+	    sizeof *pl->ctx_test);
+	for (i = 0; i < coverage_ncontexts(pl->cov); i++) {
+		memset(&keyrec, 0, sizeof keyrec);
+		keyrec.id = (char *)coverage_context(pl->cov, i);
+		key.rec = &keyrec;
+		kp = &key;
+		hit = bsearch(&kp, by_id, n, sizeof *by_id, compare_ptest_id);
+		pl->ctx_test[i] = hit != NULL && *keyrec.id != '\0' ?
+		    (int)(*hit - pl->tests) : -1;
+	}
+	free(by_id);
 }
 
 static void
@@ -359,31 +762,26 @@ config_set(struct db *db, const char *key, const char *value)
 		fatal("%s", cause);
 }
 
-/* What, if changed, makes every result out of date. */
-static char *
-stamp_text(const struct plan *pl)
+static void
+config_number(struct db *db, const char *key, double value)
 {
-	return xasprintf("crmake %s\ntest-command %s\ntimeout-factor %g\n"
-	    "timeout-constant %g\nisolation %s\n", PACKAGE_VERSION, pl->command,
-	    pl->timeout_factor, pl->timeout_constant, pl->isolation);
+	char	*v;
+
+	v = xasprintf("%.6f", value);
+	config_set(db, key, v);
+	free(v);
 }
 
-static void
-write_stamp(const struct plan *pl)
+/* What, if changed, makes every result out of date. */
+static char *
+config_text(const struct plan *pl)
 {
-	struct buf	 old = { 0 };
-	char		*path, *text, *cause = NULL;
-
-	path = session_stamp_path(pl->session);
-	text = stamp_text(pl);
-	if (file_read(path, &old, NULL) == -1 ||
-	    strcmp(buf_str(&old), text) != 0) {
-		if (file_write_atomic(path, text, strlen(text), &cause) == -1)
-			fatal("%s", cause);
-	}
-	buf_free(&old);
-	free(text);
-	free(path);
+	return xasprintf("crmake %s\ntest-command %s\nrunner %s\n"
+	    "timeout-factor %g\ntimeout-constant %g\ncpu-timeout-factor %g\n"
+	    "cpu-timeout-constant %g\nisolation %s\n", PACKAGE_VERSION,
+	    pl->command, pl->runner_opt, pl->timeout_factor,
+	    pl->timeout_constant, pl->cpu_factor, pl->cpu_constant,
+	    pl->isolation);
 }
 
 /*
@@ -510,21 +908,308 @@ list_plan(const struct plan *pl)
 	buf_free(&src);
 }
 
+/* What planning one file needs beyond its mutants. */
+struct fileplan {
+	const char	*path;
+	const char	*src;
+	char		 sha256[65];
+	struct codemap	*cm;		/* NULL without selection */
+	int		 cov;		/* its index in the coverage data, or -1 */
+	char		 skeleton[65];
+	uint8_t		*hit;		/* per coverage context */
+	int64_t		*rows;		/* room for every test */
+};
+
+/* Fill in the digest of everything a mutant's verdict depends on. */
 static void
-plan(struct plan *pl, double base)
+mutant_inputs(const struct plan *pl, const struct fileplan *fp,
+    const struct mutant *m, struct mutant_plan *mp, char **fps, size_t nfps)
+{
+	struct sha256	h;
+	char		fn[65];
+	uint32_t	s, e;
+	size_t		i;
+
+	sha256_init(&h);
+	sha256_update(&h, pl->config_digest, 64);
+	sha256_update(&h, m->id, strlen(m->id));
+	if (mp->sel == SEL_SUITE) {
+		sha256_update(&h, "file", 4);
+		sha256_update(&h, fp->sha256, 64);
+		sha256_final_hex(&h, mp->inputs);
+		return;
+	}
+	if (codemap_function(fp->cm, m->start, 0, &s, &e) == 0)
+		sha256_hex(fp->src + s, e - s, fn);
+	else
+		strcpy(fn, "-");
+	sha256_update(&h, "code", 4);
+	sha256_update(&h, fp->skeleton, 64);
+	sha256_update(&h, fn, strlen(fn));
+	sha256_update(&h, selection_name(mp->sel),
+	    strlen(selection_name(mp->sel)));
+	if (mp->sel == SEL_ALL)
+		sha256_update(&h, pl->all_digest, 64);
+	for (i = 0; i < nfps; i++)
+		sha256_update(&h, fps[i], 64);
+	sha256_final_hex(&h, mp->inputs);
+}
+
+/*
+ * Choose a mutant's tests. Its lines are those from the first line of its
+ * statement to its last; the tests are those whose context executed one of
+ * them. Code outside any function body runs once, at import, whichever test
+ * imports it first, and its effect is seen by every test: it gets every
+ * test, as does code that ran outside any test (contexts that are no test).
+ */
+static void
+mutant_select(const struct plan *pl, struct fileplan *fp,
+    const struct mutant *m, struct mutant_plan *mp)
+{
+	char		**fps;
+	uint32_t	  first, s, e;
+	size_t		  k, n = 0, hits;
+
+	memset(mp, 0, sizeof *mp);
+	if (!pl->selecting) {
+		mp->sel = SEL_SUITE;
+		mp->wall = pl->base_wall;
+		mp->cpu = pl->base_cpu;
+		mutant_inputs(pl, fp, m, mp, NULL, 0);
+		return;
+	}
+	first = codemap_stmt_line(fp->cm, m->start);
+	hits = coverage_hits(pl->cov, fp->cov, first, m->end_line > first ?
+	    m->end_line : first, fp->hit);
+	if (hits == 0)
+		mp->sel = SEL_NONE;
+	else if (codemap_function(fp->cm, m->start, 1, &s, &e) == -1)
+		mp->sel = SEL_ALL;
+	else {
+		mp->sel = SEL_TESTS;
+		for (k = 0; k < coverage_ncontexts(pl->cov); k++) {
+			if (!fp->hit[k])
+				continue;
+			if (pl->ctx_test[k] == -1) {
+				mp->sel = SEL_ALL;
+				break;
+			}
+			fp->rows[n++] = pl->ctx_test[k];
+		}
+	}
+	fps = xcalloc(n + 1, sizeof *fps);
+	mp->wall = pl->startup_wall;
+	mp->cpu = pl->startup_cpu;
+	if (mp->sel == SEL_TESTS) {
+		for (k = 0; k < n; k++) {
+			const struct ptest *t = &pl->tests[fp->rows[k]];
+
+			mp->wall += t->rec->wall;
+			mp->cpu += t->rec->cpu;
+			fps[k] = (char *)t->fingerprint;
+			fp->rows[k] = t->row;
+		}
+		mp->tests = fp->rows;
+		mp->ntests = n;
+		if (n > 1)
+			qsort(fps, n, sizeof *fps, compare_strings);
+	} else if (mp->sel == SEL_ALL) {
+		mp->wall += pl->tests_wall;
+		mp->cpu += pl->tests_cpu;
+		n = 0;
+	}
+	mutant_inputs(pl, fp, m, mp, fps, n);
+	free(fps);
+}
+
+/* A runnable mutant and how long it is expected to run. */
+struct target {
+	const char	*id;
+	double		 wall;
+	char		 inputs[65];
+	size_t		 seq;
+};
+
+static int
+compare_targets(const void *a, const void *b)
+{
+	const struct target	*x = a, *y = b;
+
+	if (x->wall != y->wall)
+		return x->wall > y->wall ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+compare_target_ids(const void *a, const void *b)
+{
+	return strcmp(((const struct target *)a)->id,
+	    ((const struct target *)b)->id);
+}
+
+/*
+ * Write each target's stamp where its content changed (make then runs it
+ * again) and remove the stamps of mutants that are no longer targets.
+ * targets must be sorted by ID.
+ */
+static void
+write_stamps(const struct plan *pl, const struct target *v, size_t n)
+{
+	struct target	 key;
+	struct dirent	*de;
+	struct buf	 old = { 0 };
+	DIR		*d;
+	char		*dir, *path, *text, *cause = NULL;
+	size_t		 i;
+
+	dir = session_stamps_dir(pl->session);
+	if (mkdir_p(dir, &cause) == -1)
+		fatal("%s", cause);
+	for (i = 0; i < n; i++) {
+		path = session_stamp_path(pl->session, v[i].id);
+		text = xasprintf("%s\n", v[i].inputs);
+		if (file_read(path, &old, NULL) == -1 ||
+		    strcmp(buf_str(&old), text) != 0) {
+			if (file_write_atomic(path, text, strlen(text),
+			    &cause) == -1)
+				fatal("%s", cause);
+		}
+		free(text);
+		free(path);
+	}
+	buf_free(&old);
+	if ((d = opendir(dir)) == NULL)
+		fatal("%s:", dir);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		key.id = de->d_name;
+		if (bsearch(&key, v, n, sizeof *v, compare_target_ids) != NULL)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (unlink(path) == -1 && errno != ENOENT)
+			warn("%s:", path);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+/*
+ * --rerun: make the targets whose current result has one of the given
+ * outcomes out of date, by giving their result file an mtime before their
+ * stamp's. The result stays readable until make replaces it.
+ */
+static size_t
+rerun_outcomes(const struct plan *pl, const struct target *v, size_t n)
+{
+	struct result	 r;
+	struct stat	 st;
+	struct timespec	 ts[2];
+	char		*path, *stamp;
+	size_t		 i, count = 0;
+
+	for (i = 0; i < n; i++) {
+		path = session_result_path(pl->session, v[i].id);
+		stamp = session_stamp_path(pl->session, v[i].id);
+		if (access(path, F_OK) == 0 &&
+		    result_read(path, &r, NULL) == 0) {
+			if ((pl->rerun & (1u << r.outcome)) &&
+			    r.inputs != NULL &&
+			    strcmp(r.inputs, v[i].inputs) == 0 &&
+			    stat(stamp, &st) == 0) {
+				ts[0].tv_sec = 0;
+				ts[0].tv_nsec = UTIME_OMIT;
+				ts[1] = st.st_mtim;
+				ts[1].tv_sec -= 1;
+				if (utimensat(AT_FDCWD, path, ts, 0) == -1)
+					warn("%s:", path);
+				else
+					count++;
+			}
+			result_clear(&r);
+		}
+		free(stamp);
+		free(path);
+	}
+	return count;
+}
+
+/* One line on how mutants will run, for the summary. */
+static void
+print_selection(const struct plan *pl, size_t nrun, size_t ntests,
+    size_t nall)
+{
+	if (!pl->selecting) {
+		printf("test selection: off (%s); every mutant runs the whole "
+		    "test command\n", pl->why_off != NULL ? pl->why_off :
+		    "--runner none");
+		return;
+	}
+	printf("test selection: %s, %zu test%s; ", pl->runner,
+	    pl->ntests, pl->ntests == 1 ? "" : "s");
+	if (nrun == 0)
+		printf("no mutant to run\n");
+	else
+		printf("a mutant runs %.1f of them on average%s\n",
+		    (double)ntests / (double)nrun, nall > 0 ? "" : "");
+}
+
+/* The files an edit of which makes the plan stale: the planned files, the tests' and conftest.py files. */
+static char **
+plan_sources(const struct plan *pl, size_t *n)
+{
+	char	**v;
+	size_t	  i, k, cap;
+
+	cap = pl->nfiles + pl->ntests + pl->hooks.nconftest + 1;
+	v = xcalloc(cap, sizeof *v);
+	*n = 0;
+	for (i = 0; i < pl->nfiles; i++)
+		v[(*n)++] = xasprintf("%s/%s", pl->root, pl->files[i].path);
+	for (i = 0; i < pl->ntests; i++) {
+		if (pl->tests[i].rec->file != NULL)
+			v[(*n)++] = xstrdup(pl->tests[i].rec->file);
+	}
+	for (i = 0; i < pl->hooks.nconftest; i++)
+		v[(*n)++] = xstrdup(pl->hooks.conftest[i]);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, compare_strings);
+	for (i = k = 0; i < *n; i++) {
+		if (k > 0 && strcmp(v[k - 1], v[i]) == 0) {
+			free(v[i]);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	*n = k;
+	return v;
+}
+
+static void
+plan(struct plan *pl)
 {
 	struct mutant_list	 list = { 0 };
-	struct mkgen_file	*mf;
+	struct mutant_plan	 mp;
+	struct fileplan		 fp;
+	struct target		*targets = NULL;
 	struct mkgen		 g;
 	struct buf		 src = { 0 };
 	struct db		*db;
-	char			 hash[65];
-	char			*dbpath, *tmp, *cause = NULL, *mkpath, *v;
+	const char		**ids;
+	char			**sources;
+	char			*dbpath, *tmp, *cause = NULL, *mkpath, *text;
+	char			*abs, *real;
 	size_t			 i, j, lines = 0, nplanned = 0, total = 0;
-	size_t			 skipped = 0, runnable;
+	size_t			 skipped = 0, nocov = 0, ntargets = 0, cap = 0;
+	size_t			 nselected = 0, nall = 0, unrun, reruns;
+	size_t			 fnocov, executed = 0, candidates = 0, nsources;
 	int64_t			 fid;
 	double			 t0 = now_seconds();
 
+	text = config_text(pl);
+	sha256_hex(text, strlen(text), pl->config_digest);
+	free(text);
 	dbpath = session_db_path(pl->session);
 	tmp = xasprintf("%s.new", dbpath);
 	cleanup_add(tmp);
@@ -534,59 +1219,115 @@ plan(struct plan *pl, double base)
 		fatal("%s", cause);
 	config_set(db, "root", pl->root);
 	config_set(db, "test_command", pl->command);
-	v = xasprintf("%g", pl->timeout_factor);
-	config_set(db, "timeout_factor", v);
-	free(v);
-	v = xasprintf("%g", pl->timeout_constant);
-	config_set(db, "timeout_constant", v);
-	free(v);
-	v = xasprintf("%.6f", base);
-	config_set(db, "baseline_seconds", v);
-	free(v);
+	config_set(db, "run_command", pl->selecting ? pl->hooked : pl->command);
+	config_set(db, "selection", pl->selecting ? "on" : "off");
+	config_set(db, "runner", pl->selecting ? pl->runner : "none");
+	config_number(db, "timeout_factor", pl->timeout_factor);
+	config_number(db, "timeout_constant", pl->timeout_constant);
+	config_number(db, "cpu_timeout_factor", pl->cpu_factor);
+	config_number(db, "cpu_timeout_constant", pl->cpu_constant);
+	config_number(db, "baseline_seconds", pl->base_wall);
+	config_number(db, "baseline_cpu", pl->base_cpu);
 	config_set(db, "isolation", pl->isolation);
-	v = xasprintf("%llu", (unsigned long long)pl->opts.seed);
-	config_set(db, "seed", v);
-	free(v);
+	text = xasprintf("%llu", (unsigned long long)pl->opts.seed);
+	config_set(db, "seed", text);
+	free(text);
 	config_set(db, "crmake_version", PACKAGE_VERSION);
 	if (pl->since != NULL)
 		config_set(db, "since", pl->since);
+	for (i = 0; pl->selecting && i < pl->ntests; i++) {
+		const struct pytest_rec *r = pl->tests[i].rec;
 
-	mf = xcalloc(pl->nfiles, sizeof *mf);
+		pl->tests[i].row = db_test_add(db, r->runner, r->id, r->file,
+		    r->line, r->wall, r->cpu, pl->tests[i].fingerprint, &cause);
+		if (pl->tests[i].row == -1)
+			fatal("%s", cause);
+	}
+
+	memset(&fp, 0, sizeof fp);
+	if (pl->selecting) {
+		fp.hit = xcalloc(coverage_ncontexts(pl->cov) + 1, 1);
+		fp.rows = xcalloc(pl->ntests + 1, sizeof *fp.rows);
+	}
 	for (i = 0; i < pl->nfiles; i++) {
 		const char *rel = pl->files[i].path;
 
-		mf[i].path = rel;
 		if (enumerate_file(pl, &pl->files[i], &src, &list) == -1)
 			continue;
-		for (j = runnable = 0; j < list.n; j++)
-			runnable += list.v[j].skip == NULL;
-		/* Only a file with targets needs a name make can use. */
-		if (runnable > 0 && mkgen_check_path(rel, &cause) == -1) {
-			warn("%s (file skipped)", cause);
-			free(cause);
-			mutant_list_free(&list);
-			continue;
-		}
-		sha256_hex(src.data, src.len, hash);
-		fid = db_file_add(db, rel, hash, buf_str(&src), src.len,
+		sha256_hex(src.data, src.len, fp.sha256);
+		fid = db_file_add(db, rel, fp.sha256, buf_str(&src), src.len,
 		    count_lines(src.data, src.len), &cause);
 		if (fid == -1)
 			fatal("%s", cause);
 		lines += count_lines(src.data, src.len);
 		nplanned++;
-		mf[i].ids = xcalloc(runnable > 0 ? runnable : 1,
-		    sizeof *mf[i].ids);
-		for (j = 0; j < list.n; j++) {
-			if (db_mutant_add(db, fid, &list.v[j], &cause) == -1)
-				fatal("%s: %s", rel, cause);
-			if (list.v[j].skip == NULL)
-				mf[i].ids[mf[i].n++] = xstrdup(list.v[j].id);
-			else
-				skipped++;
+		fp.path = rel;
+		fp.src = buf_str(&src);
+		fp.cm = NULL;
+		fp.cov = -1;
+		if (pl->selecting) {
+			if ((fp.cm = codemap_new(fp.src, src.len, &cause)) ==
+			    NULL)
+				fatal("%s:%s", rel, cause);
+			codemap_skeleton(fp.cm, NULL, 0, fp.skeleton);
+			abs = xasprintf("%s/%s", pl->root, rel);
+			real = path_absolute(abs);
+			fp.cov = coverage_file(pl->cov, real);
+			free(real);
+			free(abs);
 		}
+		fnocov = unrun = 0;
+		for (j = 0; j < list.n; j++) {
+			const struct mutant *m = &list.v[j];
+
+			mutant_select(pl, &fp, m, &mp);
+			if (db_mutant_add(db, fid, m, &mp, &cause) == -1)
+				fatal("%s: %s", rel, cause);
+			if (m->skip != NULL) {
+				skipped++;
+				continue;
+			}
+			unrun++;
+			if (mp.sel == SEL_NONE) {
+				fnocov++;
+				continue;
+			}
+			if (mp.sel == SEL_TESTS)
+				nselected += mp.ntests;
+			else if (mp.sel == SEL_ALL) {
+				nselected += pl->ntests;
+				nall++;
+			}
+			if (ntargets == cap) {
+				cap = cap == 0 ? 256 : cap * 2;
+				targets = xreallocarray(targets, cap,
+				    sizeof *targets);
+			}
+			targets[ntargets].id = xstrdup(m->id);
+			targets[ntargets].wall = mp.wall;
+			memcpy(targets[ntargets].inputs, mp.inputs, 65);
+			targets[ntargets].seq = ntargets;
+			ntargets++;
+		}
+		if (pl->selecting && !pl->files[i].excluded && unrun > 0) {
+			candidates++;
+			if (fp.cov == -1)
+				warn("'%s': no test executes this file (do the "
+				    "tests import another copy of it?); its "
+				    "%zu mutant%s get%s no-coverage", rel,
+				    unrun, unrun == 1 ? "" : "s",
+				    unrun == 1 ? "s" : "");
+			else
+				executed++;
+		}
+		nocov += fnocov;
 		total += list.n;
+		codemap_free(fp.cm);
 		mutant_list_free(&list);
 	}
+	if (pl->selecting && candidates > 0 && executed == 0)
+		fatal("no test executes any of the files to mutate: the tests "
+		    "import other copies of them, or the paths are wrong");
 	if (db_commit(db, &cause) == -1)
 		fatal("%s", cause);
 	db_close(db);
@@ -594,7 +1335,16 @@ plan(struct plan *pl, double base)
 		fatal("%s:", dbpath);
 	cleanup_forget(tmp);
 
-	write_stamp(pl);
+	if (ntargets > 1)
+		qsort(targets, ntargets, sizeof *targets, compare_target_ids);
+	write_stamps(pl, targets, ntargets);
+	reruns = pl->rerun != 0 ? rerun_outcomes(pl, targets, ntargets) : 0;
+	if (ntargets > 1)
+		qsort(targets, ntargets, sizeof *targets, compare_targets);
+	ids = xcalloc(ntargets + 1, sizeof *ids);
+	for (i = 0; i < ntargets; i++)
+		ids[i] = targets[i].id;
+	sources = plan_sources(pl, &nsources);
 	memset(&g, 0, sizeof g);
 	g.session = pl->session;
 	g.root = pl->root;
@@ -603,19 +1353,29 @@ plan(struct plan *pl, double base)
 	    (int)(strrchr(g.runner, '/') - g.runner), g.runner);
 	if ((g.mk = session_find_mk()) == NULL)
 		fatal("cannot find crmake.mk (set CR_MKDIR to its directory)");
-	g.files = mf;
-	g.nfiles = pl->nfiles;
+	g.ids = ids;
+	g.n = ntargets;
+	g.sources = (const char *const *)sources;
+	g.nsources = nsources;
 	mkpath = session_makefile_path(pl->session);
 	if (mkgen_write(mkpath, &g, &cause) == -1)
 		fatal("%s", cause);
 
-	/* Scripts read this line: the skipped count appears only when there is one. */
+	/* Scripts read this line: each count in parentheses only when there is one. */
 	printf("%zu file%s, %zu line%s, %zu mutant%s", nplanned,
 	    nplanned == 1 ? "" : "s", lines, lines == 1 ? "" : "s", total,
 	    total == 1 ? "" : "s");
-	if (skipped > 0)
+	if (skipped > 0 && nocov > 0)
+		printf(" (%zu skipped, %zu no-coverage)", skipped, nocov);
+	else if (skipped > 0)
 		printf(" (%zu skipped)", skipped);
+	else if (nocov > 0)
+		printf(" (%zu no-coverage)", nocov);
 	printf(" in %.1f s\n", now_seconds() - t0);
+	print_selection(pl, ntargets, nselected, nall);
+	if (pl->rerun != 0)
+		printf("%zu result%s out of date (--rerun)\n", reruns,
+		    reruns == 1 ? "" : "s");
 	if (pl->verbose)
 		fprintf(stderr, "cr-plan: run it with: make -f %s -j%ld\n",
 		    mkpath, sysconf(_SC_NPROCESSORS_ONLN));
@@ -624,12 +1384,15 @@ plan(struct plan *pl, double base)
 	free((char *)g.runner);
 	free((char *)g.reporter);
 	free((char *)g.mk);
-	for (i = 0; i < pl->nfiles; i++) {
-		for (j = 0; j < mf[i].n; j++)
-			free(mf[i].ids[j]);
-		free(mf[i].ids);
-	}
-	free(mf);
+	free(ids);
+	for (i = 0; i < nsources; i++)
+		free(sources[i]);
+	free(sources);
+	for (i = 0; i < ntargets; i++)
+		free((char *)targets[i].id);
+	free(targets);
+	free(fp.hit);
+	free(fp.rows);
 	mutant_list_free(&list);
 	buf_free(&src);
 	free(tmp);
@@ -656,10 +1419,63 @@ prepare_session(struct plan *pl)
 	if (mkdir_p(dir, &cause) == -1)
 		fatal("%s", cause);
 	free(dir);
-	dir = session_pycache_dir(pl->session);
-	if (mkdir_p(dir, &cause) == -1)
-		fatal("%s", cause);
+	/* What sessions of crmake 0.1 had and this one does not use. */
+	dir = xasprintf("%s/config.stamp", pl->session);
+	unlink(dir);
 	free(dir);
+	dir = xasprintf("%s/pycache", pl->session);
+	remove_tree(dir);
+	free(dir);
+	if ((pl->tmp = session_tmpdir(pl->root, "crmake-plan", &cause)) ==
+	    NULL)
+		fatal("%s", cause);
+}
+
+/* --rerun OUTCOME[,OUTCOME...]: outcomes a run gives. */
+static void
+add_rerun(struct plan *pl, const char *arg)
+{
+	char	*copy, *p, *next;
+	int	 o;
+
+	copy = xstrdup(arg);
+	for (p = copy; p != NULL; p = next) {
+		if ((next = strchr(p, ',')) != NULL)
+			*next++ = '\0';
+		if (strcmp(p, "all") == 0) {
+			pl->rerun |= 1u << OUTCOME_KILLED | 1u << OUTCOME_SURVIVED |
+			    1u << OUTCOME_TIMEOUT | 1u << OUTCOME_INCOMPETENT;
+			continue;
+		}
+		o = outcome_parse(p);
+		if (o != OUTCOME_KILLED && o != OUTCOME_SURVIVED &&
+		    o != OUTCOME_TIMEOUT && o != OUTCOME_INCOMPETENT) {
+			warn("--rerun: '%s' is not an outcome of a run (killed, "
+			    "survived, timeout, incompetent or all)", p);
+			usage(stderr);
+			exit(2);
+		}
+		pl->rerun |= 1u << o;
+	}
+	free(copy);
+}
+
+/* Find the hooks and give the command's own PYTHONPATH assignments their directory. */
+static void
+prepare_hooks(struct plan *pl)
+{
+	int	n;
+
+	pl->selecting = strcmp(pl->runner_opt, "none") != 0;
+	if (!pl->selecting)
+		return;
+	if ((pl->pydir = session_find_python()) == NULL)
+		fatal("cannot find crmake's Python hooks (set CR_PYTHONDIR to "
+		    "their directory, or use --runner none)");
+	pl->hooked = cmdline_pythonpath(pl->command, pl->pydir, &n);
+	if (pl->verbose && n > 0)
+		fprintf(stderr, "cr-plan: the command sets PYTHONPATH; crmake "
+		    "runs: %s\n", pl->hooked);
 }
 
 static void
@@ -750,7 +1566,6 @@ int
 main(int argc, char **argv)
 {
 	struct plan	pl;
-	double		base;
 	size_t		i;
 	char		*cause = NULL;
 	int		c, list_ops = 0, status = 0;
@@ -760,6 +1575,9 @@ main(int argc, char **argv)
 	memset(&pl, 0, sizeof pl);
 	pl.timeout_factor = 3.0;
 	pl.timeout_constant = 5.0;
+	pl.cpu_factor = 2.0;
+	pl.cpu_constant = 1.0;
+	pl.runner_opt = "auto";
 	pl.isolation = "auto";
 	pl.ops = filter_ops_new();
 	while ((c = getopt_long(argc, argv, "e:hs:t:vV", longopts,
@@ -826,6 +1644,30 @@ main(int argc, char **argv)
 			break;
 		case OPT_SEED:
 			pl.opts.seed = parse_seed(optarg);
+			break;
+		case OPT_RUNNER:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "pytest") != 0 &&
+			    strcmp(optarg, "unittest") != 0 &&
+			    strcmp(optarg, "none") != 0) {
+				warn("--runner: '%s' is not auto, pytest, "
+				    "unittest or none", optarg);
+				usage(stderr);
+				status = 2;
+				goto out;
+			}
+			pl.runner_opt = optarg;
+			break;
+		case OPT_CPU_TIMEOUT_FACTOR:
+			pl.cpu_factor = parse_seconds("--cpu-timeout-factor",
+			    optarg);
+			break;
+		case OPT_CPU_TIMEOUT_CONSTANT:
+			pl.cpu_constant = parse_seconds(
+			    "--cpu-timeout-constant", optarg);
+			break;
+		case OPT_RERUN:
+			add_rerun(&pl, optarg);
 			break;
 		case 'v':
 			pl.verbose++;
@@ -899,8 +1741,13 @@ main(int argc, char **argv)
 		list_plan(&pl);
 	else {
 		prepare_session(&pl);
-		base = baseline(&pl);
-		plan(&pl, base);
+		prepare_hooks(&pl);
+		baseline(&pl);
+		if (pl.selecting)
+			coverage_run(&pl);
+		if (pl.selecting)
+			prepare_tests(&pl);
+		plan(&pl);
 	}
 
 out:
@@ -916,5 +1763,13 @@ out:
 	free(pl.since_reason);
 	free(pl.session);
 	free(pl.root);
+	free(pl.pydir);
+	free(pl.hooked);
+	free(pl.why_off);
+	free(pl.tests);
+	free(pl.ctx_test);
+	coverage_free(pl.cov);
+	pyhooks_run_free(&pl.hooks);
+	free(pl.tmp);
 	return status;
 }

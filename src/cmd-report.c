@@ -48,6 +48,8 @@ struct entry {
 	enum outcome	 outcome;
 	int		 has_duration;
 	double		 duration;
+	char		*killed_by;	/* the first failing test, or NULL */
+	int		 tests_run;	/* -1 if unknown */
 	size_t		 seq;		/* order in the plan */
 };
 
@@ -124,12 +126,14 @@ report_read_result(struct report *rp, const struct planned *p,
 		free(cause);
 		goto out;
 	}
+	/*
+	 * A result whose inputs differ from the plan's is out of date: the
+	 * code or its tests changed since it ran, and make runs it again.
+	 */
 	if (strcmp(r->id, p->id) != 0)
 		warn("%s: result of mutant '%s', not '%s'", file, r->id, p->id);
-	else if (strcmp(r->sha256, p->sha256) != 0)
-		warn("%s: made from another version of '%s' (sha256 differs)",
-		    file, p->path);
-	else
+	else if (r->inputs != NULL && p->inputs != NULL &&
+	    strcmp(r->inputs, p->inputs) == 0)
 		ok = 1;
 	if (!ok)
 		result_clear(r);
@@ -160,7 +164,8 @@ report_store_unrun(struct report *rp, const struct planned *p,
 		r.id = p->id;
 		r.outcome = outcome;
 		r.exit_status = -1;
-		r.sha256 = p->sha256;
+		r.tests_run = -1;
+		r.inputs = p->inputs;
 		if (db_result_put(rp->db, &r, &cause) == -1)
 			report_stop_storing(rp, cause);
 	}
@@ -191,17 +196,23 @@ report_add(const struct planned *p, void *arg)
 	e->start = p->start;
 	e->end = p->end;
 	e->seq = rp->n++;
+	e->tests_run = -1;
 
 	memset(&r, 0, sizeof r);
-	if (p->skip == NULL && report_read_result(rp, p, &r)) {
+	if (p->skip == NULL && p->sel != SEL_NONE &&
+	    report_read_result(rp, p, &r)) {
 		e->outcome = r.outcome;
 		e->has_duration = 1;
 		e->duration = r.duration;
+		e->tests_run = r.tests_run;
+		if (r.killed_by != NULL)
+			e->killed_by = xstrdup(r.killed_by);
 		if (rp->store && db_result_put(rp->db, &r, &cause) == -1)
 			report_stop_storing(rp, cause);
 		result_clear(&r);
 	} else {
-		e->outcome = p->skip != NULL ? OUTCOME_SKIPPED : OUTCOME_PENDING;
+		e->outcome = p->skip != NULL ? OUTCOME_SKIPPED :
+		    p->sel == SEL_NONE ? OUTCOME_NO_COVERAGE : OUTCOME_PENDING;
 		if (rp->store)
 			report_store_unrun(rp, p, e->outcome);
 	}
@@ -295,6 +306,7 @@ report_free(struct report *rp)
 		free(rp->v[i].operator);
 		free(rp->v[i].replacement);
 		free(rp->v[i].skip);
+		free(rp->v[i].killed_by);
 	}
 	free(rp->v);
 	free(rp->reasons);
@@ -305,7 +317,8 @@ report_free(struct report *rp)
  * The survival rate counts only mutants whose tests ran to a verdict about
  * the mutation: killed, survived and timeout (a mutant that hangs the tests
  * is detected). Incompetent mutants (not valid Python) say nothing about the
- * tests, skipped ones never ran and pending ones have not run yet, so
+ * tests, skipped ones never ran, no-coverage ones run no test (they are a
+ * gap of another kind, listed apart) and pending ones have not run yet, so
  * counting them would make the rate drift while a session is running.
  * Returns -1 when no mutant has completed.
  */
@@ -400,6 +413,17 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 			differ_add(&d, rp, e, out);
 	}
 	differ_clear(&d);
+	if (all || rp->counts[OUTCOME_NO_COVERAGE] == 0)
+		return;
+	buf_addf(out, "\nno test executes the code of %zu mutant%s:\n",
+	    rp->counts[OUTCOME_NO_COVERAGE],
+	    rp->counts[OUTCOME_NO_COVERAGE] == 1 ? "" : "s");
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome == OUTCOME_NO_COVERAGE)
+			buf_addf(out, "%s:%u:%u %s\n", e->path,
+			    (unsigned)e->line, (unsigned)e->col, e->operator);
+	}
 }
 
 static void
@@ -481,6 +505,22 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 	}
 	buf_addc(out, ']');
 
+	buf_adds(out, ",\"no_coverage\":[");
+	first = 1;
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome != OUTCOME_NO_COVERAGE)
+			continue;
+		buf_adds(out, first ? "\n" : ",\n");
+		first = 0;
+		json_position(out, e);
+		buf_addc(out, ',');
+		json_key(out, "replacement");
+		json_add_string(out, e->replacement);
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+
 	if (all) {
 		buf_adds(out, ",\"mutants\":[");
 		for (i = 0; i < rp->n; i++) {
@@ -496,6 +536,15 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 				json_add_string(out, e->skip);
 			else
 				buf_adds(out, "null");
+			buf_adds(out, ",\"killed_by\":");
+			if (e->killed_by != NULL)
+				json_add_string(out, e->killed_by);
+			else
+				buf_adds(out, "null");
+			if (e->tests_run >= 0)
+				buf_addf(out, ",\"tests_run\":%d", e->tests_run);
+			else
+				buf_adds(out, ",\"tests_run\":null");
 			if (e->has_duration)
 				buf_addf(out, ",\"duration\":%.3f}",
 				    isfinite(e->duration) ? e->duration : 0);

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "mutant.h"
 #include "pyast.h"
+#include "pyhooks.h"
 #include "result.h"
 #include "sandbox.h"
 #include "session.h"
@@ -27,6 +28,7 @@
 
 enum {
 	OPT_TIMEOUT = CHAR_MAX + 1,
+	OPT_CPU_TIMEOUT,
 	OPT_ISOLATION,
 };
 
@@ -34,18 +36,48 @@ static const struct option longopts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "cpu-timeout", required_argument,	NULL, OPT_CPU_TIMEOUT },
 	{ "isolation",	required_argument,	NULL, OPT_ISOLATION },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
 };
 
+/* What a run needs from the session's configuration, loaded once. */
+struct config {
+	char		*root;
+	char		*command;	/* the command as run, hooks' PYTHONPATH included */
+	int		 selecting;	/* per-test selection is on */
+	char		*runner;	/* CRMAKE_RUNNER for the hooks */
+	double		 timeout_factor;
+	double		 timeout_constant;
+	double		 cpu_factor;
+	double		 cpu_constant;
+	double		 base_wall;	/* the whole command, unmutated */
+	double		 base_cpu;
+	enum isolation	 isolation;
+	size_t		 tail_max;
+};
+
+/* One mutant's run: what it runs and the limits it runs under. */
+struct job {
+	const char	*session;
+	const struct config *cf;
+	const struct planned *p;
+	const char	*mutated;
+	size_t		 mlen;
+	double		 timeout;	/* --timeout, or -1 */
+	double		 cpu_timeout;	/* --cpu-timeout, or -1 */
+	char		*pydir;
+	char		*tmp;		/* for the selection and the records */
+};
+
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: cr-run-one [-hVq] [-o FILE] [--timeout SECONDS] "
-	    "[--isolation auto|namespace|copy]\n"
-	    "                  SESSION ID\n");
+	    "[--cpu-timeout SECONDS]\n"
+	    "                  [--isolation auto|namespace|copy] SESSION ID\n");
 }
 
 static void
@@ -53,6 +85,22 @@ usage_error(void)
 {
 	usage(stderr);
 	exit(2);
+}
+
+static double
+parse_seconds(const char *opt, const char *s)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0 ||
+	    v > 1e9) {
+		warn("%s: '%s' is not a number of seconds", opt, s);
+		usage_error();
+	}
+	return v;
 }
 
 /* A number from the session's configuration, or dflt if unset. */
@@ -82,6 +130,49 @@ config_string(struct db *db, const char *key)
 	return v;
 }
 
+static void
+config_load(struct db *db, int isolation, struct config *cf)
+{
+	char	*v;
+
+	memset(cf, 0, sizeof *cf);
+	cf->root = config_string(db, "root");
+	cf->command = config_string(db, "run_command");
+	v = config_string(db, "selection");
+	cf->selecting = strcmp(v, "on") == 0;
+	free(v);
+	cf->runner = config_string(db, "runner");
+	cf->timeout_factor = config_number(db, "timeout_factor",
+	    DEFAULT_TIMEOUT_FACTOR);
+	cf->timeout_constant = config_number(db, "timeout_constant",
+	    DEFAULT_TIMEOUT_CONSTANT);
+	cf->cpu_factor = config_number(db, "cpu_timeout_factor", 0);
+	cf->cpu_constant = config_number(db, "cpu_timeout_constant", 0);
+	cf->base_wall = config_number(db, "baseline_seconds", 0);
+	cf->base_cpu = config_number(db, "baseline_cpu", 0);
+	cf->tail_max = (size_t)config_number(db, "tail_max", DEFAULT_TAIL_MAX);
+	if (isolation == -1) {
+		if ((v = db_config_get(db, "isolation")) == NULL)
+			isolation = ISOLATION_AUTO;
+		else {
+			isolation = isolation_parse(v);
+			if (isolation < 0 || isolation == ISOLATION_NONE)
+				fatal("session database: '%s' is not an "
+				    "isolation mode", v);
+			free(v);
+		}
+	}
+	cf->isolation = (enum isolation)isolation;
+}
+
+static void
+config_clear(struct config *cf)
+{
+	free(cf->root);
+	free(cf->command);
+	free(cf->runner);
+}
+
 /* Write the result with INT, TERM and HUP held off, so it is all or nothing. */
 static void
 write_result(const char *path, const struct result *r)
@@ -101,22 +192,184 @@ write_result(const char *path, const struct result *r)
 		fatal("%s", cause);
 }
 
+/*
+ * Run the tests on the mutant once: the selected ones when tests is not
+ * NULL, else the whole command. The limits are the expected time times a
+ * factor plus a constant, in wall-clock and in CPU time.
+ */
+static void
+run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
+    double wall, double cpu, struct run_result *run, struct pyhooks_run *hr)
+{
+	const struct config	 *cf = j->cf;
+	struct pyhooks_spec	  hs;
+	struct run_spec		  spec;
+	const char		**runners = NULL, **names = NULL;
+	char			**env = NULL, *record = NULL, *select = NULL;
+	char			 *cause = NULL;
+	size_t			  i;
+
+	memset(&spec, 0, sizeof spec);
+	memset(hr, 0, sizeof *hr);
+	spec.root = cf->root;
+	spec.command = cf->command;
+	spec.target = j->p->path;
+	spec.data = j->mutated;
+	spec.len = j->mlen;
+	spec.timeout = j->timeout >= 0 ? j->timeout :
+	    cf->timeout_factor * wall + cf->timeout_constant;
+	spec.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
+	    cf->cpu_factor * cpu + cf->cpu_constant;
+	spec.isolation = cf->isolation;
+	spec.tail_max = cf->tail_max;
+	spec.exclude = j->session;
+	if (cf->selecting) {
+		if (j->tmp == NULL && (j->tmp = session_tmpdir(cf->root,
+		    "crmake-run", &cause)) == NULL)
+			fatal("%s", cause);
+		record = xasprintf("%s/records.%zu", j->tmp, ntests);
+		unlink(record);
+		memset(&hs, 0, sizeof hs);
+		hs.pydir = j->pydir;
+		hs.record = record;
+		hs.runner = cf->runner;
+		if (tests != NULL) {
+			runners = xcalloc(ntests + 1, sizeof *runners);
+			names = xcalloc(ntests + 1, sizeof *names);
+			for (i = 0; i < ntests; i++) {
+				runners[i] = tests[i].runner;
+				names[i] = tests[i].name;
+			}
+			select = xasprintf("%s/selection", j->tmp);
+			if (pyhooks_write_selection(select, runners, names,
+			    ntests, &cause) == -1)
+				fatal("%s", cause);
+			hs.select = select;
+		}
+		env = pyhooks_env(&hs);
+		spec.env = (const char *const *)env;
+	}
+	if (sandbox_run(&spec, run, &cause) == -1)
+		fatal("%s", cause);
+	if (record != NULL && pyhooks_read(record, tests != NULL ? ntests : 0,
+	    hr, &cause) == -1) {
+		/* A test may write anything there: it is only information. */
+		warn("%s", cause);
+		free(cause);
+	}
+	pyhooks_env_free(env);
+	free(runners);
+	free(names);
+	free(select);
+	free(record);
+}
+
+/* The first test that failed, from the records of a run without a selection. */
+static const char *
+first_failure(const struct pyhooks_run *hr)
+{
+	size_t	i;
+
+	if (hr->failed != NULL)
+		return hr->failed;
+	for (i = 0; i < hr->ntests; i++) {
+		if (hr->tests[i].failed)
+			return hr->tests[i].id;
+	}
+	return NULL;
+}
+
+static void
+verdict(const struct run_result *run, const struct pyhooks_run *hr,
+    const char *selection, struct result *res)
+{
+	const char	*killer;
+
+	if (run->timed_out) {
+		res->outcome = OUTCOME_TIMEOUT;
+		res->limit = xstrdup(run_limit_name(run->limit));
+	} else if (run->exit_status == 0)
+		res->outcome = OUTCOME_SURVIVED;
+	else {
+		res->outcome = OUTCOME_KILLED;
+		if ((killer = first_failure(hr)) != NULL)
+			res->killed_by = xstrdup(killer);
+	}
+	res->exit_status = run->exit_status;
+	res->signal = run->signal;
+	res->duration = run->duration;
+	res->cpu = run->cpu;
+	res->output = xstrdup(buf_str((struct buf *)&run->output));
+	res->isolation = xstrdup(isolation_name(run->used));
+	res->selection = xstrdup(selection);
+	if (hr->results > 0)
+		res->tests_run = (int)hr->ran;
+	else if (hr->ntests > 0)
+		res->tests_run = (int)hr->ntests;
+}
+
+/*
+ * Test the mutant. With selection, only its tests run, fastest first,
+ * stopping at the first failure. If the tests passed but some selected
+ * test was not found among those the command collected (a test renamed
+ * since planning, a module that failed to import), the pass proves
+ * nothing: the whole command runs again and gives the verdict.
+ */
+static void
+run_mutant(struct job *j, struct db *db, struct result *res)
+{
+	const struct config	*cf = j->cf;
+	const struct planned	*p = j->p;
+	struct planned_test	*tests = NULL;
+	struct pyhooks_run	 hr;
+	struct run_result	 run;
+	char			*cause = NULL;
+	size_t			 ntests = 0;
+
+	if (cf->selecting && (p->sel == SEL_TESTS || p->sel == SEL_ALL)) {
+		if (db_mutant_tests(db, p->id, &tests, &ntests, &cause) == -1)
+			fatal("%s", cause);
+		if (ntests > 0) {
+			if ((j->pydir = session_find_python()) == NULL)
+				fatal("cannot find crmake's Python hooks (set "
+				    "CR_PYTHONDIR to their directory)");
+			run_tests(j, tests, ntests, p->wall, p->cpu, &run, &hr);
+			if (run.timed_out || run.exit_status != 0 ||
+			    hr.nfound == ntests) {
+				verdict(&run, &hr, selection_name(p->sel), res);
+				goto out;
+			}
+			run_result_free(&run);
+			pyhooks_run_free(&hr);
+		}
+	}
+	if (cf->selecting && j->pydir == NULL &&
+	    (j->pydir = session_find_python()) == NULL)
+		fatal("cannot find crmake's Python hooks (set CR_PYTHONDIR to "
+		    "their directory)");
+	run_tests(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
+	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
+out:
+	run_result_free(&run);
+	pyhooks_run_free(&hr);
+	planned_tests_free(tests, ntests);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct run_spec		 spec;
-	struct run_result	 run;
+	struct config		 cf;
+	struct job		 job;
 	struct result		 res;
 	struct planned		 p;
 	struct buf		 src = { 0 };
 	struct db		*db;
 	const char		*output = NULL, *session_arg, *id;
-	char			*session, *dbpath, *root, *command, *iso_name;
-	char			*file, *mutated = NULL, *cause = NULL, *why;
-	char			*pycache = NULL, *out_path, *dir, *end;
+	char			*session, *dbpath, *file, *mutated = NULL;
+	char			*cause = NULL, *why, *out_path, *dir;
 	char			 hex[65];
-	double			 timeout = -1, factor, constant, baseline;
-	size_t			 mlen = 0, tail_max;
+	double			 timeout = -1, cpu_timeout = -1;
+	size_t			 mlen = 0;
 	int			 c, quiet = 0, isolation = -1;
 
 	progname = "cr-run-one";
@@ -135,15 +388,10 @@ main(int argc, char **argv)
 			quiet = 1;
 			break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			timeout = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(timeout) || timeout < 0 ||
-			    timeout > 1e9) {
-				warn("--timeout: '%s' is not a number of "
-				    "seconds", optarg);
-				usage_error();
-			}
+			timeout = parse_seconds("--timeout", optarg);
+			break;
+		case OPT_CPU_TIMEOUT:
+			cpu_timeout = parse_seconds("--cpu-timeout", optarg);
 			break;
 		case OPT_ISOLATION:
 			isolation = isolation_parse(optarg);
@@ -169,38 +417,20 @@ main(int argc, char **argv)
 		fatal("%s", cause);
 	if (db_planned_get(db, id, &p, &cause) == -1)
 		fatal("%s", cause);
-	root = config_string(db, "root");
-	command = config_string(db, "test_command");
-	factor = config_number(db, "timeout_factor", DEFAULT_TIMEOUT_FACTOR);
-	constant = config_number(db, "timeout_constant",
-	    DEFAULT_TIMEOUT_CONSTANT);
-	baseline = config_number(db, "baseline_seconds", 0);
-	tail_max = (size_t)config_number(db, "tail_max", DEFAULT_TAIL_MAX);
-	if (isolation == -1) {
-		if ((iso_name = db_config_get(db, "isolation")) == NULL)
-			isolation = ISOLATION_AUTO;
-		else {
-			isolation = isolation_parse(iso_name);
-			if (isolation < 0 || isolation == ISOLATION_NONE)
-				fatal("session database: '%s' is not an "
-				    "isolation mode", iso_name);
-			free(iso_name);
-		}
-	}
-	db_close(db);
-	if (timeout < 0)
-		timeout = factor * baseline + constant;
+	config_load(db, isolation, &cf);
 
 	memset(&res, 0, sizeof res);
 	res.id = xstrdup(p.id);
 	res.exit_status = -1;
+	res.tests_run = -1;
 	res.path = xstrdup(p.path);
 	res.line = p.line;
 	res.col = p.col;
 	res.operator = xstrdup(p.operator);
 	res.sha256 = xstrdup(p.sha256);
+	res.inputs = p.inputs != NULL ? xstrdup(p.inputs) : NULL;
 
-	file = xasprintf("%s/%s", root, p.path);
+	file = xasprintf("%s/%s", cf.root, p.path);
 	if (file_read(file, &src, &cause) == -1)
 		fatal("%s", cause);
 	sha256_hex(src.data, src.len, hex);
@@ -208,10 +438,12 @@ main(int argc, char **argv)
 		fatal("stale plan: '%s' changed since it was planned; run "
 		    "cr-plan again", p.path);
 
-	memset(&run, 0, sizeof run);
 	if (p.skip != NULL) {
 		res.outcome = OUTCOME_SKIPPED;
 		res.output = xstrdup(p.skip);
+	} else if (p.sel == SEL_NONE) {
+		res.outcome = OUTCOME_NO_COVERAGE;
+		res.output = xstrdup("no test executes this code");
 	} else if ((mutated = mutant_splice(src.data, src.len, p.start, p.end,
 	    p.replacement, &mlen)) == NULL) {
 		fatal("%s:%u:%u: mutant %s lies outside the file; run cr-plan "
@@ -221,33 +453,19 @@ main(int argc, char **argv)
 		res.output = xasprintf("%s:%s", p.path, why);
 		free(why);
 	} else {
-		pycache = session_pycache_dir(session);
-		memset(&spec, 0, sizeof spec);
-		spec.root = root;
-		spec.command = command;
-		spec.target = p.path;
-		spec.data = mutated;
-		spec.len = mlen;
-		spec.timeout = timeout;
-		spec.pycache = pycache;
-		spec.write_bytecode = 0;
-		spec.isolation = (enum isolation)isolation;
-		spec.tail_max = tail_max;
-		spec.exclude = session;
-		if (sandbox_run(&spec, &run, &cause) == -1)
-			fatal("%s", cause);
-		if (run.timed_out)
-			res.outcome = OUTCOME_TIMEOUT;
-		else if (run.exit_status == 0)
-			res.outcome = OUTCOME_SURVIVED;
-		else
-			res.outcome = OUTCOME_KILLED;
-		res.exit_status = run.exit_status;
-		res.signal = run.signal;
-		res.duration = run.duration;
-		res.output = xstrdup(buf_str(&run.output));
-		res.isolation = xstrdup(isolation_name(run.used));
+		memset(&job, 0, sizeof job);
+		job.session = session;
+		job.cf = &cf;
+		job.p = &p;
+		job.mutated = mutated;
+		job.mlen = mlen;
+		job.timeout = timeout;
+		job.cpu_timeout = cpu_timeout;
+		run_mutant(&job, db, &res);
+		free(job.pydir);
+		free(job.tmp);
 	}
+	db_close(db);
 
 	if (output != NULL)
 		out_path = xstrdup(output);
@@ -260,23 +478,26 @@ main(int argc, char **argv)
 	}
 	write_result(out_path, &res);
 	if (!quiet) {
-		printf("%s %s %s:%u:%u %s (%.2f s)\n", p.id,
+		printf("%s %s %s:%u:%u %s (%.2f s", p.id,
 		    outcome_name(res.outcome), p.path, p.line, p.col,
 		    p.operator, res.duration);
+		if (res.tests_run >= 0)
+			printf(", %d test%s", res.tests_run,
+			    res.tests_run == 1 ? "" : "s");
+		if (res.limit != NULL)
+			printf(", %s limit", res.limit);
+		printf(")\n");
 		if (fflush(stdout) == EOF || ferror(stdout))
 			fatal("stdout:");
 	}
 
-	run_result_free(&run);
 	result_clear(&res);
 	planned_clear(&p);
+	config_clear(&cf);
 	buf_free(&src);
 	free(out_path);
-	free(pycache);
 	free(mutated);
 	free(file);
-	free(command);
-	free(root);
 	free(dbpath);
 	free(session);
 	return 0;

@@ -24,7 +24,9 @@
 struct db {
 	sqlite3		*h;
 	sqlite3_stmt	*file_add;
+	sqlite3_stmt	*test_add;
 	sqlite3_stmt	*mutant_add;
+	sqlite3_stmt	*mutant_test_add;
 	sqlite3_stmt	*result_put;
 };
 
@@ -38,6 +40,16 @@ static const char schema[] =
     "  sha256 TEXT NOT NULL,"
     "  lines INTEGER NOT NULL,"
     "  content BLOB NOT NULL);"
+    "CREATE TABLE tests ("
+    "  id INTEGER PRIMARY KEY,"
+    "  runner TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  file TEXT,"
+    "  line INTEGER,"
+    "  wall REAL NOT NULL,"
+    "  cpu REAL NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  UNIQUE (runner, name));"
     "CREATE TABLE mutants ("
     "  id TEXT NOT NULL UNIQUE,"
     "  file_id INTEGER NOT NULL REFERENCES files(id),"
@@ -51,18 +63,39 @@ static const char schema[] =
     "  start_byte INTEGER NOT NULL,"
     "  end_byte INTEGER NOT NULL,"
     "  replacement TEXT NOT NULL,"
-    "  skip TEXT);"
-    "CREATE INDEX mutants_file ON mutants(file_id);";
+    "  skip TEXT,"
+    "  selection TEXT NOT NULL,"
+    "  inputs TEXT NOT NULL,"
+    "  wall REAL NOT NULL,"
+    "  cpu REAL NOT NULL);"
+    "CREATE INDEX mutants_file ON mutants(file_id);"
+    "CREATE TABLE mutant_tests ("
+    "  mutant INTEGER NOT NULL,"
+    "  test INTEGER NOT NULL REFERENCES tests(id));"
+    "CREATE INDEX mutant_tests_mutant ON mutant_tests(mutant);";
 
+static const char *selection_names[] = {
+	[SEL_SUITE] = "suite",
+	[SEL_ALL] = "all",
+	[SEL_TESTS] = "tests",
+	[SEL_NONE] = "none",
+};
+
+/* The results are derived from the result files: an older layout is dropped. */
+#define RESULTS_SCHEMA_VERSION 2
 static const char results_schema[] =
-    "CREATE TABLE IF NOT EXISTS res.results ("
+    "CREATE TABLE res.results ("
     "  mutant_id TEXT PRIMARY KEY,"
     "  outcome TEXT NOT NULL,"
     "  exit_status INTEGER,"
     "  signal INTEGER,"
     "  duration REAL,"
     "  output TEXT,"
-    "  sha256 TEXT);";
+    "  inputs TEXT,"
+    "  killed_by TEXT,"
+    "  tests_run INTEGER);";
+
+static char *column_text(sqlite3_stmt *, int);
 
 static int
 db_error(struct db *db, char **cause, const char *what)
@@ -151,8 +184,8 @@ static int
 db_attach_results(struct db *db, const char *path, char **cause)
 {
 	sqlite3_stmt	*st;
-	char		*dir, *slash, *rpath, *uri;
-	int		 rc;
+	char		*dir, *slash, *rpath, *uri, *sql;
+	int		 rc, version;
 
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL)
@@ -175,7 +208,21 @@ db_attach_results(struct db *db, const char *path, char **cause)
 		return -1;
 	}
 	free(rpath);
-	return db_exec(db, results_schema, cause);
+	version = -1;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA res.user_version", -1, &st,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			version = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (version == RESULTS_SCHEMA_VERSION)
+		return 0;
+	sql = xasprintf("BEGIN; DROP TABLE IF EXISTS res.results; %s "
+	    "PRAGMA res.user_version=%d; COMMIT;", results_schema,
+	    RESULTS_SCHEMA_VERSION);
+	rc = db_exec(db, sql, cause);
+	free(sql);
+	return rc;
 }
 
 struct db *
@@ -234,7 +281,9 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	sqlite3_finalize(db->file_add);
+	sqlite3_finalize(db->test_add);
 	sqlite3_finalize(db->mutant_add);
+	sqlite3_finalize(db->mutant_test_add);
 	sqlite3_finalize(db->result_put);
 	sqlite3_close(db->h);
 	free(db);
@@ -345,17 +394,51 @@ db_file_content(struct db *db, const char *path, size_t *len)
 	return content;
 }
 
-int
-db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
-    char **cause)
+int64_t
+db_test_add(struct db *db, const char *runner, const char *name,
+    const char *file, uint32_t line, double wall, double cpu,
+    const char *fingerprint, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	if (prepare(db, &db->test_add, "INSERT INTO tests(runner, name, file, "
+	    "line, wall, cpu, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    cause) == -1)
+		return -1;
+	st = db->test_add;
+	sqlite3_bind_text(st, 1, runner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (file != NULL)
+		sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
+	if (line > 0)
+		sqlite3_bind_int64(st, 4, line);
+	sqlite3_bind_double(st, 5, wall);
+	sqlite3_bind_double(st, 6, cpu);
+	sqlite3_bind_text(st, 7, fingerprint, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return cause_set(cause, "test '%s' recorded twice", name);
+	if (rc != SQLITE_DONE)
+		return db_error(db, cause, "session database");
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int
+db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
+    const struct mutant_plan *mp, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 row;
+	size_t		 i;
+	int		 rc;
+
 	if (prepare(db, &db->mutant_add, "INSERT INTO mutants(id, file_id, "
 	    "operator, occurrence, scope, line, col, end_line, end_col, "
-	    "start_byte, end_byte, replacement, skip) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause) == -1)
+	    "start_byte, end_byte, replacement, skip, selection, inputs, wall, "
+	    "cpu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    cause) == -1)
 		return -1;
 	st = db->mutant_add;
 	sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
@@ -375,19 +458,169 @@ db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
 		sqlite3_bind_text(st, 13, m->skip, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 13);
+	sqlite3_bind_text(st, 14, selection_name(mp->sel), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, mp->inputs, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 16, mp->wall);
+	sqlite3_bind_double(st, 17, mp->cpu);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT)
 		return cause_set(cause, "mutant ID %s is not unique", m->id);
 	if (rc != SQLITE_DONE)
 		return db_error(db, cause, "session database");
+	if (mp->sel != SEL_TESTS)
+		return 0;
+	row = sqlite3_last_insert_rowid(db->h);
+	for (i = 0; i < mp->ntests; i++) {
+		if (prepare(db, &db->mutant_test_add, "INSERT INTO "
+		    "mutant_tests(mutant, test) VALUES (?, ?)", cause) == -1)
+			return -1;
+		st = db->mutant_test_add;
+		sqlite3_bind_int64(st, 1, row);
+		sqlite3_bind_int64(st, 2, mp->tests[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_error(db, cause, "session database");
+	}
 	return 0;
+}
+
+int
+db_mutant_tests(struct db *db, const char *id, struct planned_test **out,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	struct planned_test *v = NULL;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT t.runner, t.name, t.wall, t.cpu "
+	    "FROM mutants m JOIN tests t ON (m.selection = 'all' OR t.id IN "
+	    "(SELECT test FROM mutant_tests WHERE mutant = m.rowid)) "
+	    "WHERE m.id = ? ORDER BY t.wall, t.runner, t.name", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_error(db, cause, "session database");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[*n].runner = column_text(st, 0);
+		v[*n].name = column_text(st, 1);
+		v[*n].wall = sqlite3_column_double(st, 2);
+		v[*n].cpu = sqlite3_column_double(st, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	if (rc != SQLITE_DONE) {
+		planned_tests_free(v, *n);
+		*out = NULL;
+		*n = 0;
+		return db_error(db, cause, "session database");
+	}
+	return 0;
+}
+
+void
+planned_tests_free(struct planned_test *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].runner);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+const char *
+selection_name(enum selection s)
+{
+	if ((unsigned)s >= sizeof selection_names / sizeof *selection_names)
+		return "unknown";
+	return selection_names[s];
+}
+
+int
+selection_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof selection_names / sizeof *selection_names; i++) {
+		if (strcmp(s, selection_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int
+db_coverage_foreach(const char *path, int (*fn)(const char *,
+    const char *, const unsigned char *, size_t, void *), void *arg,
+    char **cause)
+{
+	sqlite3		*h = NULL;
+	sqlite3_stmt	*st;
+	char		*uri;
+	int		 rc, version = -1;
+
+	uri = db_uri(path, "mode=ro");
+	rc = sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+	    NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		cause_set(cause, "%s: %s", path, h != NULL ? sqlite3_errmsg(h) :
+		    "cannot open");
+		sqlite3_close(h);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(h, "SELECT version FROM coverage_schema", -1,
+	    &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			version = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (version != 7) {
+		if (version == -1)
+			cause_set(cause, "%s: not a coverage.py data file", path);
+		else
+			cause_set(cause, "%s: coverage.py data schema %d, this "
+			    "crmake reads schema 7", path, version);
+		sqlite3_close(h);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(h, "SELECT f.path, c.context, l.numbits FROM "
+	    "line_bits l JOIN file f ON f.id = l.file_id JOIN context c ON "
+	    "c.id = l.context_id", -1, &st, NULL) != SQLITE_OK) {
+		cause_set(cause, "%s: %s", path, sqlite3_errmsg(h));
+		sqlite3_close(h);
+		return -1;
+	}
+	rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+		const char *c = (const char *)sqlite3_column_text(st, 1);
+		const void *bits = sqlite3_column_blob(st, 2);
+		int n = sqlite3_column_bytes(st, 2);
+
+		if (f == NULL)
+			continue;
+		rc = fn(f, c != NULL ? c : "", bits, bits != NULL && n > 0 ?
+		    (size_t)n : 0, arg);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc;
 }
 
 #define PLANNED_COLUMNS \
 	"m.id, f.path, f.sha256, m.operator, m.line, m.col, m.end_line, " \
 	"m.end_col, m.start_byte, m.end_byte, m.occurrence, m.replacement, " \
-	"m.scope, m.skip"
+	"m.scope, m.skip, m.selection, m.inputs, m.wall, m.cpu"
 
 static char *
 column_text(sqlite3_stmt *st, int i)
@@ -400,6 +633,8 @@ column_text(sqlite3_stmt *st, int i)
 static void
 planned_load(sqlite3_stmt *st, struct planned *p)
 {
+	int	sel;
+
 	p->id = column_text(st, 0);
 	p->path = column_text(st, 1);
 	p->sha256 = column_text(st, 2);
@@ -414,6 +649,11 @@ planned_load(sqlite3_stmt *st, struct planned *p)
 	p->replacement = column_text(st, 11);
 	p->scope = column_text(st, 12);
 	p->skip = column_text(st, 13);
+	sel = selection_parse((const char *)sqlite3_column_text(st, 14));
+	p->sel = sel < 0 ? SEL_SUITE : (enum selection)sel;
+	p->inputs = column_text(st, 15);
+	p->wall = sqlite3_column_double(st, 16);
+	p->cpu = sqlite3_column_double(st, 17);
 }
 
 void
@@ -426,6 +666,7 @@ planned_clear(struct planned *p)
 	free(p->replacement);
 	free(p->scope);
 	free(p->skip);
+	free(p->inputs);
 	memset(p, 0, sizeof *p);
 }
 
@@ -480,8 +721,9 @@ db_result_put(struct db *db, const struct result *r, char **cause)
 	int		 rc;
 
 	if (prepare(db, &db->result_put, "INSERT OR REPLACE INTO "
-	    "res.results(mutant_id, outcome, exit_status, signal, duration, output, "
-	    "sha256) VALUES (?, ?, ?, ?, ?, ?, ?)", cause) == -1)
+	    "res.results(mutant_id, outcome, exit_status, signal, duration, "
+	    "output, inputs, killed_by, tests_run) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", cause) == -1)
 		return -1;
 	st = db->result_put;
 	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
@@ -497,10 +739,18 @@ db_result_put(struct db *db, const struct result *r, char **cause)
 	sqlite3_bind_double(st, 5, r->duration);
 	sqlite3_bind_text(st, 6, r->output != NULL ? r->output : "", -1,
 	    SQLITE_STATIC);
-	if (r->sha256 != NULL)
-		sqlite3_bind_text(st, 7, r->sha256, -1, SQLITE_STATIC);
+	if (r->inputs != NULL)
+		sqlite3_bind_text(st, 7, r->inputs, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 7);
+	if (r->killed_by != NULL)
+		sqlite3_bind_text(st, 8, r->killed_by, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 8);
+	if (r->tests_run >= 0)
+		sqlite3_bind_int(st, 9, r->tests_run);
+	else
+		sqlite3_bind_null(st, 9);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -516,7 +766,8 @@ db_result_get(struct db *db, const char *id, struct result *r, char **cause)
 
 	memset(r, 0, sizeof *r);
 	if (sqlite3_prepare_v2(db->h, "SELECT outcome, exit_status, signal, "
-	    "duration, output, sha256 FROM res.results WHERE mutant_id = ?", -1,
+	    "duration, output, inputs, killed_by, tests_run FROM res.results "
+	    "WHERE mutant_id = ?", -1,
 	    &st, NULL) != SQLITE_OK)
 		return db_error(db, cause, "session database");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -531,7 +782,10 @@ db_result_get(struct db *db, const char *id, struct result *r, char **cause)
 		    0 : sqlite3_column_int(st, 2);
 		r->duration = sqlite3_column_double(st, 3);
 		r->output = column_text(st, 4);
-		r->sha256 = column_text(st, 5);
+		r->inputs = column_text(st, 5);
+		r->killed_by = column_text(st, 6);
+		r->tests_run = sqlite3_column_type(st, 7) == SQLITE_NULL ?
+		    -1 : sqlite3_column_int(st, 7);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)

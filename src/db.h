@@ -10,7 +10,33 @@ struct mutant;
 struct result;
 
 /* Version of the schema, stored as PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
+
+/* Which tests a mutant runs. */
+enum selection {
+	SEL_SUITE,	/* the whole test command: no per-test coverage */
+	SEL_ALL,	/* every test, fastest first (module- or class-level code) */
+	SEL_TESTS,	/* the tests that execute its lines, fastest first */
+	SEL_NONE,	/* no test executes it: outcome no-coverage, never run */
+};
+
+/* How a mutant is planned beyond its position: its tests and what its verdict depends on. */
+struct mutant_plan {
+	enum selection	 sel;
+	char		 inputs[65];	/* digest of everything its verdict depends on */
+	double		 wall;		/* expected seconds of its run */
+	double		 cpu;		/* expected CPU seconds of its run */
+	const int64_t	*tests;		/* test row IDs, for SEL_TESTS */
+	size_t		 ntests;
+};
+
+/* A test as planned. */
+struct planned_test {
+	char		*runner;	/* "pytest" or "unittest" */
+	char		*name;		/* its ID for the runner */
+	double		 wall;
+	double		 cpu;
+};
 
 /* A planned mutant as the runner and the reporter need it. */
 struct planned {
@@ -24,6 +50,10 @@ struct planned {
 	char		*replacement;
 	char		*scope;
 	char		*skip;		/* NULL unless a filter skipped it */
+	enum selection	 sel;
+	char		*inputs;	/* digest of what its verdict depends on */
+	double		 wall;		/* expected seconds */
+	double		 cpu;		/* expected CPU seconds */
 };
 
 /* Create a new, empty session database at path (an existing file is replaced). */
@@ -47,14 +77,38 @@ int64_t db_file_add(struct db *, const char *path, const char *sha256,
     const char *content, size_t len, size_t lines, char **cause);
 /* Load a file's content as planned (caller frees); NULL if unknown. */
 char *db_file_content(struct db *, const char *path, size_t *len);
+/* Record a test with its durations and fingerprint; returns its row id, or -1. */
+int64_t db_test_add(struct db *, const char *runner, const char *name,
+    const char *file, uint32_t line, double wall, double cpu,
+    const char *fingerprint, char **cause);
 /* Record a mutant of a file added with db_file_add. */
-int db_mutant_add(struct db *, int64_t file, const struct mutant *, char **cause);
+int db_mutant_add(struct db *, int64_t file, const struct mutant *,
+    const struct mutant_plan *, char **cause);
+/* The tests a mutant runs, fastest first (every test for SEL_ALL); -1 on error. */
+int db_mutant_tests(struct db *, const char *id, struct planned_test **,
+    size_t *n, char **cause);
+/* Free a list of tests. */
+void planned_tests_free(struct planned_test *, size_t n);
 /* Load one mutant by ID; returns 0, or -1 with *cause set (unknown ID). */
 int db_planned_get(struct db *, const char *id, struct planned *, char **cause);
 /* Call fn for every mutant in file, position order; stops and returns fn's non-zero value. */
 int db_planned_foreach(struct db *, int (*fn)(const struct planned *, void *), void *);
 /* Free the strings of a planned mutant. */
 void planned_clear(struct planned *);
+
+/* Name of a selection ("suite", "all", "tests", "none"). */
+const char *selection_name(enum selection);
+/* Parse a selection name; -1 if unknown. */
+int selection_parse(const char *);
+
+/*
+ * Call fn for each (measured file, context, line set) of a coverage.py data
+ * file (schema 7); the line set is coverage.py's numbits: bit k of byte n
+ * is line 8n+k. Stops at fn's first non-zero return and returns it.
+ */
+int db_coverage_foreach(const char *path, int (*fn)(const char *file,
+    const char *context, const unsigned char *bits, size_t n, void *arg),
+    void *arg, char **cause);
 
 /* Store (replace) the result of one mutant. */
 int db_result_put(struct db *, const struct result *, char **cause);

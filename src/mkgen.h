@@ -6,25 +6,22 @@
 
 struct buf;
 
-/* The mutants of one source file, in the order make should build them. */
-struct mkgen_file {
-	const char	 *path;		/* relative to the project root */
-	char		**ids;
-	size_t		  n;
-};
-
 struct mkgen {
 	const char		*session;	/* absolute session directory */
 	const char		*root;		/* absolute project root */
 	const char		*runner;	/* the cr-run-one to use by default */
 	const char		*reporter;	/* the cr-report to use by default */
 	const char		*mk;		/* the static rules to include */
-	const struct mkgen_file	*files;
-	size_t			 nfiles;
+	const char *const	*ids;		/* the mutants, in the order make should start them */
+	size_t			 n;
+	const char *const	*sources;	/* absolute paths of the planned files and the tests' */
+	size_t			 nsources;
 };
 
 /* Return 0 if make can name this path in a rule, else -1 with *cause. */
 int mkgen_check_path(const char *, char **cause);
+/* Append path as make reads it in a prerequisite list; -1 if make cannot name it (a newline). */
+int mkgen_escape(struct buf *, const char *path);
 /* Write the Makefile text to out. */
 void mkgen_text(const struct mkgen *, struct buf *out);
 /* Write the Makefile atomically to path. */

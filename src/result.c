@@ -16,6 +16,7 @@ static const char *outcome_names[OUTCOME_COUNT] = {
 	[OUTCOME_TIMEOUT] = "timeout",
 	[OUTCOME_INCOMPETENT] = "incompetent",
 	[OUTCOME_SKIPPED] = "skipped",
+	[OUTCOME_NO_COVERAGE] = "no-coverage",
 	[OUTCOME_PENDING] = "pending",
 };
 
@@ -54,15 +55,28 @@ add_string_field(struct buf *b, const char *key, const char *value)
 	json_add_string(b, value == NULL ? "" : value);
 }
 
+static void
+add_nullable_field(struct buf *b, const char *key, const char *value)
+{
+	add_key(b, key);
+	if (value == NULL)
+		buf_adds(b, "null");
+	else
+		json_add_string(b, value);
+}
+
+static double
+finite_seconds(double d)
+{
+	return !isfinite(d) || d < 0 ? 0 : d;
+}
+
 int
 result_write(const char *path, const struct result *r, char **cause)
 {
 	struct buf	b = { 0 };
-	double		d = r->duration;
 	int		rc;
 
-	if (!isfinite(d) || d < 0)
-		d = 0;
 	buf_addf(&b, "{\"version\":%d", RESULT_VERSION);
 	add_string_field(&b, "id", r->id);
 	add_string_field(&b, "outcome", outcome_name(r->outcome));
@@ -77,7 +91,9 @@ result_write(const char *path, const struct result *r, char **cause)
 	else
 		buf_addf(&b, "%d", r->signal);
 	add_key(&b, "duration");
-	buf_addf(&b, "%.3f", d);
+	buf_addf(&b, "%.3f", finite_seconds(r->duration));
+	add_key(&b, "cpu");
+	buf_addf(&b, "%.3f", finite_seconds(r->cpu));
 	add_string_field(&b, "path", r->path);
 	add_key(&b, "line");
 	buf_addf(&b, "%u", (unsigned)r->line);
@@ -85,11 +101,16 @@ result_write(const char *path, const struct result *r, char **cause)
 	buf_addf(&b, "%u", (unsigned)r->col);
 	add_string_field(&b, "operator", r->operator);
 	add_string_field(&b, "sha256", r->sha256);
-	add_key(&b, "isolation");
-	if (r->isolation == NULL)
+	add_nullable_field(&b, "isolation", r->isolation);
+	add_nullable_field(&b, "inputs", r->inputs);
+	add_nullable_field(&b, "selection", r->selection);
+	add_key(&b, "tests_run");
+	if (r->tests_run < 0)
 		buf_adds(&b, "null");
 	else
-		json_add_string(&b, r->isolation);
+		buf_addf(&b, "%d", r->tests_run);
+	add_nullable_field(&b, "killed_by", r->killed_by);
+	add_nullable_field(&b, "limit", r->limit);
 	add_key(&b, "output");
 	json_add_string(&b, r->output == NULL ? "" : r->output);
 	buf_adds(&b, "}\n");
@@ -155,6 +176,21 @@ string_field(const char *path, const struct json *top, const char *key,
 	return 0;
 }
 
+/* An optional string field: absent or null leaves *out NULL. */
+static int
+opt_string(const char *path, const struct json *top, const char *key,
+    char **out, char **cause)
+{
+	const struct json	*v;
+
+	if ((v = json_get(top, key)) == NULL || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_STRING)
+		return cause_set(cause, "%s: '%s' is not a string", path, key);
+	*out = xstrdup(v->string);
+	return 0;
+}
+
 int
 result_read(const char *path, struct result *r, char **cause)
 {
@@ -167,6 +203,7 @@ result_read(const char *path, struct result *r, char **cause)
 
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
+	r->tests_run = -1;
 	if (file_read(path, &b, cause) == -1)
 		goto fail;
 	if ((top = json_parse(b.data, b.len, &why)) == NULL) {
@@ -180,9 +217,9 @@ result_read(const char *path, struct result *r, char **cause)
 	}
 	if (int_field(path, top, "version", 0, 0, INT_MAX, 0, &n, cause) == -1)
 		goto fail;
-	if (n != RESULT_VERSION) {
-		cause_set(cause, "%s: unsupported version %lld (expected %d)",
-		    path, n, RESULT_VERSION);
+	if (n < 1 || n > RESULT_VERSION) {
+		cause_set(cause, "%s: unsupported version %lld (expected 1 to "
+		    "%d)", path, n, RESULT_VERSION);
 		goto fail;
 	}
 	if (string_field(path, top, "id", &r->id, cause) == -1)
@@ -226,13 +263,26 @@ result_read(const char *path, struct result *r, char **cause)
 		goto fail;
 	if (string_field(path, top, "output", &r->output, cause) == -1)
 		goto fail;
-	/* Optional: absent or null when no test ran. */
-	if ((v = json_get(top, "isolation")) != NULL && v->type != JSON_NULL) {
-		if (v->type != JSON_STRING) {
-			cause_set(cause, "%s: 'isolation' is not a string", path);
+	/* Optional: absent or null when no test ran, or in version 1. */
+	if (opt_string(path, top, "isolation", &r->isolation, cause) == -1 ||
+	    opt_string(path, top, "inputs", &r->inputs, cause) == -1 ||
+	    opt_string(path, top, "selection", &r->selection, cause) == -1 ||
+	    opt_string(path, top, "killed_by", &r->killed_by, cause) == -1 ||
+	    opt_string(path, top, "limit", &r->limit, cause) == -1)
+		goto fail;
+	if (json_get(top, "tests_run") != NULL) {
+		if (int_field(path, top, "tests_run", 1, 0, INT_MAX, -1, &n,
+		    cause) == -1)
+			goto fail;
+		r->tests_run = (int)n;
+	}
+	if ((v = json_get(top, "cpu")) != NULL) {
+		if (v->type != JSON_NUMBER || v->number < 0) {
+			cause_set(cause, "%s: 'cpu' is not a number of seconds",
+			    path);
 			goto fail;
 		}
-		r->isolation = xstrdup(v->string);
+		r->cpu = v->number;
 	}
 	free(name);
 	json_free(top);
@@ -256,6 +306,11 @@ result_clear(struct result *r)
 	free(r->operator);
 	free(r->sha256);
 	free(r->isolation);
+	free(r->inputs);
+	free(r->selection);
+	free(r->killed_by);
+	free(r->limit);
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
+	r->tests_run = -1;
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /* Version written in every result file as "version". */
-#define RESULT_VERSION 1
+#define RESULT_VERSION 2
 
 enum outcome {
 	OUTCOME_KILLED,		/* the tests failed */
@@ -13,9 +13,10 @@ enum outcome {
 	OUTCOME_TIMEOUT,	/* the tests ran past the time limit and were killed */
 	OUTCOME_INCOMPETENT,	/* the mutated source is not valid Python */
 	OUTCOME_SKIPPED,	/* a filter left it out; never run */
+	OUTCOME_NO_COVERAGE,	/* no test executes its code; never run */
 	OUTCOME_PENDING,	/* no result yet */
 };
-#define OUTCOME_COUNT 6
+#define OUTCOME_COUNT 7
 
 struct result {
 	char		*id;
@@ -29,6 +30,12 @@ struct result {
 	char		*operator;
 	char		*sha256;	/* of the file the mutant was made from */
 	char		*isolation;	/* "namespace" or "copy"; NULL if no test ran */
+	char		*inputs;	/* digest of what the verdict depends on, or NULL */
+	char		*selection;	/* which tests ran: "tests", "all", "suite"; NULL if none */
+	int		 tests_run;	/* tests the hooks saw run, -1 if unknown */
+	char		*killed_by;	/* the first failing test, or NULL */
+	char		*limit;		/* "cpu" or "wall" for a timeout, else NULL */
+	double		 cpu;		/* CPU seconds of the test run */
 };
 
 /* Lowercase name of an outcome ("killed", ...). */
@@ -37,7 +44,7 @@ const char *outcome_name(enum outcome);
 int outcome_parse(const char *);
 /* Write a result file as one JSON object, atomically (temporary name, then rename). */
 int result_write(const char *path, const struct result *, char **cause);
-/* Read a result file; -1 with *cause ("file: message") if missing or malformed. */
+/* Read a result file (version 1 or 2); -1 with *cause ("file: message") if missing or malformed. */
 int result_read(const char *path, struct result *, char **cause);
 /* Free the strings of a result. */
 void result_clear(struct result *);

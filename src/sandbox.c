@@ -3,6 +3,7 @@
 
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proctree.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -70,7 +72,6 @@ struct launch {
 	struct stat		 orig;		/* the file it replaces */
 	int			 overlay;	/* overlay the root if we can */
 	const char		*upper;		/* real target, root-relative */
-	const char		*cache;		/* a directory kept writable */
 	char			**envp;
 	int			 outfd;		/* output pipe, write end */
 	int			 nullfd;	/* /dev/null for stdin */
@@ -85,6 +86,19 @@ static const char *isolation_names[] = {
 	[ISOLATION_COPY] = "copy",
 	[ISOLATION_NONE] = "none",
 };
+
+const char *
+run_limit_name(enum run_limit limit)
+{
+	switch (limit) {
+	case LIMIT_WALL:
+		return "wall";
+	case LIMIT_CPU:
+		return "cpu";
+	default:
+		return NULL;
+	}
+}
 
 const char *
 isolation_name(enum isolation i)
@@ -153,36 +167,52 @@ tail_finish(struct buf *b, size_t max, size_t total)
 	b->data[b->len] = '\0';
 }
 
-/* The command's environment: ours, with the byte-code settings and PWD. */
+/* Whether entry e ("NAME=value") sets the variable named by the entry set ("NAME=..."). */
+static int
+env_same_name(const char *e, const char *set)
+{
+	size_t	n = strcspn(set, "=");
+
+	return strncmp(e, set, n) == 0 && e[n] == '=';
+}
+
+/*
+ * The command's environment: ours, with PWD, no byte-code writing, no
+ * byte-code prefix (it would make Python look for the byte code of every
+ * module, the standard library's included, under the prefix and compile what
+ * it does not find there), and the spec's own entries.
+ */
 static char **
 env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
 {
-	char	**env, **e, *pycache;
-	size_t	  n = 0, i = 0;
+	const char *const	*x;
+	char			**env, **e;
+	size_t			  n = 0, i = 0;
+	int			  drop;
 
 	for (e = environ; e != NULL && *e != NULL; e++)
 		n++;
-	env = xcalloc(n + 4, sizeof *env);
+	for (x = spec->env; x != NULL && *x != NULL; x++)
+		n++;
+	env = xcalloc(n + 3, sizeof *env);
 	for (e = environ; e != NULL && *e != NULL; e++) {
-		if (strncmp(*e, "PWD=", 4) == 0)
+		/* Hook variables of an outer run are not this run's. */
+		if (strncmp(*e, "PWD=", 4) == 0 ||
+		    strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) == 0 ||
+		    strncmp(*e, "PYTHONPYCACHEPREFIX=", 20) == 0 ||
+		    strncmp(*e, "CRMAKE_", 7) == 0)
 			continue;
-		/* Ours decides, so the baseline fills the shared cache. */
-		if (strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) == 0)
-			continue;
-		if (spec->pycache != NULL &&
-		    strncmp(*e, "PYTHONPYCACHEPREFIX=", 20) == 0)
-			continue;
-		env[i++] = *e;
+		for (x = spec->env, drop = 0; x != NULL && *x != NULL && !drop;
+		    x++)
+			drop = env_same_name(*e, *x);
+		if (!drop)
+			env[i++] = *e;
 	}
+	for (x = spec->env; x != NULL && *x != NULL; x++)
+		env[i++] = (char *)*x;
 	*nown = i;
 	env[i++] = xasprintf("PWD=%s", cwd);
-	if (!spec->write_bytecode)
-		env[i++] = xstrdup("PYTHONDONTWRITEBYTECODE=1");
-	if (spec->pycache != NULL) {
-		pycache = path_absolute(spec->pycache);
-		env[i++] = xasprintf("PYTHONPYCACHEPREFIX=%s", pycache);
-		free(pycache);
-	}
+	env[i++] = xstrdup("PYTHONDONTWRITEBYTECODE=1");
 	env[i] = NULL;
 	return env;
 }
@@ -506,25 +536,18 @@ out:
  * be one the tests use, like /tmp; one inside would show through the lower
  * layer). The lower layer is the root as opened before, below the tmpfs.
  *
- * A cache directory below the root (the shared byte-code cache when the
- * session lies in the project) is bind-mounted back over the overlay so that
- * writes there still reach it.
- *
  * Returns -1 with nothing mounted if the overlay cannot be made.
  */
 static int
 ns_overlay(const struct launch *l)
 {
 	const char	*what;
-	int		 lower, mnt = -1, cache = -1, ovl = -1, rc = -1;
+	int		 lower, mnt = -1, ovl = -1, rc = -1;
 
 	if ((lower = open(l->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	if ((mnt = tmpfs_new(&what)) == -1 || upper_fill(l, mnt, lower) == -1)
 		goto out;
-	if (l->cache != NULL)
-		cache = (int)syscall(SYS_open_tree, AT_FDCWD, l->cache,
-		    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if ((ovl = ovl_new(lower, mnt, 1)) == -1) {
 		if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, l->cwd,
 		    MOVE_MOUNT_F_EMPTY_PATH) == -1)
@@ -538,16 +561,10 @@ ns_overlay(const struct launch *l)
 	} else if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, l->cwd,
 	    MOVE_MOUNT_F_EMPTY_PATH) == -1)
 		goto out;
-	/* Without it the cache is written to the overlay: only slower. */
-	if (cache != -1)
-		syscall(SYS_move_mount, cache, "", AT_FDCWD, l->cache,
-		    MOVE_MOUNT_F_EMPTY_PATH);
 	rc = 0;
 out:
 	if (ovl != -1)
 		close(ovl);
-	if (cache != -1)
-		close(cache);
 	if (mnt != -1)
 		close(mnt);
 	close(lower);
@@ -677,6 +694,50 @@ ns_child(const struct launch *l)
 	_exit(0);
 }
 
+/*
+ * The child in copy mode and in place: like the namespace's init, it runs the
+ * shell, reports its status and ends every process still below it. As a
+ * subreaper it adopts what the command orphans (a daemon, a process that
+ * left the group), so nothing the command starts leaves the tree that the
+ * parent counts CPU time for and kills.
+ */
+static void
+reaper_child(const struct launch *l)
+{
+	pid_t	shell, pid;
+	int	st;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != l->parent)
+		_exit(1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if ((shell = fork()) == -1) {
+		child_report(l->statusfd, "E fork: %s", strerror(errno));
+		_exit(1);
+	}
+	if (shell == 0)
+		child_exec(l);
+	for (;;) {
+		pid = waitpid(-1, &st, 0);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid == -1)
+			_exit(1);
+		if (pid == shell)
+			break;
+	}
+	if (WIFEXITED(st))
+		child_report(l->statusfd, "X %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		child_report(l->statusfd, "S %d", WTERMSIG(st));
+	while (proctree_kill(getpid(), SIGKILL) > 1)
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	_exit(0);
+}
+
 /* Read what is available from fd (non-blocking) into the tail; 0 at EOF. */
 static int
 pipe_read(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
@@ -722,9 +783,11 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 {
 	struct pollfd	 pfd[2];
 	struct buf	 status = { 0 };
+	struct rusage	 ru0, ru1;
 	sigset_t	 block;
 	char		*line, *next;
-	double		 start, deadline = 0, left;
+	double		 start, deadline = 0, left, now, cpu_check = 0, c;
+	double		 ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN);
 	pid_t		 pid;
 	size_t		 nown, max = l->spec->tail_max, total = 0;
 	int		 outp[2], statp[2] = { -1, -1 }, pidfd, n, st = 0, ms;
@@ -733,7 +796,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	*setup = NULL;
 	if (pipe2(outp, O_CLOEXEC) == -1)
 		return cause_set(cause, "pipe: %s", strerror(errno));
-	if (l->mode == ISOLATION_NAMESPACE && pipe2(statp, O_CLOEXEC) == -1) {
+	if (pipe2(statp, O_CLOEXEC) == -1) {
 		n = errno;
 		close(outp[0]);
 		close(outp[1]);
@@ -759,6 +822,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
+	getrusage(RUSAGE_CHILDREN, &ru0);
 	start = now_seconds();
 	if ((pid = fork()) == -1) {
 		n = errno;
@@ -780,10 +844,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			close(statp[0]);
 		if (l->mode == ISOLATION_NAMESPACE)
 			ns_child(l);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != l->parent)
-			_exit(1);
-		child_exec(l);
+		reaper_child(l);
 	}
 	setpgid(pid, pid);
 	cleanup_set_pgid(pid);
@@ -799,15 +860,44 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (l->spec->timeout > 0)
 		deadline = start + l->spec->timeout;
+	if (ncpu < 1)
+		ncpu = 1;
+	/*
+	 * The CPU time of the run cannot grow faster than ncpu seconds per
+	 * second, so the process table is read only when the limit could have
+	 * been reached since the last look.
+	 */
+	if (l->spec->cpu_timeout > 0)
+		cpu_check = start + l->spec->cpu_timeout / ncpu;
 	while (!ended) {
 		ms = pidfd == -1 ? 50 : 1000;
+		now = now_seconds();
 		if (deadline > 0) {
-			left = deadline - now_seconds();
+			left = deadline - now;
 			if (left <= 0) {
 				kill(-pid, SIGKILL);
 				r->timed_out = 1;
+				r->limit = LIMIT_WALL;
 				break;
 			}
+			if (left * 1000 < ms)
+				ms = (int)(left * 1000) + 1;
+		}
+		if (cpu_check > 0 && now >= cpu_check) {
+			c = proctree_cpu(pid);
+			if (c > r->cpu)
+				r->cpu = c;
+			if (c >= l->spec->cpu_timeout) {
+				kill(-pid, SIGKILL);
+				r->timed_out = 1;
+				r->limit = LIMIT_CPU;
+				break;
+			}
+			left = (l->spec->cpu_timeout - (c < 0 ? 0 : c)) / ncpu;
+			cpu_check = now + (left > 0.02 ? left : 0.02);
+		}
+		if (cpu_check > 0) {
+			left = cpu_check - now;
 			if (left * 1000 < ms)
 				ms = (int)(left * 1000) + 1;
 		}
@@ -835,12 +925,20 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			    &total);
 		ended = child_ended(pid);
 	}
-	/* Whatever the command left running in its group goes too. */
+	/* Whatever the command left running, in its group or not, goes too. */
+	proctree_kill(pid, SIGKILL);
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	cleanup_set_pgid(0);
 	r->duration = now_seconds() - start;
+	getrusage(RUSAGE_CHILDREN, &ru1);
+	c = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+	    (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+	    (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
+	    (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+	if (c > r->cpu)
+		r->cpu = c;
 	if (pidfd != -1)
 		close(pidfd);
 	if (outopen)
@@ -850,16 +948,6 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 
 	r->exit_status = -1;
 	r->signal = 0;
-	if (l->mode != ISOLATION_NAMESPACE) {
-		if (r->timed_out)
-			r->signal = SIGKILL;
-		else if (WIFEXITED(st))
-			r->exit_status = WEXITSTATUS(st);
-		else if (WIFSIGNALED(st))
-			r->signal = WTERMSIG(st);
-		return 0;
-	}
-
 	fcntl(statp[0], F_SETFL, fcntl(statp[0], F_GETFL) | O_NONBLOCK);
 	total = 0;
 	pipe_read(statp[0], &status, 65536, 65536, &total);
@@ -889,8 +977,9 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 		if (WIFSIGNALED(st))
 			r->signal = WTERMSIG(st);
 		else
-			*setup = xstrdup("the namespace child ended without "
-			    "a status");
+			*setup = xstrdup(l->mode == ISOLATION_NAMESPACE ?
+			    "the namespace child ended without a status" :
+			    "the command's parent ended without a status");
 	}
 	return 0;
 }
@@ -1205,21 +1294,18 @@ overlay_possible(const char *root)
 }
 
 /*
- * Decide whether to try an overlay, where the mutated file goes in it (by
- * its real path, so a symbolic link to it still leads to it) and which
- * cache directory to keep writable. A target whose real path is outside
- * the root keeps the bind mount.
+ * Decide whether to try an overlay and where the mutated file goes in it (by
+ * its real path, so a symbolic link to it still leads to it). A target whose
+ * real path is outside the root keeps the bind mount.
  */
 static void
 overlay_plan(struct launch *l, const char *root, const char *target,
-    char **upper, char **cache)
+    char **upper)
 {
-	const struct run_spec	*spec = l->spec;
-	struct stat		 st;
-	const char		*rel;
-	char			*real;
+	const char	*rel;
+	char		*real;
 
-	*upper = *cache = NULL;
+	*upper = NULL;
 	if (!(l->overlay = overlay_possible(root)))
 		return;
 	if (target != NULL) {
@@ -1232,16 +1318,7 @@ overlay_plan(struct launch *l, const char *root, const char *target,
 			return;
 		}
 	}
-	if (spec->pycache != NULL && spec->write_bytecode) {
-		real = path_absolute(spec->pycache);
-		if (path_below(real, root) != NULL && stat(real, &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			*cache = real;
-		else
-			free(real);
-	}
 	l->upper = *upper;
-	l->cache = *cache;
 }
 
 int
@@ -1250,7 +1327,7 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 	struct launch	 l;
 	enum isolation	 mode = spec->isolation;
 	char		*root, *target = NULL, *setup = NULL;
-	char		*upper = NULL, *cache = NULL;
+	char		*upper = NULL;
 	int		 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -1279,7 +1356,7 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 		l.mode = ISOLATION_NAMESPACE;
 		l.cwd = root;
 		l.target = target;
-		overlay_plan(&l, root, target, &upper, &cache);
+		overlay_plan(&l, root, target, &upper);
 		if (launch_run(&l, r, &setup, cause) == -1)
 			goto out;
 		if (setup == NULL) {
@@ -1306,7 +1383,7 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 	 * what the command writes in the tree goes nowhere; else in place.
 	 */
 	l.cwd = root;
-	overlay_plan(&l, root, NULL, &upper, &cache);
+	overlay_plan(&l, root, NULL, &upper);
 	if (l.overlay) {
 		l.mode = ISOLATION_NAMESPACE;
 		if (launch_run(&l, r, &setup, cause) == -1)
@@ -1330,7 +1407,6 @@ out:
 		run_result_free(r);
 	free(setup);
 	free(upper);
-	free(cache);
 	free(target);
 	free(root);
 	return rc;

@@ -19,28 +19,44 @@ struct run_spec {
 	const char	*target;	/* file to replace, relative to root; NULL for none (ignored by NONE) */
 	const char	*data;		/* its new contents */
 	size_t		 len;
-	double		 timeout;	/* seconds; 0 for none */
-	const char	*pycache;	/* PYTHONPYCACHEPREFIX, or NULL */
-	int		 write_bytecode; /* 0 sets PYTHONDONTWRITEBYTECODE=1 */
+	double		 timeout;	/* wall-clock seconds; 0 for none */
+	double		 cpu_timeout;	/* CPU seconds of the command and all it starts; 0 for none */
+	const char *const *env;		/* "NAME=value" entries to set, NULL-terminated; or NULL */
 	enum isolation	 isolation;
 	size_t		 tail_max;	/* bytes of output kept (the last ones; 0 keeps none) */
 	const char	*exclude;	/* absolute path not to copy in copy mode (the session), or NULL */
 };
 
+/* Which limit ended a run. */
+enum run_limit {
+	LIMIT_NONE,
+	LIMIT_WALL,		/* the wall-clock limit */
+	LIMIT_CPU,		/* the CPU-time limit */
+};
+
 struct run_result {
 	int		 timed_out;
+	enum run_limit	 limit;		/* which limit, when timed_out */
 	int		 exit_status;	/* -1 unless the command exited */
 	int		 signal;	/* 0 unless killed by a signal */
 	double		 duration;	/* wall-clock seconds */
+	double		 cpu;		/* CPU seconds of the command and all it started */
 	struct buf	 output;	/* tail of stdout+stderr */
 	enum isolation	 used;		/* what isolation was in effect */
 	int		 overlay;	/* whether the tree was behind a private overlay */
 };
 
-/* Run the command; -1 with *cause only when the tool itself failed. */
+/*
+ * Run the command; -1 with *cause only when the tool itself failed. The
+ * command never writes byte code (PYTHONDONTWRITEBYTECODE=1) and finds it
+ * where Python keeps it (PYTHONPYCACHEPREFIX is removed), so the project's
+ * tree gets none and installed modules load from their own caches.
+ */
 int sandbox_run(const struct run_spec *, struct run_result *, char **cause);
 /* Free what a run result holds. */
 void run_result_free(struct run_result *);
+/* Name of a limit ("cpu", "wall"), or NULL for LIMIT_NONE. */
+const char *run_limit_name(enum run_limit);
 /* Name of an isolation mode ("namespace", ...). */
 const char *isolation_name(enum isolation);
 /* Parse an isolation name; -1 if unknown. */

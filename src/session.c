@@ -1,10 +1,12 @@
 /* session.c: the layout of a session directory and where the installed pieces are. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "session.h"
 #include "util.h"
 
@@ -33,15 +35,15 @@ session_makefile_path(const char *dir)
 }
 
 char *
-session_pycache_dir(const char *dir)
+session_stamps_dir(const char *dir)
 {
-	return xasprintf("%s/pycache", dir);
+	return xasprintf("%s/stamps", dir);
 }
 
 char *
-session_stamp_path(const char *dir)
+session_stamp_path(const char *dir, const char *id)
 {
-	return xasprintf("%s/config.stamp", dir);
+	return xasprintf("%s/stamps/%s", dir, id);
 }
 
 /*
@@ -91,5 +93,88 @@ session_find_mk(void)
 	if (access(p, R_OK) == 0)
 		return p;
 	free(p);
+	return NULL;
+}
+
+/*
+ * The hooks are found like the static rules, with CR_PYTHONDIR in place of
+ * CR_MKDIR, and checked by their sitecustomize.py.
+ */
+char *
+session_find_python(void)
+{
+	const char	*env;
+	char		*dir, *p, *abs;
+
+	if ((env = getenv("CR_PYTHONDIR")) != NULL && *env != '\0')
+		return path_absolute(env);
+	if ((dir = exe_dir()) != NULL) {
+		p = xasprintf("%s/../share/crmake/python/sitecustomize.py", dir);
+		if (access(p, R_OK) == 0) {
+			free(p);
+			p = xasprintf("%s/../share/crmake/python", dir);
+			abs = path_absolute(p);
+			free(p);
+			free(dir);
+			return abs;
+		}
+		free(p);
+		if (strcmp(dir, ABS_TOP_BUILDDIR) == 0) {
+			free(dir);
+			return path_absolute(ABS_TOP_SRCDIR "/python");
+		}
+		free(dir);
+	}
+	p = xstrdup(PKGDATADIR "/python/sitecustomize.py");
+	if (access(p, R_OK) == 0) {
+		free(p);
+		return xstrdup(PKGDATADIR "/python");
+	}
+	free(p);
+	return NULL;
+}
+
+/* Whether path is root or below it. */
+static int
+inside(const char *path, const char *root)
+{
+	size_t	n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
+	    path[n] == '\0');
+}
+
+char *
+session_tmpdir(const char *root, const char *prefix, char **cause)
+{
+	const char	*bases[3];
+	char		*base, *dir;
+	size_t		 i;
+
+	bases[0] = getenv("TMPDIR");
+	bases[1] = "/tmp";
+	bases[2] = "/dev/shm";
+	for (i = 0; i < 3; i++) {
+		if (bases[i] == NULL || *bases[i] == '\0')
+			continue;
+		base = path_absolute(bases[i]);
+		if (inside(base, root)) {
+			free(base);
+			continue;
+		}
+		dir = xasprintf("%s/%s.XXXXXX", base, prefix);
+		free(base);
+		if (mkdtemp(dir) != NULL) {
+			cleanup_add(dir);
+			return dir;
+		}
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	cause_set(cause, "no temporary directory outside the project '%s' "
+	    "(set TMPDIR)", root);
 	return NULL;
 }

@@ -18,6 +18,8 @@ void sha256_init(struct sha256 *);
 void sha256_update(struct sha256 *, const void *, size_t);
 /* Finish and write the 32-byte digest. */
 void sha256_final(struct sha256 *, unsigned char[32]);
+/* Finish and write the digest as 64 lowercase hex digits and a NUL. */
+void sha256_final_hex(struct sha256 *, char[65]);
 /* Digest a byte string and write it as 64 lowercase hex digits and a NUL. */
 void sha256_hex(const void *, size_t, char[65]);
 

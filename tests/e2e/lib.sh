@@ -38,12 +38,12 @@ snapshot() {
 	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 }
 
-# Outcome counts from cr-report --json, as "killed survived timeout incompetent skipped pending".
+# Outcome counts from cr-report --json, as "killed survived timeout incompetent skipped no-coverage pending".
 counts() {
 	"$CR_REPORT" --json "$1" | "$PY" -c '
 import json, sys
 c = json.load(sys.stdin)["counts"]
-print(" ".join(str(c[k]) for k in ("killed", "survived", "timeout", "incompetent", "skipped", "pending")))'
+print(" ".join(str(c[k]) for k in ("killed", "survived", "timeout", "incompetent", "skipped", "no-coverage", "pending")))'
 }
 
 # Every mutant ID with its outcome, sorted.

@@ -17,8 +17,19 @@ end=$(date +%s)
 # The mutants of the excluded tests are recorded as skipped.
 nt=$("$CR_PLAN" --list tests | wc -l)
 got=$(counts "$T/s")
-[ "$got" = "12 1 1 0 $nt 0" ] || fail "counts: got '$got', want '12 1 1 0 $nt 0'"
+[ "$got" = "12 1 1 0 $nt 0 0" ] || fail "counts: got '$got', want '12 1 1 0 $nt 0 0'"
 grep -q " timeout countdown.py:" "$T/make.out" || fail "no timeout verdict line"
+# The endless loop burns CPU: the CPU-time limit ends it in about a second
+# (its test takes microseconds), long before the wall-clock limit.
+"$PY" - "$T"/s/results/*.json <<'EOF' || fail "the timeout was not cut by the CPU limit"
+import json, sys
+t = [json.load(open(p)) for p in sys.argv[1:]]
+t = [r for r in t if r["outcome"] == "timeout"]
+assert len(t) == 1, t
+assert t[0]["limit"] == "cpu", t[0]["limit"]
+assert t[0]["duration"] < 3, t[0]["duration"]
+assert t[0]["cpu"] >= 1, t[0]["cpu"]
+EOF
 [ $((end - start)) -lt 60 ] || fail "the run took $((end - start)) s"
 pgrep -f "sleep 301" >/dev/null && fail "a background process outlived its run"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"

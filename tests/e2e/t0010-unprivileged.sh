@@ -15,6 +15,9 @@ if [ "$uid" -eq 0 ]; then
 	mkdir "$T/bin" "$T/mk" || exit 99
 	cp "$CR_PLAN" "$CR_RUN_ONE" "$CR_REPORT" "$T/bin/" || exit 99
 	cp "$CR_SRCDIR/mk/crmake.mk" "$T/mk/" || exit 99
+	cp -R "$CR_SRCDIR/python" "$T/python" || exit 99
+	rm -rf "$T/python/__pycache__"
+	export CR_PYTHONDIR="$T/python"
 	CR_PLAN=$T/bin/cr-plan
 	CR_REPORT=$T/bin/cr-report
 	export CR_MKDIR="$T/mk"
@@ -37,6 +40,9 @@ got=$($as_user "$CR_REPORT" --json "$T/s" | "$PY" -c '
 import json, sys
 c = json.load(sys.stdin)["counts"]
 print(c["killed"] > 0 and c["survived"] > 0 and c["pending"] == 0)')
+# Test selection ran as that user too: each result names the tests it ran.
+grep -q '"selection":"tests"' "$T"/s/results/*.json ||
+	fail "no mutant ran with test selection as uid $uid"
 [ "$got" = True ] || fail "unexpected verdicts as uid $uid: $(head -5 make.out)"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 exit 0

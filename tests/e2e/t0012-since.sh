@@ -16,7 +16,7 @@ cd "$P" || exit 99
 cmd="$PY -m unittest discover -q -s tests"
 
 # Outside a git work tree: git's message, exit 1, no session.
-"$CR_PLAN" -s "$T/s0" -t "$cmd" --since HEAD calc.py >"$T/out" 2>"$T/err"
+"$CR_PLAN" --runner none -s "$T/s0" -t "$cmd" --since HEAD calc.py >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] || fail "--since outside git did not exit 1"
 grep -q "^cr-plan: --since 'HEAD': .*not a git repository" "$T/err" ||
 	fail "no git message: $(cat "$T/err")"
@@ -40,7 +40,7 @@ printf 'def twice(x):\n    return x * 2\n' >extra.py
 git diff --stat HEAD | grep -q 'calc.py' || exit 99
 
 # A bad revision is an error with git's message, before the baseline runs.
-"$CR_PLAN" -s "$T/s1" -t "touch $T/ran; $cmd" --since nope . >"$T/out" 2>"$T/err"
+"$CR_PLAN" --runner none -s "$T/s1" -t "touch $T/ran; $cmd" --since nope . >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] || fail "a bad revision did not exit 1"
 grep -q "^cr-plan: --since 'nope': .*bad revision 'nope'" "$T/err" ||
 	fail "no message for a bad revision: $(cat "$T/err")"
@@ -49,7 +49,7 @@ grep -q "^cr-plan: --since 'nope': .*bad revision 'nope'" "$T/err" ||
 [ $? -eq 1 ] || fail "a range did not exit 1"
 grep -q "does not name one commit" "$T/err" || fail "a range: $(cat "$T/err")"
 
-"$CR_PLAN" -s "$T/s" -t "$cmd" -e 'tests/*' --since HEAD . >"$T/out" 2>"$T/err" ||
+"$CR_PLAN" --runner none -s "$T/s" -t "$cmd" -e 'tests/*' --since HEAD . >"$T/out" 2>"$T/err" ||
 	fail "cr-plan --since failed: $(cat "$T/err")"
 grep -Eq '^3 files, [0-9]+ lines, [0-9]+ mutants \([0-9]+ skipped\) in' "$T/out" ||
 	fail "unexpected summary: $(cat "$T/out")"

@@ -73,11 +73,14 @@ test_round_trip(void **state)
 {
 	struct db	*db;
 	struct mutant	 m;
+	struct mutant_plan mp;
 	struct planned	 p;
+	struct planned_test *tv;
 	struct result	 r;
+	int64_t		 t1, t2, t3, sel[2];
 	struct buf	 before = { 0 }, after = { 0 };
 	char		*cause = NULL, *v, *content, *order[8] = { 0 }, *rpath;
-	size_t		 len, i;
+	size_t		 len, i, nt;
 	int64_t		 fid;
 
 	(void)state;
@@ -92,13 +95,37 @@ test_round_trip(void **state)
 	    -1);
 	free(cause);
 	cause = NULL;
+	t1 = db_test_add(db, "pytest", "tests/t.py::test_slow", "/p/t.py", 3,
+	    2.0, 1.5, "f1", &cause);
+	t2 = db_test_add(db, "pytest", "tests/t.py::test_fast[a b]", NULL, 0,
+	    0.5, 0.25, "f2", &cause);
+	t3 = db_test_add(db, "unittest", "t.T.test_mid", "/p/u.py", 9, 1.0,
+	    1.0, "f3", &cause);
+	assert_true(t1 > 0 && t2 > 0 && t3 > 0);
+	/* One ID per runner. */
+	assert_int_equal(db_test_add(db, "pytest", "tests/t.py::test_slow",
+	    NULL, 0, 1, 1, "x", &cause), -1);
+	free(cause);
+	cause = NULL;
+	memset(&mp, 0, sizeof mp);
+	mp.sel = SEL_TESTS;
+	strcpy(mp.inputs, "in-b2");
+	mp.wall = 2.5;
+	mp.cpu = 1.75;
+	sel[0] = t1;
+	sel[1] = t2;
+	mp.tests = sel;
+	mp.ntests = 2;
 	fill(&m, "00000000000000b2", "core/ReplaceBinaryOperator_Add_Sub", 5);
-	assert_int_equal(db_mutant_add(db, fid, &m, &cause), 0);
+	assert_int_equal(db_mutant_add(db, fid, &m, &mp, &cause), 0);
+	memset(&mp, 0, sizeof mp);
+	mp.sel = SEL_ALL;
+	strcpy(mp.inputs, "in-a1");
 	fill(&m, "00000000000000a1", "core/NumberReplacer", 1);
 	m.skip = (char *)"pragma";
-	assert_int_equal(db_mutant_add(db, fid, &m, &cause), 0);
+	assert_int_equal(db_mutant_add(db, fid, &m, &mp, &cause), 0);
 	/* IDs are unique: a collision is reported, not stored. */
-	assert_int_equal(db_mutant_add(db, fid, &m, &cause), -1);
+	assert_int_equal(db_mutant_add(db, fid, &m, &mp, &cause), -1);
 	assert_non_null(strstr(cause, "00000000000000a1"));
 	free(cause);
 	cause = NULL;
@@ -121,6 +148,29 @@ test_round_trip(void **state)
 	assert_string_equal(p.replacement, "-");
 	assert_string_equal(p.scope, "f");
 	assert_null(p.skip);
+	assert_int_equal(p.sel, SEL_TESTS);
+	assert_string_equal(p.inputs, "in-b2");
+	assert_true(p.wall == 2.5 && p.cpu == 1.75);
+	planned_clear(&p);
+	/* A mutant's tests, fastest first; every test for SEL_ALL. */
+	assert_int_equal(db_mutant_tests(db, "00000000000000b2", &tv, &nt,
+	    &cause), 0);
+	assert_int_equal(nt, 2);
+	assert_string_equal(tv[0].name, "tests/t.py::test_fast[a b]");
+	assert_string_equal(tv[0].runner, "pytest");
+	assert_true(tv[0].wall == 0.5 && tv[0].cpu == 0.25);
+	assert_string_equal(tv[1].name, "tests/t.py::test_slow");
+	planned_tests_free(tv, nt);
+	assert_int_equal(db_mutant_tests(db, "00000000000000a1", &tv, &nt,
+	    &cause), 0);
+	assert_int_equal(nt, 3);
+	assert_string_equal(tv[0].name, "tests/t.py::test_fast[a b]");
+	assert_string_equal(tv[1].name, "t.T.test_mid");
+	assert_string_equal(tv[1].runner, "unittest");
+	assert_string_equal(tv[2].name, "tests/t.py::test_slow");
+	planned_tests_free(tv, nt);
+	assert_int_equal(db_planned_get(db, "00000000000000a1", &p, &cause), 0);
+	assert_int_equal(p.sel, SEL_ALL);
 	planned_clear(&p);
 	assert_int_equal(db_planned_get(db, "ffffffffffffffff", &p, &cause),
 	    -1);
@@ -158,10 +208,14 @@ test_round_trip(void **state)
 	r.duration = 1.5;
 	r.output = (char *)"ok";
 	r.sha256 = (char *)"abc";
+	r.tests_run = -1;
 	assert_int_equal(db_result_put(db, &r, &cause), 0);
 	r.outcome = OUTCOME_KILLED;
 	r.exit_status = -1;
 	r.signal = 9;
+	r.inputs = (char *)"in-b2";
+	r.killed_by = (char *)"tests/t.py::test_fast[a b]";
+	r.tests_run = 2;
 	assert_int_equal(db_result_put(db, &r, &cause), 0);
 	memset(&r, 0, sizeof r);
 	assert_int_equal(db_result_get(db, "00000000000000b2", &r, &cause), 1);
@@ -170,6 +224,9 @@ test_round_trip(void **state)
 	assert_int_equal(r.signal, 9);
 	assert_true(r.duration == 1.5);
 	assert_string_equal(r.output, "ok");
+	assert_string_equal(r.inputs, "in-b2");
+	assert_string_equal(r.killed_by, "tests/t.py::test_fast[a b]");
+	assert_int_equal(r.tests_run, 2);
 	result_clear(&r);
 	assert_int_equal(db_result_get(db, "00000000000000a1", &r, &cause), 0);
 	db_close(db);

@@ -37,8 +37,9 @@ test_check_path(void **state)
 	free(cause);
 }
 
-static char *ids_a[] = { "00000000000000aa", "00000000000000ab" };
-static char *ids_b[] = { "00000000000000ba" };
+/* In the order make should start them: longest expected run first. */
+static const char *ids[] = { "00000000000000ba", "00000000000000aa",
+    "00000000000000ab" };
 
 /* Run make -n on a generated Makefile and return what it prints. */
 static char *
@@ -59,13 +60,23 @@ make_dry_run(const char *dir, const char *extra)
 }
 
 static void
+put_stamp(const char *dir, const char *id, const char *text)
+{
+	char	*p, *cause = NULL;
+
+	p = xasprintf("%s/stamps/%s", dir, id);
+	assert_int_equal(file_write_atomic(p, text, strlen(text), &cause), 0);
+	free(p);
+}
+
+static void
 test_make_sees_targets(void **state)
 {
-	char			 dir[] = "/tmp/cr-test-mkgen.XXXXXX";
-	char			*mk, *path, *out, *cause = NULL, *p;
-	struct mkgen_file	 files[2];
-	struct mkgen		 g;
-	FILE			*f;
+	char		 dir[] = "/tmp/cr-test-mkgen.XXXXXX";
+	char		*mk, *path, *out, *cause = NULL, *p, *ba, *aa, *ab;
+	struct mkgen	 g;
+	size_t		 i;
+	FILE		*f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -81,42 +92,32 @@ test_make_sees_targets(void **state)
 		buf_free(&b);
 	}
 	fclose(f);
-	p = xasprintf("%s/root/pkg", dir);
+	p = xasprintf("%s/stamps", dir);
 	assert_int_equal(mkdir_p(p, &cause), 0);
 	free(p);
-	p = xasprintf("%s/root/pkg/a.py", dir);
-	assert_int_equal(file_write_atomic(p, "x = 1\n", 6, &cause), 0);
-	free(p);
-	p = xasprintf("%s/root/pkg/b.py", dir);
-	assert_int_equal(file_write_atomic(p, "y = 2\n", 6, &cause), 0);
-	free(p);
-	p = xasprintf("%s/config.stamp", dir);
-	assert_int_equal(file_write_atomic(p, "s\n", 2, &cause), 0);
-	free(p);
+	for (i = 0; i < 3; i++)
+		put_stamp(dir, ids[i], "inputs\n");
 
-	files[0].path = "pkg/a.py";
-	files[0].ids = ids_a;
-	files[0].n = 2;
-	files[1].path = "pkg/b.py";
-	files[1].ids = ids_b;
-	files[1].n = 1;
 	memset(&g, 0, sizeof g);
 	g.session = dir;
-	g.root = p = xasprintf("%s/root", dir);
+	g.root = "/nonexistent/root";
 	g.runner = "/opt/cr/cr-run-one";
 	g.reporter = "/opt/cr/cr-report";
 	g.mk = mk;
-	g.files = files;
-	g.nfiles = 2;
+	g.ids = ids;
+	g.n = 3;
 	path = xasprintf("%s/Makefile", dir);
 	assert_int_equal(mkgen_write(path, &g, &cause), 0);
 
-	/* Every mutant is a target; the recipe names the runner and the ID. */
+	/* Every mutant is a target, in the given order; the recipe names the runner and the ID. */
 	out = make_dry_run(dir, "");
 	assert_non_null(strstr(out, "/opt/cr/cr-run-one  -o "));
 	assert_non_null(strstr(out, "/results/00000000000000aa.json"));
-	assert_non_null(strstr(out, " 00000000000000ab\n"));
-	assert_non_null(strstr(out, " 00000000000000ba\n"));
+	ba = strstr(out, " 00000000000000ba\n");
+	aa = strstr(out, " 00000000000000aa\n");
+	ab = strstr(out, " 00000000000000ab\n");
+	assert_true(ba != NULL && aa != NULL && ab != NULL);
+	assert_true(ba < aa && aa < ab);
 	free(out);
 
 	/* Variables override the runner and add a launcher. */
@@ -124,7 +125,7 @@ test_make_sees_targets(void **state)
 	assert_non_null(strstr(out, "srun -n1 /x/run  -o "));
 	free(out);
 
-	/* A present, newer result file is up to date: make leaves it alone. */
+	/* A present result file newer than its stamp is up to date. */
 	p = xasprintf("%s/results", dir);
 	assert_int_equal(mkdir_p(p, &cause), 0);
 	free(p);
@@ -137,16 +138,25 @@ test_make_sees_targets(void **state)
 	assert_non_null(strstr(out, " 00000000000000aa\n"));
 	free(out);
 
-	/* Touching the source makes its mutants out of date again. */
-	sleep(1);
-	p = xasprintf("%s/root/pkg/b.py", dir);
-	assert_int_equal(file_write_atomic(p, "y = 3\n", 6, &cause), 0);
+	/* A rewritten stamp makes its mutant out of date again, and only it. */
+	p = xasprintf("%s/results/00000000000000aa.json", dir);
+	assert_int_equal(file_write_atomic(p, "{}\n", 3, &cause), 0);
 	free(p);
+	sleep(1);
+	put_stamp(dir, "00000000000000ba", "changed\n");
 	out = make_dry_run(dir, "");
 	assert_non_null(strstr(out, " 00000000000000ba\n"));
+	assert_null(strstr(out, " 00000000000000aa\n"));
 	free(out);
 
-	free((char *)g.root);
+	/* A missing stamp is an error that says what to do. */
+	p = xasprintf("%s/stamps/00000000000000ab", dir);
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	out = make_dry_run(dir, "-k");
+	assert_non_null(strstr(out, "run cr-plan again"));
+	free(out);
+
 	free(path);
 	free(mk);
 	remove_tree(dir);

@@ -72,6 +72,12 @@ sample(struct result *r)
 	r->operator = xstrdup("core/ReplaceBinaryOperator_Add_Sub");
 	r->sha256 = xstrdup("e3b0c44298fc1c149afbf4c8996fb924"
 	    "27ae41e4649b934ca495991b7852b855");
+	r->inputs = xstrdup("9f86d081884c7d659a2feaa0c55ad015"
+	    "a3bf4f1b2b0b822cd15d6c15b0f00a08");
+	r->selection = xstrdup("tests");
+	r->tests_run = 3;
+	r->killed_by = xstrdup("tests/test_x.py::test_a[1-\xc3\xa9 ]");
+	r->cpu = 0.5;
 }
 
 static void
@@ -111,24 +117,34 @@ test_round_trip(void **state)
 	assert_int_equal(back.col, 4);
 	assert_string_equal(back.operator, r.operator);
 	assert_string_equal(back.sha256, r.sha256);
+	assert_string_equal(back.inputs, r.inputs);
+	assert_string_equal(back.selection, "tests");
+	assert_int_equal(back.tests_run, 3);
+	assert_string_equal(back.killed_by, r.killed_by);
+	assert_null(back.limit);
+	assert_true(back.cpu == 0.5);
 	result_clear(&back);
 
 	/* One object, one line, a trailing newline, nulls for absent numbers. */
 	r.outcome = OUTCOME_TIMEOUT;
 	r.exit_status = -1;
 	r.signal = 9;
+	r.limit = xstrdup("cpu");
+	r.tests_run = -1;
 	assert_int_equal(result_write(path, &r, &cause), 0);
 	assert_int_equal(file_read(path, &b, &cause), 0);
 	assert_true(b.len > 0 && b.data[b.len - 1] == '\n');
 	assert_null(memchr(b.data, '\n', b.len - 1));
-	want = "{\"version\":1,\"id\":\"0123456789abcdef\",\"outcome\":"
+	want = "{\"version\":2,\"id\":\"0123456789abcdef\",\"outcome\":"
 	    "\"timeout\",\"exit_status\":null,\"signal\":9,\"duration\":1.250,"
-	    "\"path\":\"pkg/mod.py\",\"line\":12,\"col\":4,";
+	    "\"cpu\":0.500,\"path\":\"pkg/mod.py\",\"line\":12,\"col\":4,";
 	assert_memory_equal(b.data, want, strlen(want));
 	assert_int_equal(result_read(path, &back, &cause), 0);
 	assert_int_equal(back.outcome, OUTCOME_TIMEOUT);
 	assert_int_equal(back.exit_status, -1);
 	assert_int_equal(back.signal, 9);
+	assert_string_equal(back.limit, "cpu");
+	assert_int_equal(back.tests_run, -1);
 	result_clear(&back);
 
 	/* Output with NUL bytes and bad UTF-8 still reads back. */
@@ -204,6 +220,8 @@ rejects(const char *text, const char *want)
 
 #define GOOD_TAIL "\"path\":\"a.py\",\"line\":1,\"col\":0," \
 	"\"operator\":\"o\",\"sha256\":\"s\",\"output\":\"\"}"
+#define GOOD_TAIL_NOBRACE "\"path\":\"a.py\",\"line\":1,\"col\":0," \
+	"\"operator\":\"o\",\"sha256\":\"s\",\"output\":\"\""
 
 static void
 test_malformed(void **state)
@@ -217,7 +235,8 @@ test_malformed(void **state)
 	    "input");
 	rejects("[1]", ": not a JSON object");
 	rejects("{}", ": missing 'version'");
-	rejects("{\"version\":2}", ": unsupported version 2 (expected 1)");
+	rejects("{\"version\":3}", ": unsupported version 3 (expected 1 to 2)");
+	rejects("{\"version\":0}", ": unsupported version 0 (expected 1 to 2)");
 	rejects("{\"version\":\"1\"}", ": 'version' is a string, not a number");
 	rejects("{\"version\":1.5}", ": 'version' is not an integer from 0 to "
 	    "2147483647");
@@ -245,6 +264,18 @@ test_malformed(void **state)
 	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
 	    "\"path\":\"a.py\",\"line\":1,\"col\":0,\"operator\":\"o\","
 	    "\"sha256\":\"s\"}", ": missing 'output'");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"killed_by\":3}",
+	    ": 'killed_by' is not a string");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"tests_run\":-2}",
+	    ": 'tests_run' is not an integer from 0 to 2147483647");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"cpu\":\"1\"}",
+	    ": 'cpu' is not a number of seconds");
 
 	/* The smallest valid file, with an unknown extra key. */
 	path = path_in("good.json");
@@ -254,6 +285,9 @@ test_malformed(void **state)
 	assert_int_equal(result_read(path, &r, &cause), 0);
 	assert_int_equal(r.outcome, OUTCOME_PENDING);
 	assert_int_equal(r.exit_status, -1);
+	assert_int_equal(r.tests_run, -1);
+	assert_null(r.inputs);
+	assert_null(r.killed_by);
 	result_clear(&r);
 	free(path);
 

@@ -419,37 +419,120 @@ test_timeout(void **state)
 static void
 test_environment(void **state)
 {
+	static const char *const env[] = { "CR_EXTRA=yes", "HOME=/h", NULL };
 	struct run_spec		spec;
 	struct run_result	r;
 	char			*want;
 
 	(void)state;
+	/*
+	 * Byte code is never written and never looked for under a prefix,
+	 * whatever the environment says; hook variables of an outer run are
+	 * dropped; the spec's entries are added and replace ours.
+	 */
 	setenv("PYTHONDONTWRITEBYTECODE", "", 1);
 	setenv("PYTHONPYCACHEPREFIX", "/elsewhere", 1);
+	setenv("CRMAKE_SELECT", "/stale", 1);
+	setenv("HOME", "/home/x", 1);
 	spec_init(&spec, "echo \"[$PYTHONDONTWRITEBYTECODE]"
-	    "[$PYTHONPYCACHEPREFIX]\"; pwd; echo \"$PWD\"", ISOLATION_NONE);
-	spec.pycache = "/tmp/cache/pycache";
+	    "[${PYTHONPYCACHEPREFIX-unset}][${CRMAKE_SELECT-unset}]"
+	    "[$CR_EXTRA][$HOME]\"; pwd; echo \"$PWD\"; env | grep -c '^HOME='",
+	    ISOLATION_NONE);
+	spec.env = env;
 	run(&spec, &r);
-	want = xasprintf("[1][/tmp/cache/pycache]\n%s\n%s\n", root, root);
+	want = xasprintf("[1][unset][unset][yes][/h]\n%s\n%s\n1\n", root, root);
 	assert_string_equal(buf_str(&r.output), want);
 	free(want);
 	run_result_free(&r);
-
-	/* Writing byte code: neither variable is forced. */
 	unsetenv("PYTHONDONTWRITEBYTECODE");
 	unsetenv("PYTHONPYCACHEPREFIX");
-	spec.write_bytecode = 1;
-	spec.pycache = NULL;
-	spec.isolation = have_ns ? ISOLATION_NAMESPACE : ISOLATION_COPY;
-	spec.root = root;
+	unsetenv("CRMAKE_SELECT");
+
+	spec_init(&spec, "echo \"[$PYTHONDONTWRITEBYTECODE]\"; pwd",
+	    have_ns ? ISOLATION_NAMESPACE : ISOLATION_COPY);
 	run(&spec, &r);
-	want = xasprintf("[][]\n%s\n%s\n", root, root);
-	if (have_ns)
+	if (have_ns) {
+		want = xasprintf("[1]\n%s\n", root);
 		assert_string_equal(buf_str(&r.output), want);
-	else
-		assert_memory_equal(buf_str(&r.output), "[][]\n", 5);
-	free(want);
+		free(want);
+	} else
+		assert_memory_equal(buf_str(&r.output), "[1]\n", 4);
 	run_result_free(&r);
+}
+
+/*
+ * The CPU limit ends a busy loop after about its budget, and says so; a
+ * command that sleeps uses no CPU and only the wall-clock limit applies.
+ */
+static void
+test_cpu_limit(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+
+	(void)state;
+	spec_init(&spec, "while :; do :; done", ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.cpu_timeout = 0.5;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_CPU);
+	assert_string_equal(run_limit_name(r.limit), "cpu");
+	assert_true(r.cpu >= 0.45);
+	assert_true(r.duration < 5);
+	run_result_free(&r);
+
+	/* The budget counts every process, children and orphans included. */
+	spec_init(&spec, "(while :; do :; done) & (setsid sh -c "
+	    "'while :; do :; done' &) ; wait", ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.cpu_timeout = 1.0;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_CPU);
+	assert_true(r.duration < 5);
+	run_result_free(&r);
+
+	spec_init(&spec, "sleep 1; echo slept", ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.cpu_timeout = 0.3;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.exit_status, 0);
+	assert_true(r.duration >= 0.9);
+	assert_true(r.cpu < 0.3);
+	run_result_free(&r);
+
+	spec_init(&spec, "sleep 30", ISOLATION_NONE);
+	spec.timeout = 0.5;
+	spec.cpu_timeout = 10;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_WALL);
+	assert_string_equal(run_limit_name(r.limit), "wall");
+	run_result_free(&r);
+}
+
+/* A process that leaves the group (setsid) does not outlive the run either. */
+static void
+test_orphans_ended(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	char			*needle, *cmd;
+
+	(void)state;
+	needle = xasprintf("cr-orphan-%ld", (long)getpid());
+	cmd = xasprintf("setsid sh -c 'exec -a %s sleep 300' </dev/null "
+	    ">/dev/null 2>&1 & sleep 0.2; echo started", needle);
+	spec_init(&spec, cmd, ISOLATION_NONE);
+	spec.timeout = 10;
+	run(&spec, &r);
+	assert_int_equal(r.exit_status, 0);
+	run_result_free(&r);
+	assert_int_equal(gone(count_procs, needle), 0);
+	free(cmd);
+	free(needle);
 }
 
 #define SHOW "cat mod.py; stat -c '%Y %a' mod.py; cat link; pwd"
@@ -770,31 +853,6 @@ test_overlay(void **state)
 	free(after);
 	free(before);
 
-	/* A byte-code cache inside the project is still written through. */
-	p = xasprintf("%s/session/pycache", root);
-	assert_int_equal(mkdir(p, 0755), 0);
-	spec_init(&spec, "echo c >\"$PYTHONPYCACHEPREFIX/x.pyc\"; "
-	    "echo t >other.txt", ISOLATION_NONE);
-	spec.pycache = p;
-	spec.write_bytecode = 1;
-	run(&spec, &r);
-	assert_int_equal(r.exit_status, 0);
-	assert_int_equal(r.overlay, 1);
-	run_result_free(&r);
-	assert_true(exists("session/pycache/x.pyc"));
-	assert_false(exists("other.txt"));
-	/* A mutant's run does not write byte code: nothing is kept. */
-	spec_init(&spec, "echo d >\"$PYTHONPYCACHEPREFIX/y.pyc\"; cat mod.py",
-	    ISOLATION_NAMESPACE);
-	spec.pycache = p;
-	spec.target = "mod.py";
-	spec.data = "x = 4\n";
-	spec.len = 6;
-	run(&spec, &r);
-	assert_string_equal(buf_str(&r.output), "x = 4\n");
-	run_result_free(&r);
-	assert_false(exists("session/pycache/y.pyc"));
-	free(p);
 	original_intact();
 }
 
@@ -1041,6 +1099,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orphans_ended, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),

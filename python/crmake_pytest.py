@@ -1,0 +1,149 @@
+"""crmake's pytest plugin: records each test, switches coverage contexts, runs a selection."""
+
+import os
+import time
+import types
+
+import pytest
+
+import crmake_record
+
+_run = None             # the claimed Run; None if another runner has this process
+_conftests = []
+_outcome = None         # outcome of the test being run
+
+
+def pytest_plugin_registered(plugin, manager):
+    path = getattr(plugin, "__file__", None)
+    if (isinstance(plugin, types.ModuleType) and isinstance(path, str)
+            and os.path.basename(path) == "conftest.py"):
+        path = os.path.abspath(path)
+        if path not in _conftests:
+            _conftests.append(path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    global _run
+    _run = crmake_record.claim("pytest")
+    if _run is not None and _run.selection is not None:
+        config.option.maxfail = 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    if _run is None or _run.selection is None:
+        return
+    try:
+        kept = _run.select(items, _nodeid)
+    except Exception as exc:
+        crmake_record.error("hook", "selection: " + crmake_record.describe(exc))
+        return
+    keep = set(map(id, kept))
+    dropped = [item for item in items if id(item) not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+def pytest_collectreport(report):
+    if _run is not None and report.failed:
+        _run.fail("collection: " + report.nodeid)
+
+
+def pytest_collection_finish(session):
+    if _run is not None:
+        _run.send_runner(_conftests)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _outcome
+    if _run is None:
+        yield
+        return
+    test_id = item.nodeid
+    _outcome = "passed"
+    crmake_record.switch_context(test_id)
+    wall = time.perf_counter()
+    cpu = crmake_record.cpu_time()
+    try:
+        result = yield
+    finally:
+        wall = time.perf_counter() - wall
+        cpu = crmake_record.cpu_time() - cpu
+        crmake_record.switch_context("")
+    outcome = _outcome
+    _outcome = None
+    if getattr(result, "excinfo", None) is not None:
+        outcome = "failed"
+    try:
+        file, line = _where(item)
+    except Exception:
+        file, line = None, None
+    _run.test_done(test_id, file, line, wall, cpu, outcome)
+
+
+def pytest_runtest_logreport(report):
+    global _outcome
+    if _outcome is None:
+        return
+    if report.failed:
+        _outcome = "failed"
+    elif report.skipped and _outcome != "failed":
+        _outcome = "skipped"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # A module- or session-wide fixture serves every test that uses it, not
+    # just the first one, which happens to set it up.
+    if _run is None or getattr(fixturedef, "scope", "function") == "function":
+        yield
+        return
+    previous = crmake_record.context()
+    crmake_record.switch_context("")
+    try:
+        yield
+    finally:
+        crmake_record.switch_context(previous)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    if _run is None:
+        return
+    _run.send_runner(_conftests)
+    if _run.selection is not None:
+        if not _run.found and session.exitstatus == 5:
+            session.exitstatus = 0
+        _run.finish()
+
+
+def pytest_unconfigure(config):
+    if _run is not None:
+        _run.send_runner(_conftests)
+        _run.finish()
+
+
+def _nodeid(item):
+    return item.nodeid
+
+
+def _where(item):
+    """Return the absolute file and first line of item's definition."""
+    path = getattr(item, "path", None)
+    if path is None:
+        path = getattr(item, "fspath", None)
+    file = os.path.abspath(str(path)) if path is not None else None
+    line = None
+    if isinstance(item, pytest.Function):
+        line = crmake_record.first_line(getattr(item, "obj", None))
+    if line is None:
+        try:
+            location = item.location[1]
+        except Exception:
+            location = None
+        if isinstance(location, int):
+            line = location + 1
+    return file, line

@@ -1,0 +1,39 @@
+/* codemap.h: where a byte of a Python file sits: its statement, its definition, the file's skeleton. */
+#ifndef CR_CODEMAP_H
+#define CR_CODEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct codemap;
+
+/* Parse a file (the text is borrowed and must outlive the map); NULL with *cause on a syntax error. */
+struct codemap *codemap_new(const char *src, size_t len, char **cause);
+/* Free a map. */
+void codemap_free(struct codemap *);
+/* The 1-based first line of the innermost statement or clause holding byte off. */
+uint32_t codemap_stmt_line(const struct codemap *, uint32_t off);
+/*
+ * The innermost function definition (its decorators included) holding byte
+ * off, only in its body if body_only: 0 with its byte range, or -1 if off is
+ * at module or class level.
+ */
+int codemap_function(const struct codemap *, uint32_t off, int body_only,
+    uint32_t *start, uint32_t *end);
+/*
+ * The function definition (decorators included) whose first line is line
+ * (1-based), else the innermost one holding the line: 0 with its byte range,
+ * or -1 if there is none.
+ */
+int codemap_definition_at(const struct codemap *, uint32_t line,
+    uint32_t *start, uint32_t *end);
+/*
+ * Digest (64 hex digits) of the file's skeleton: its statements, with class
+ * bodies entered, leaving out comments, the space between statements and
+ * the function definitions that start at one of the byte offsets in skip
+ * (every function definition if skip is NULL).
+ */
+void codemap_skeleton(const struct codemap *, const uint32_t *skip,
+    size_t nskip, char hex[65]);
+
+#endif

@@ -1,0 +1,184 @@
+/* proctree.c: the processes below this one, from /proc: their CPU time, and ending them. */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proctree.h"
+#include "util.h"
+
+/*
+ * A process tree is read whole from /proc/PID/stat, since the kernel may not
+ * offer the children lists. A process whose parent has died is reparented
+ * to the nearest subreaper (the runner sets itself as one) or to the pid
+ * namespace's init, both still below the runner, so nothing that a test
+ * starts leaves the tree while it lives.
+ */
+
+struct proc {
+	pid_t			pid;
+	pid_t			ppid;
+	unsigned long long	ticks;		/* utime + stime + cutime + cstime */
+	int			state;		/* 0 unknown, 1 below, 2 not below */
+};
+
+/* Parse one /proc/PID/stat line; -1 if it does not look like one. */
+static int
+stat_parse(const char *s, struct proc *p)
+{
+	const char		*q;
+	unsigned long long	 v[4];
+	long			 ppid = 0;
+	int			 field;
+
+	/* The command name is in parentheses and may hold anything. */
+	if ((q = strrchr(s, ')')) == NULL)
+		return -1;
+	q++;
+	/* Fields 3 (state) onwards; ppid is 4, times are 14 to 17. */
+	for (field = 3; field <= 17; field++) {
+		while (*q == ' ')
+			q++;
+		if (*q == '\0')
+			return -1;
+		if (field == 4)
+			ppid = strtol(q, NULL, 10);
+		else if (field >= 14)
+			v[field - 14] = strtoull(q, NULL, 10);
+		while (*q != ' ' && *q != '\0')
+			q++;
+	}
+	p->ppid = (pid_t)ppid;
+	p->ticks = v[0] + v[1] + v[2] + v[3];
+	return 0;
+}
+
+static int
+proc_read(int dirfd, const char *name, struct proc *p)
+{
+	char	path[64], text[1024];
+	ssize_t	n;
+	int	fd;
+
+	snprintf(path, sizeof path, "%s/stat", name);
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	p->pid = (pid_t)strtol(name, NULL, 10);
+	p->state = 0;
+	return stat_parse(text, p);
+}
+
+static int
+proc_compare(const void *a, const void *b)
+{
+	pid_t	x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct proc *
+proc_find(struct proc *v, size_t n, pid_t pid)
+{
+	struct proc	key;
+
+	key.pid = pid;
+	return bsearch(&key, v, n, sizeof *v, proc_compare);
+}
+
+/* Every process, sorted by pid, with state 1 for ancestor and those below it; NULL on failure. */
+static struct proc *
+proc_list(pid_t ancestor, size_t *np)
+{
+	struct dirent	 *de;
+	struct proc	 *v = NULL, *p, *q, **chain;
+	size_t		  n = 0, cap = 0, i, k, len;
+	DIR		 *d;
+	int		  answer;
+
+	if ((d = opendir("/proc")) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 256 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		if (proc_read(dirfd(d), de->d_name, &v[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof *v, proc_compare);
+	/* Walk up from each process until the ancestor or a known answer. */
+	chain = xcalloc(n + 1, sizeof *chain);
+	for (i = 0; i < n; i++) {
+		answer = 2;
+		for (p = &v[i], len = 0; p->state == 0 && len < n; p = q) {
+			chain[len++] = p;
+			if (p->pid == ancestor || p->ppid == ancestor) {
+				answer = 1;
+				break;
+			}
+			if (p->ppid <= 1 || (q = proc_find(v, n, p->ppid)) == NULL)
+				break;
+			if (q->state != 0) {
+				answer = q->state;
+				break;
+			}
+		}
+		for (k = 0; k < len; k++)
+			chain[k]->state = answer;
+	}
+	free(chain);
+	*np = n;
+	return v;
+}
+
+double
+proctree_cpu(pid_t ancestor)
+{
+	struct proc		*v;
+	unsigned long long	 ticks = 0;
+	size_t			 n = 0, i;
+	long			 hz = sysconf(_SC_CLK_TCK);
+
+	if ((v = proc_list(ancestor, &n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i].state == 1)
+			ticks += v[i].ticks;
+	}
+	free(v);
+	return (double)ticks / (double)(hz > 0 ? hz : 100);
+}
+
+int
+proctree_kill(pid_t ancestor, int sig)
+{
+	struct proc	*v;
+	size_t		 n = 0, i;
+	int		 count = 0;
+
+	if ((v = proc_list(ancestor, &n)) == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].state == 1 && kill(v[i].pid, sig) == 0)
+			count++;
+	}
+	free(v);
+	return count;
+}
