@@ -401,6 +401,41 @@ baseline_failed(struct run_result *res)
 	    "fix the tests or the command first", res->exit_status);
 }
 
+/*
+ * Byte-compile the hooks for each interpreter that loaded them, so that no
+ * run compiles them again. Runs never write byte code; this is the one
+ * place where crmake writes it, into its own directory, if it may.
+ */
+static void
+compile_hooks(const struct plan *pl)
+{
+	struct run_spec		 spec;
+	struct run_result	 res;
+	char			*env[3], *cause = NULL;
+	size_t			 i;
+
+	if (access(pl->pydir, W_OK) == -1)
+		return;
+	for (i = 0; i < pl->hooks.npythons; i++) {
+		env[0] = xasprintf("CR_PYTHON=%s", pl->hooks.pythons[i]);
+		env[1] = xasprintf("CR_PYDIR=%s", pl->pydir);
+		env[2] = NULL;
+		memset(&spec, 0, sizeof spec);
+		spec.root = pl->tmp;
+		spec.command = "exec \"$CR_PYTHON\" -m compileall -q -l "
+		    "\"$CR_PYDIR\"";
+		spec.isolation = ISOLATION_NONE;
+		spec.timeout = 60;
+		spec.env = (const char *const *)env;
+		if (sandbox_run(&spec, &res, &cause) == 0)
+			run_result_free(&res);
+		else
+			free(cause);
+		free(env[0]);
+		free(env[1]);
+	}
+}
+
 static void
 selection_off(struct plan *pl, char *why)
 {
@@ -461,6 +496,7 @@ baseline(struct plan *pl)
 		return;
 	if (pl->hooks.error != NULL)
 		warn("crmake's hooks: %s", pl->hooks.error);
+	compile_hooks(pl);
 	want = strcmp(pl->runner_opt, "pytest") == 0 ? PYHOOKS_PYTEST :
 	    strcmp(pl->runner_opt, "unittest") == 0 ? PYHOOKS_UNITTEST : 0;
 	if (want != 0 && !(pl->hooks.runners & want))
@@ -590,7 +626,8 @@ conftest_digest(const struct plan *pl, char hex[65])
 	size_t		 i, n = pl->hooks.nconftest;
 
 	v = xcalloc(n + 1, sizeof *v);
-	memcpy(v, pl->hooks.conftest, n * sizeof *v);
+	if (n > 0)
+		memcpy(v, pl->hooks.conftest, n * sizeof *v);
 	if (n > 1)
 		qsort(v, n, sizeof *v, compare_strings);
 	sha256_init(&h);
@@ -1084,7 +1121,8 @@ write_stamps(const struct plan *pl, const struct target *v, size_t n)
 		if (de->d_name[0] == '.')
 			continue;
 		key.id = de->d_name;
-		if (bsearch(&key, v, n, sizeof *v, compare_target_ids) != NULL)
+		if (n > 0 && bsearch(&key, v, n, sizeof *v,
+		    compare_target_ids) != NULL)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (unlink(path) == -1 && errno != ENOENT)
@@ -1137,8 +1175,7 @@ rerun_outcomes(const struct plan *pl, const struct target *v, size_t n)
 
 /* One line on how mutants will run, for the summary. */
 static void
-print_selection(const struct plan *pl, size_t nrun, size_t ntests,
-    size_t nall)
+print_selection(const struct plan *pl, size_t nrun, size_t ntests)
 {
 	if (!pl->selecting) {
 		printf("test selection: off (%s); every mutant runs the whole "
@@ -1151,8 +1188,8 @@ print_selection(const struct plan *pl, size_t nrun, size_t ntests,
 	if (nrun == 0)
 		printf("no mutant to run\n");
 	else
-		printf("a mutant runs %.1f of them on average%s\n",
-		    (double)ntests / (double)nrun, nall > 0 ? "" : "");
+		printf("a mutant runs %.1f of them on average\n",
+		    (double)ntests / (double)nrun);
 }
 
 /* The files an edit of which makes the plan stale: the planned files, the tests' and conftest.py files. */
@@ -1202,7 +1239,7 @@ plan(struct plan *pl)
 	char			*abs, *real;
 	size_t			 i, j, lines = 0, nplanned = 0, total = 0;
 	size_t			 skipped = 0, nocov = 0, ntargets = 0, cap = 0;
-	size_t			 nselected = 0, nall = 0, unrun, reruns;
+	size_t			 nselected = 0, unrun, reruns;
 	size_t			 fnocov, executed = 0, candidates = 0, nsources;
 	int64_t			 fid;
 	double			 t0 = now_seconds();
@@ -1294,10 +1331,8 @@ plan(struct plan *pl)
 			}
 			if (mp.sel == SEL_TESTS)
 				nselected += mp.ntests;
-			else if (mp.sel == SEL_ALL) {
+			else if (mp.sel == SEL_ALL)
 				nselected += pl->ntests;
-				nall++;
-			}
 			if (ntargets == cap) {
 				cap = cap == 0 ? 256 : cap * 2;
 				targets = xreallocarray(targets, cap,
@@ -1372,7 +1407,7 @@ plan(struct plan *pl)
 	else if (nocov > 0)
 		printf(" (%zu no-coverage)", nocov);
 	printf(" in %.1f s\n", now_seconds() - t0);
-	print_selection(pl, ntargets, nselected, nall);
+	print_selection(pl, ntargets, nselected);
 	if (pl->rerun != 0)
 		printf("%zu result%s out of date (--rerun)\n", reruns,
 		    reruns == 1 ? "" : "s");

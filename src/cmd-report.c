@@ -448,15 +448,54 @@ json_position(struct buf *out, const struct entry *e)
 	json_add_string(out, e->operator);
 }
 
+/* ,"key":[...] of the mutants of one outcome, with a diff member if with_diff. */
+static void
+report_json_list(struct report *rp, const char *key, enum outcome outcome,
+    int diffs, int with_diff, struct buf *out)
+{
+	struct differ		 d = { 0 };
+	struct buf		 diff = { 0 };
+	const struct entry	*e;
+	size_t			 i;
+	int			 first = 1;
+
+	buf_addc(out, ',');
+	json_key(out, key);
+	buf_addc(out, '[');
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome != outcome)
+			continue;
+		buf_adds(out, first ? "\n" : ",\n");
+		first = 0;
+		json_position(out, e);
+		buf_addc(out, ',');
+		json_key(out, "replacement");
+		json_add_string(out, e->replacement);
+		if (with_diff) {
+			buf_addc(out, ',');
+			json_key(out, "diff");
+			if (diffs) {
+				buf_reset(&diff);
+				differ_add(&d, rp, e, &diff);
+				json_add_stringn(out, buf_str(&diff), diff.len);
+			} else
+				buf_adds(out, "null");
+		}
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+	buf_free(&diff);
+	differ_clear(&d);
+}
+
 static void
 report_json(struct report *rp, int all, int diffs, struct buf *out)
 {
-	struct differ	 d = { 0 };
-	struct buf	 diff = { 0 };
 	const struct entry *e;
 	size_t		 i, completed;
 	double		 rate;
-	int		 o, first;
+	int		 o;
 
 	buf_addc(out, '{');
 	json_key(out, "session");
@@ -481,45 +520,8 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 	else
 		buf_addf(out, "%.6g", rate);
 
-	buf_adds(out, ",\"survivors\":[");
-	first = 1;
-	for (i = 0; i < rp->n; i++) {
-		e = &rp->v[i];
-		if (e->outcome != OUTCOME_SURVIVED)
-			continue;
-		buf_adds(out, first ? "\n" : ",\n");
-		first = 0;
-		json_position(out, e);
-		buf_addc(out, ',');
-		json_key(out, "replacement");
-		json_add_string(out, e->replacement);
-		buf_addc(out, ',');
-		json_key(out, "diff");
-		if (diffs) {
-			buf_reset(&diff);
-			differ_add(&d, rp, e, &diff);
-			json_add_stringn(out, buf_str(&diff), diff.len);
-		} else
-			buf_adds(out, "null");
-		buf_addc(out, '}');
-	}
-	buf_addc(out, ']');
-
-	buf_adds(out, ",\"no_coverage\":[");
-	first = 1;
-	for (i = 0; i < rp->n; i++) {
-		e = &rp->v[i];
-		if (e->outcome != OUTCOME_NO_COVERAGE)
-			continue;
-		buf_adds(out, first ? "\n" : ",\n");
-		first = 0;
-		json_position(out, e);
-		buf_addc(out, ',');
-		json_key(out, "replacement");
-		json_add_string(out, e->replacement);
-		buf_addc(out, '}');
-	}
-	buf_addc(out, ']');
+	report_json_list(rp, "survivors", OUTCOME_SURVIVED, diffs, 1, out);
+	report_json_list(rp, "no_coverage", OUTCOME_NO_COVERAGE, 0, 0, out);
 
 	if (all) {
 		buf_adds(out, ",\"mutants\":[");
@@ -554,8 +556,6 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		buf_addc(out, ']');
 	}
 	buf_adds(out, "}\n");
-	buf_free(&diff);
-	differ_clear(&d);
 }
 
 int

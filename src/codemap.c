@@ -62,36 +62,13 @@ deepest(const struct pyast *t, uint32_t off)
 	}
 }
 
-static int
-is_statement(const struct pyast *t, int32_t i)
-{
-	int32_t	p = t->v[i].parent;
-
-	if (t->v[i].flags & PYAST_EXTRA)
-		return 0;
-	switch (t->v[i].kind) {
-	case PYAST_ELIF_CLAUSE:
-	case PYAST_ELSE_CLAUSE:
-	case PYAST_EXCEPT_CLAUSE:
-	case PYAST_EXCEPT_GROUP_CLAUSE:
-	case PYAST_FINALLY_CLAUSE:
-	case PYAST_CASE_CLAUSE:
-	case PYAST_FUNCTION_DEFINITION:
-	case PYAST_CLASS_DEFINITION:
-		return 1;
-	default:
-		return p != -1 && (t->v[p].kind == PYAST_MODULE ||
-		    t->v[p].kind == PYAST_BLOCK);
-	}
-}
-
 uint32_t
 codemap_stmt_line(const struct codemap *cm, uint32_t off)
 {
 	const struct pyast	*t = cm->t;
 	int32_t			 i;
 
-	for (i = deepest(t, off); i > 0 && !is_statement(t, i);
+	for (i = deepest(t, off); i > 0 && !pyast_is_statement(t, i);
 	    i = t->v[i].parent)
 		;
 	return t->v[i].start_row + 1;

@@ -1900,30 +1900,6 @@ pragma_kind(const char *s, size_t n)
 	return 0;
 }
 
-static int
-is_statement(const struct pyast *t, uint32_t i)
-{
-	const struct pyast_node	*n = &t->v[i];
-	int			 up;
-
-	if ((n->flags & PYAST_EXTRA) || !(n->flags & PYAST_NAMED) ||
-	    n->parent == -1)
-		return 0;
-	switch (n->kind) {
-	case PYAST_ELIF_CLAUSE:
-	case PYAST_ELSE_CLAUSE:
-	case PYAST_EXCEPT_CLAUSE:
-	case PYAST_EXCEPT_GROUP_CLAUSE:
-	case PYAST_FINALLY_CLAUSE:
-	case PYAST_CASE_CLAUSE:
-	case PYAST_FUNCTION_DEFINITION:
-	case PYAST_CLASS_DEFINITION:
-		return 1;
-	}
-	up = t->v[n->parent].kind;
-	return up == PYAST_MODULE || up == PYAST_BLOCK;
-}
-
 static void
 pragma_apply(const struct pyast *t, struct mutant *v, size_t n)
 {
@@ -1951,7 +1927,7 @@ pragma_apply(const struct pyast *t, struct mutant *v, size_t n)
 	}
 	for (j = 0; (any & PRAGMA_BLOCK) && j < t->n; j++) {
 		if (!(marks[pyast_row(t, t->v[j].start)] & PRAGMA_BLOCK) ||
-		    !is_statement(t, j))
+		    !pyast_is_statement(t, (int32_t)j))
 			continue;
 		if (nblocks == cap) {
 			cap = cap == 0 ? 8 : cap * 2;

@@ -355,3 +355,28 @@ pyast_field_child(const struct pyast *t, int32_t i, int field)
 	}
 	return -1;
 }
+
+int
+pyast_is_statement(const struct pyast *t, int32_t i)
+{
+	const struct pyast_node	*n = &t->v[i];
+	int			 up;
+
+	if ((n->flags & PYAST_EXTRA) || !(n->flags & PYAST_NAMED) ||
+	    n->parent == -1)
+		return 0;
+	switch (n->kind) {
+	case PYAST_ELIF_CLAUSE:
+	case PYAST_ELSE_CLAUSE:
+	case PYAST_EXCEPT_CLAUSE:
+	case PYAST_EXCEPT_GROUP_CLAUSE:
+	case PYAST_FINALLY_CLAUSE:
+	case PYAST_CASE_CLAUSE:
+	case PYAST_FUNCTION_DEFINITION:
+	case PYAST_CLASS_DEFINITION:
+		return 1;
+	default:
+		up = t->v[n->parent].kind;
+		return up == PYAST_MODULE || up == PYAST_BLOCK;
+	}
+}

@@ -248,6 +248,12 @@ void pyast_position(const struct pyast *, uint32_t off, uint32_t *line,
 uint32_t pyast_row(const struct pyast *, uint32_t off);
 /* The tree-sitter name of a kind. */
 const char *pyast_kind_name(int kind);
+/*
+ * Whether node i is a statement (a child of the module or of a block), or
+ * a clause or definition that Python reports on a line of its own (elif,
+ * else, except, finally, case, def, class).
+ */
+int pyast_is_statement(const struct pyast *, int32_t i);
 /* The first child of node i with the given field, or -1. */
 int32_t pyast_field_child(const struct pyast *, int32_t i, int field);
 

@@ -157,26 +157,32 @@ add_test(struct pyhooks_run *r, const struct json *o, const char *runner)
 	t->failed = outcome != NULL && strcmp(outcome, "failed") == 0;
 }
 
+/* Add s to a list of unique strings. */
+static void
+add_unique(char ***v, size_t *n, const char *s)
+{
+	size_t	k;
+
+	for (k = 0; k < *n; k++) {
+		if (strcmp((*v)[k], s) == 0)
+			return;
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
 static void
 add_conftest(struct pyhooks_run *r, const struct json *o)
 {
 	const struct json	*list = json_get(o, "conftest");
-	size_t			 i, k;
+	size_t			 i;
 
 	if (list == NULL || list->type != JSON_ARRAY)
 		return;
 	for (i = 0; i < list->len; i++) {
-		if (list->items[i]->type != JSON_STRING)
-			continue;
-		for (k = 0; k < r->nconftest; k++) {
-			if (strcmp(r->conftest[k], list->items[i]->string) == 0)
-				break;
-		}
-		if (k < r->nconftest)
-			continue;
-		r->conftest = xreallocarray(r->conftest, r->nconftest + 1,
-		    sizeof *r->conftest);
-		r->conftest[r->nconftest++] = xstrdup(list->items[i]->string);
+		if (list->items[i]->type == JSON_STRING)
+			add_unique(&r->conftest, &r->nconftest,
+			    list->items[i]->string);
 	}
 }
 
@@ -242,8 +248,11 @@ pyhooks_read(const char *path, size_t nselect, struct pyhooks_run *r,
 		runner = str_of(o, "runner");
 		if (type == NULL)
 			;
-		else if (strcmp(type, "boot") == 0)
+		else if (strcmp(type, "boot") == 0) {
 			r->booted = 1;
+			if ((msg = str_of(o, "python")) != NULL && *msg == '/')
+				add_unique(&r->pythons, &r->npythons, msg);
+		}
 		else if (strcmp(type, "runner") == 0) {
 			r->runners |= runner_bit(runner);
 			add_conftest(r, o);
@@ -271,6 +280,9 @@ pyhooks_run_free(struct pyhooks_run *r)
 	for (i = 0; i < r->nconftest; i++)
 		free(r->conftest[i]);
 	free(r->conftest);
+	for (i = 0; i < r->npythons; i++)
+		free(r->pythons[i]);
+	free(r->pythons);
 	for (i = 0; i < r->ntests; i++) {
 		free(r->tests[i].runner);
 		free(r->tests[i].id);

@@ -32,6 +32,8 @@ struct pytest_rec {
 /* Everything the records of one run say. */
 struct pyhooks_run {
 	int		  booted;	/* some Python process loaded the hooks */
+	char		**pythons;	/* the interpreters that did, unique */
+	size_t		  npythons;
 	unsigned	  runners;	/* PYHOOKS_PYTEST | PYHOOKS_UNITTEST seen running tests */
 	char		**conftest;	/* conftest.py files pytest loaded, unique */
 	size_t		  nconftest;

@@ -616,25 +616,16 @@ ns_setup(const struct launch *l, const char **what)
 }
 
 /*
- * In the pid namespace's init: run the shell, reap everything until it
- * exits and report its status. When this process exits the kernel kills
- * whatever else is left in the namespace.
+ * In a process that reaps what the command leaves (the namespace's init, or
+ * the subreaper): run the shell, reap every child until the shell exits and
+ * report its status.
  */
 static void
-ns_init(const struct launch *l, int alive)
+run_shell(const struct launch *l)
 {
-	struct pollfd	pfd;
-	pid_t		shell, pid;
-	int		st;
+	pid_t	shell, pid;
+	int	st;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	pfd.fd = alive;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
-		_exit(1);
-	close(alive);
-	/* A /proc for the new pid namespace if we may; else the old one. */
-	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	if ((shell = fork()) == -1) {
 		child_report(l->statusfd, "E fork: %s", strerror(errno));
 		_exit(1);
@@ -654,6 +645,27 @@ ns_init(const struct launch *l, int alive)
 		child_report(l->statusfd, "X %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		child_report(l->statusfd, "S %d", WTERMSIG(st));
+}
+
+/*
+ * In the pid namespace's init: run the shell, reap everything until it
+ * exits and report its status. When this process exits the kernel kills
+ * whatever else is left in the namespace.
+ */
+static void
+ns_init(const struct launch *l, int alive)
+{
+	struct pollfd	pfd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pfd.fd = alive;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
+		_exit(1);
+	close(alive);
+	/* A /proc for the new pid namespace if we may; else the old one. */
+	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	run_shell(l);
 	_exit(0);
 }
 
@@ -704,32 +716,11 @@ ns_child(const struct launch *l)
 static void
 reaper_child(const struct launch *l)
 {
-	pid_t	shell, pid;
-	int	st;
-
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != l->parent)
 		_exit(1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if ((shell = fork()) == -1) {
-		child_report(l->statusfd, "E fork: %s", strerror(errno));
-		_exit(1);
-	}
-	if (shell == 0)
-		child_exec(l);
-	for (;;) {
-		pid = waitpid(-1, &st, 0);
-		if (pid == -1 && errno == EINTR)
-			continue;
-		if (pid == -1)
-			_exit(1);
-		if (pid == shell)
-			break;
-	}
-	if (WIFEXITED(st))
-		child_report(l->statusfd, "X %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		child_report(l->statusfd, "S %d", WTERMSIG(st));
+	run_shell(l);
 	while (proctree_kill(getpid(), SIGKILL) > 1)
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;

@@ -8,7 +8,7 @@ before=$(snapshot "$P")
 cd "$P" || exit 99
 # The test command leaves a background process behind, which must not outlive
 # any run, timed out or not.
-"$CR_PLAN" -s "$T/s" --timeout-factor 1 --timeout-constant 2 \
+"$CR_PLAN" -s "$T/s" --timeout-factor 1 --timeout-constant 20 \
     -t "sleep 301 & $PY -m unittest discover -q -s tests" \
     -e 'tests/*' . >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 start=$(date +%s)
@@ -19,15 +19,16 @@ nt=$("$CR_PLAN" --list tests | wc -l)
 got=$(counts "$T/s")
 [ "$got" = "12 1 1 0 $nt 0 0" ] || fail "counts: got '$got', want '12 1 1 0 $nt 0 0'"
 grep -q " timeout countdown.py:" "$T/make.out" || fail "no timeout verdict line"
-# The endless loop burns CPU: the CPU-time limit ends it in about a second
-# (its test takes microseconds), long before the wall-clock limit.
+# The endless loop burns CPU: the CPU-time limit ends it after about a
+# second of CPU (its test takes microseconds), long before the wall-clock
+# limit of 20 s.
 "$PY" - "$T"/s/results/*.json <<'EOF' || fail "the timeout was not cut by the CPU limit"
 import json, sys
 t = [json.load(open(p)) for p in sys.argv[1:]]
 t = [r for r in t if r["outcome"] == "timeout"]
 assert len(t) == 1, t
 assert t[0]["limit"] == "cpu", t[0]["limit"]
-assert t[0]["duration"] < 3, t[0]["duration"]
+assert t[0]["duration"] < 10, t[0]["duration"]
 assert t[0]["cpu"] >= 1, t[0]["cpu"]
 EOF
 [ $((end - start)) -lt 60 ] || fail "the run took $((end - start)) s"

@@ -1,0 +1,35 @@
+#!/bin/sh
+# No run compiles a module outside the project from source, whatever the
+# environment says of byte code (a prefix with nothing in it, writing turned
+# off, as a CI job may set them), and no run writes byte code into the tree.
+# The mutated module itself is compiled, from the mutated source.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+P=$(fixture calc)
+before=$(snapshot "$P")
+mkdir "$T/logs" "$T/empty-prefix" || exit 99
+cd "$P" || exit 99
+# Each run writes Python's import log (-v) beside the project; pytest -s
+# leaves it all there instead of capturing what happens during the tests.
+cmd="log=\$(mktemp \"$T/logs/run.XXXXXX\") && env PYTHONDONTWRITEBYTECODE=1 $PY -v -m pytest -q -x -s -p no:cacheprovider tests 2>\"\$log\""
+export PYTHONPYCACHEPREFIX="$T/empty-prefix"
+export PYTHONDONTWRITEBYTECODE=1
+"$CR_PLAN" -s "$T/s" -t "$cmd" --operators 'core/ReplaceBinaryOperator_Add_Sub|core/NumberReplacer' \
+    calc.py >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
+rm -f "$T"/logs/*
+(cd "$T" && make -s -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1) || fail "make failed: $(tail -3 "$T/make.out")"
+n=$(ls "$T/logs" | wc -l)
+[ "$n" -ge 5 ] || fail "only $n runs logged"
+# A module compiled from source shows as "code object from /path.py";
+# one loaded from byte code as "code object from '/path.pyc'".
+grep -h "^# code object from /" "$T"/logs/run.* | grep -v "from $P/" >"$T/compiled" || true
+[ -s "$T/compiled" ] && fail "runs compiled modules outside the project: $(sort "$T/compiled" | uniq -c | sort -rn | head -5)"
+grep -h "^# code object from '/usr/lib/python3" "$T"/logs/run.* | grep -q pytest ||
+	fail "pytest was not loaded from byte code: $(head -3 "$T"/logs/run.*)"
+# The sanity check of the check: the mutated module is compiled every time.
+[ "$(grep -l "^# code object from $P/calc.py\$" "$T"/logs/run.* | wc -l)" -eq "$n" ] ||
+	fail "the mutated module was not compiled from source in every run"
+[ -z "$(ls -A "$T/empty-prefix")" ] || fail "byte code was written under the prefix"
+[ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
+find "$P" -name '__pycache__' | grep -q . && fail "byte code was written into the project"
+exit 0
