@@ -7,9 +7,11 @@ P=$(fixture slow)
 before=$(snapshot "$P")
 cd "$P" || exit 99
 # The test command leaves a background process behind, which must not outlive
-# any run, timed out or not.
+# any run, timed out or not; its name is this test's own.
+sleeper="$T/crmake-sleeper-$$"
+ln -s "$(command -v sleep)" "$sleeper" || exit 99
 "$CR_PLAN" -s "$T/s" --timeout-factor 1 --timeout-constant 20 \
-    -t "sleep 301 & $PY -m unittest discover -q -s tests" \
+    -t "$sleeper 301 & $PY -m unittest discover -q -s tests" \
     -e 'tests/*' . >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 start=$(date +%s)
 make -s -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1 || fail "make failed: $(cat "$T/make.out")"
@@ -32,6 +34,6 @@ assert t[0]["duration"] < 10, t[0]["duration"]
 assert t[0]["cpu"] >= 1, t[0]["cpu"]
 EOF
 [ $((end - start)) -lt 60 ] || fail "the run took $((end - start)) s"
-pgrep -f "sleep 301" >/dev/null && fail "a background process outlived its run"
+pgrep -f "crmake-sleeper-$$ 301" >/dev/null && fail "a background process outlived its run"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 exit 0
