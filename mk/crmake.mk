@@ -4,6 +4,7 @@
 #   CR_RUN_ONE    the cr-run-one program (default: the one beside cr-plan)
 #   CR_LAUNCH     a prefix for each run, e.g. 'srun -n1 -c1' on Slurm
 #   CR_RUN_FLAGS  extra cr-run-one options, e.g. '--timeout 30'
+#   CR_WARM=0     run every mutant cold: no warm worker
 #   V=1           show each command instead of only its verdict line
 
 .DEFAULT_GOAL := all
@@ -12,6 +13,7 @@ MAKEFLAGS += --no-builtin-rules
 
 CR_LAUNCH ?=
 CR_RUN_FLAGS ?=
+CR_WARM ?= 1
 V ?= 0
 ifeq ($(V),1)
 CR_Q :=
@@ -20,9 +22,9 @@ CR_Q := @
 endif
 
 # The recipe of every mutant target: $* is the mutant ID, $@ its result file.
-cr_run = $(CR_Q)$(CR_LAUNCH) $(CR_RUN_ONE) $(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $*
+cr_run = $(CR_Q)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $*
 
-.PHONY: all clean report
+.PHONY: all clean report stop
 all: $(CR_MUTANTS:%=$(CR_RESULTS)/%.json)
 
 $(CR_RESULTS):
@@ -31,6 +33,11 @@ $(CR_RESULTS):
 # Print the report of what has run so far.
 report:
 	$(CR_Q)$(CR_REPORT) $(CR_SESSION)
+
+# Stop the session's warm worker on this host (it also stops by itself
+# when make has ended, or after a minute without work).
+stop:
+	$(CR_Q)$(CR_RUN_ONE) --stop-worker $(CR_SESSION)
 
 # Forget every result, so the next make runs every mutant again.
 clean:
@@ -45,3 +52,6 @@ $(CR_STAMPS)/%:
 # code, or its tests' coverage of tests, that are no longer there.
 $(CR_SESSION)/session.db: $(CR_SOURCES)
 	@$(info crmake: changed since cr-plan ran: $(patsubst $(CR_ROOT)/%,%,$?))echo "crmake: run cr-plan again" >&2; exit 1
+
+# A planned or test file that is gone is a change too.
+$(CR_SOURCES):

@@ -37,9 +37,33 @@ def _guard(step):
                                                 crmake_record.describe(exc)))
 
 
-def _start_coverage(directory, include_path):
+_coverage_options = None
+
+
+def _new_coverage():
+    """Start a Coverage with the options of this run; it saves at exit."""
+    import coverage
+    options = dict(_coverage_options)
+    options["context"] = os.environ.get("CRMAKE_CONTEXT") or None
+    cov = coverage.Coverage(**options)
+    # Every Python process of the run is measured; most of them run none of
+    # the included files, and coverage must not say so on their stderr.
     try:
-        import coverage
+        cov.set_option("run:disable_warnings", [
+            "no-data-collected", "module-not-imported", "module-not-measured",
+            "no-ctracer",
+        ])
+    except Exception:
+        pass
+    cov.start()
+    crmake_record.coverage = cov
+    return cov
+
+
+def _start_coverage(directory, include_path):
+    global _coverage_options
+    try:
+        import coverage  # noqa: F401
     except Exception as exc:
         crmake_record.error("coverage", str(exc))
         return
@@ -52,39 +76,141 @@ def _start_coverage(directory, include_path):
                 return
             import glob
             include = [glob.escape(p) for p in paths]
-        cov = coverage.Coverage(
-            data_file=os.path.join(directory, ".coverage"),
-            data_suffix=True,
-            config_file=False,
-            branch=False,
-            include=include,
-            context=os.environ.get("CRMAKE_CONTEXT") or None,
-        )
-        # Every Python process of the run is measured; most of them run none
-        # of the included files, and coverage must not say so on their stderr.
-        try:
-            cov.set_option("run:disable_warnings", [
-                "no-data-collected", "module-not-imported", "module-not-measured",
-                "no-ctracer",
-            ])
-        except Exception:
-            pass
-        cov.start()
+        _coverage_options = {
+            "data_file": os.path.join(directory, ".coverage"),
+            "data_suffix": True,
+            "config_file": False,
+            "branch": False,
+            "include": include,
+        }
+        cov = _new_coverage()
     except Exception as exc:
         crmake_record.error("coverage", crmake_record.describe(exc))
         return
-    crmake_record.coverage = cov
     import atexit
-    atexit.register(_save_coverage, cov)
+    atexit.register(_save_coverage, cov, os.getpid())
+    _shared_imports()
+    register = getattr(os, "register_at_fork", None)
+    if register is not None:
+        register(after_in_child=_coverage_in_child)
 
 
-def _save_coverage(cov):
-    crmake_record.coverage = None
+def _save_coverage(cov, pid):
+    # A forked child runs the exit handlers it inherited: they are not its own.
+    if os.getpid() != pid:
+        return
+    if crmake_record.coverage is cov:
+        crmake_record.coverage = None
     try:
         cov.stop()
         cov.save()
     except Exception as exc:
         crmake_record.error("coverage", crmake_record.describe(exc))
+
+
+def _coverage_in_child():
+    """Measure a forked child (a multiprocessing worker) with a data file of its own."""
+    old = crmake_record.coverage
+    if old is None:
+        return
+    try:
+        old.stop()
+        cov = _new_coverage()
+    except Exception as exc:
+        crmake_record.error("coverage", "fork: " + crmake_record.describe(exc))
+        return
+    import atexit
+    atexit.register(_save_coverage, cov, os.getpid())
+    # multiprocessing's forked workers leave through os._exit, past the exit
+    # handlers: save when the worker's work is done.
+    process = sys.modules.get("multiprocessing.process")
+    base = getattr(process, "BaseProcess", None)
+    bootstrap = getattr(base, "_bootstrap", None)
+    if bootstrap is None or getattr(bootstrap, "_crmake", False):
+        return
+
+    def _bootstrap(self, *args, **kwargs):
+        # A pool ends its workers with SIGTERM: save first, once, then go.
+        import signal
+
+        def on_term(signum, frame):
+            signal.signal(signum, signal.SIG_IGN)
+            _save_coverage(cov, os.getpid())
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+        try:
+            signal.signal(signal.SIGTERM, on_term)
+        except Exception:
+            pass
+        try:
+            return bootstrap(self, *args, **kwargs)
+        finally:
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            except Exception:
+                pass
+            _save_coverage(cov, os.getpid())
+
+    _bootstrap._crmake = True
+    base._bootstrap = _bootstrap
+
+
+def _shared_imports():
+    """Run every module's import in the shared coverage context."""
+    if not any(isinstance(f, _SharedImports) for f in sys.meta_path):
+        sys.meta_path.insert(0, _SharedImports())
+
+
+class _SharedImports:
+    """Attribute what a module runs when it is imported to no test.
+
+    A module first imported inside a test runs its module-level code there
+    (and whatever functions that code calls), but what it leaves behind is
+    seen by every test that comes after: it is the shared context's.
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            find_spec = getattr(finder, "find_spec", None)
+            if find_spec is None:
+                continue
+            spec = find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _SharedLoader(spec.loader)
+                return spec
+        return None
+
+
+class _SharedLoader:
+    """Execute a module with the loader found for it, in the shared context."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        create = getattr(self._loader, "create_module", None)
+        return create(spec) if create is not None else None
+
+    def exec_module(self, module):
+        spec = getattr(module, "__spec__", None)
+        if spec is not None and spec.loader is self:
+            spec.loader = self._loader
+        module.__loader__ = self._loader
+        before = crmake_record.context()
+        if not before:
+            return self._loader.exec_module(module)
+        crmake_record.switch_context("")
+        try:
+            return self._loader.exec_module(module)
+        finally:
+            crmake_record.switch_context(before)
 
 
 def _arm_pytest():

@@ -11,6 +11,7 @@ import crmake_record
 _run = None             # the claimed Run; None if another runner has this process
 _conftests = []
 _outcome = None         # outcome of the test being run
+_shared = [0.0, 0.0]    # wall and CPU seconds of wider fixtures set up in it
 
 
 def pytest_plugin_registered(plugin, manager):
@@ -64,14 +65,16 @@ def pytest_runtest_protocol(item, nextitem):
         return
     test_id = item.nodeid
     _outcome = "passed"
+    _shared[0] = _shared[1] = 0.0
     crmake_record.switch_context(test_id)
     wall = time.perf_counter()
     cpu = crmake_record.cpu_time()
     try:
         result = yield
     finally:
-        wall = time.perf_counter() - wall
-        cpu = crmake_record.cpu_time() - cpu
+        # What wider fixtures took to set up is every run's, not this test's.
+        wall = max(0.0, time.perf_counter() - wall - _shared[0])
+        cpu = max(0.0, crmake_record.cpu_time() - cpu - _shared[1])
         crmake_record.switch_context("")
     outcome = _outcome
     _outcome = None
@@ -103,10 +106,84 @@ def pytest_fixture_setup(fixturedef, request):
         return
     previous = crmake_record.context()
     crmake_record.switch_context("")
+    wall = time.perf_counter()
+    cpu = crmake_record.cpu_time()
     try:
         yield
     finally:
+        _shared[0] += time.perf_counter() - wall
+        _shared[1] += crmake_record.cpu_time() - cpu
         crmake_record.switch_context(previous)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    # A warm worker: serve mutants instead of running the tests.
+    if _run is None or _run.serve is None:
+        return None
+    if session.testsfailed:
+        # pytest stops here and reports the collection errors.
+        crmake_record.error("warm", "the tests could not be collected (%d error%s)" % (
+            session.testsfailed, "" if session.testsfailed == 1 else "s"))
+        raise session.Interrupted("%d errors during collection" % session.testsfailed)
+    import crmake_worker
+    crmake_worker.serve(_PytestAdapter(session), _run.serve)
+    return None
+
+
+class _PytestAdapter:
+    """What the warm worker needs of a collected pytest session."""
+
+    runner = "pytest"
+
+    def __init__(self, session):
+        self.session = session
+
+    def tests(self):
+        return list(self.session.items)
+
+    def key(self, item):
+        return item.nodeid
+
+    def redirect(self, fd):
+        """Send the child's output to fd, through pytest's own capture too."""
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        capman = self.session.config.pluginmanager.getplugin("capturemanager")
+        capturing = getattr(capman, "_global_capturing", None)
+        for name in ("out", "err"):
+            saved = getattr(getattr(capturing, name, None), "targetfd_save", None)
+            if isinstance(saved, int):
+                os.dup2(fd, saved)
+
+    def run_selection(self, entries):
+        """Run the listed tests in order up to the first failure; return the Run."""
+        global _run
+        run = crmake_record.Run("pytest", None)
+        run.selection = list(entries)
+        _run = run
+        session = self.session
+        items = run.select(session.items, _nodeid)
+        session.config.option.maxfail = 1
+        session.shouldfail = False
+        session.shouldstop = False
+        session.testsfailed = 0
+        # The report's time is this run's, not the worker's since it started.
+        reporter = session.config.pluginmanager.getplugin("terminalreporter")
+        if isinstance(getattr(reporter, "_sessionstarttime", None), float):
+            reporter._sessionstarttime = time.time()
+        for i, item in enumerate(items):
+            nextitem = items[i + 1] if i + 1 < len(items) else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            if session.shouldfail or session.shouldstop:
+                break
+        session.exitstatus = 1 if run.failed is not None else 0
+        try:
+            session.config.hook.pytest_sessionfinish(session=session,
+                                                    exitstatus=session.exitstatus)
+        except Exception:
+            pass
+        return run
 
 
 @pytest.hookimpl(trylast=True)

@@ -83,6 +83,12 @@ def emit(record):
                 pass
 
 
+def silence():
+    """Write no more records from this process (a warm worker's child)."""
+    global _record_path
+    _record_path = None
+
+
 def error(what, message):
     """Record a failure of crmake's own (what is "coverage" or "hook")."""
     emit({"type": "error", "what": what, "message": message})
@@ -172,8 +178,9 @@ def read_selection(path, runner):
 class Run:
     """The test session a runner claimed: its selection, what ran and what failed first."""
 
-    def __init__(self, runner, select_path):
+    def __init__(self, runner, select_path, serve=None):
         self.runner = runner
+        self.serve = serve          # the warm worker's socket path, when serving
         self.selection = None       # [(index, id)] in a selection run
         self.found = []
         self.ran = 0
@@ -244,6 +251,7 @@ def claim(runner):
         return None
     environ = os.environ
     select_path = environ.pop("CRMAKE_SELECT", None) or None
+    serve = environ.pop("CRMAKE_SERVE", None) or None
     environ.pop("CRMAKE_RUNNER", None)
     plugins = environ.get("PYTEST_PLUGINS")
     if plugins is not None:
@@ -254,5 +262,5 @@ def claim(runner):
                 environ["PYTEST_PLUGINS"] = ",".join(rest)
             else:
                 del environ["PYTEST_PLUGINS"]
-    _claimed = Run(runner, select_path)
+    _claimed = Run(runner, select_path, serve)
     return _claimed

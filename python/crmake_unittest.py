@@ -26,6 +26,10 @@ def _run_tests(program, original, args, kwargs):
     run = crmake_record.claim("unittest")
     if run is None:
         return original(program, *args, **kwargs)
+    if run.serve is not None:
+        # A warm worker: serve mutants instead of running the tests.
+        import crmake_worker
+        crmake_worker.serve(_UnittestAdapter(program, original), run.serve)
     try:
         run.send_runner([])
         if run.selection is not None and not _selected(program, run):
@@ -45,6 +49,46 @@ def _run_tests(program, original, args, kwargs):
             hook.finish(getattr(program, "result", None))
     finally:
         run.finish()
+
+
+class _UnittestAdapter:
+    """What the warm worker needs of a unittest program whose tests are loaded."""
+
+    runner = "unittest"
+
+    def __init__(self, program, original):
+        self.program = program
+        self.original = original
+        self._tests = []
+        _flatten(program.test, self._tests)
+
+    def tests(self):
+        return list(self._tests)
+
+    def key(self, test):
+        return _test_id(test)
+
+    def redirect(self, fd):
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+
+    def run_selection(self, entries):
+        """Run the listed tests in order up to the first failure; return the Run."""
+        run = crmake_record.Run("unittest", None)
+        run.selection = list(entries)
+        program = self.program
+        if not _select(program, run):
+            return run
+        hook = _CaseHook(run)
+        hook.install()
+        try:
+            self.original(program)
+        except SystemExit:
+            pass
+        finally:
+            hook.remove()
+            hook.finish(getattr(program, "result", None))
+        return run
 
 
 def _selected(program, run):

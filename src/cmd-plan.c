@@ -31,6 +31,7 @@
 #include "session.h"
 #include "sha256.h"
 #include "util.h"
+#include "warm.h"
 
 enum {
 	OPT_TIMEOUT_FACTOR = CHAR_MAX + 1,
@@ -50,6 +51,7 @@ enum {
 	OPT_CPU_TIMEOUT_FACTOR,
 	OPT_CPU_TIMEOUT_CONSTANT,
 	OPT_RERUN,
+	OPT_NO_WARM,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +80,7 @@ static const struct option longopts[] = {
 	{ "cpu-timeout-constant", required_argument,	NULL,
 	    OPT_CPU_TIMEOUT_CONSTANT },
 	{ "rerun",		required_argument,	NULL, OPT_RERUN },
+	{ "no-warm",		no_argument,		NULL, OPT_NO_WARM },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -129,6 +132,7 @@ struct plan {
 	double		  cpu_factor;
 	double		  cpu_constant;
 	unsigned	  rerun;	/* outcomes --rerun names, bit per outcome */
+	int		  no_warm;	/* --no-warm */
 	char		 *pydir;	/* crmake's Python hooks */
 	char		 *hooked;	/* the command, PYTHONPATH assignments extended */
 	char		 *tmp;		/* private temporary directory */
@@ -157,7 +161,7 @@ usage(FILE *f)
 	fprintf(f, "usage: cr-plan [-hVv] -s DIR -t CMD [-e GLOB]... "
 	    "[--operators RE]... [--exclude-operators RE]...\n"
 	    "               [--since REV] [--runner auto|pytest|unittest|none] "
-	    "[--rerun OUTCOME]...\n"
+	    "[--rerun OUTCOME]... [--no-warm]\n"
 	    "               [--timeout-factor F] [--timeout-constant SECONDS]\n"
 	    "               [--cpu-timeout-factor F] "
 	    "[--cpu-timeout-constant SECONDS]\n"
@@ -976,7 +980,8 @@ mutant_inputs(const struct plan *pl, const struct fileplan *fp,
 		sha256_final_hex(&h, mp->inputs);
 		return;
 	}
-	if (codemap_function(fp->cm, m->start, 0, &s, &e) == 0)
+	/* An inner function's code is part of the outer function's. */
+	if (codemap_function(fp->cm, m->start, CODEMAP_OUTERMOST, &s, &e) == 0)
 		sha256_hex(fp->src + s, e - s, fn);
 	else
 		strcpy(fn, "-");
@@ -1020,7 +1025,7 @@ mutant_select(const struct plan *pl, struct fileplan *fp,
 	    m->end_line : first, fp->hit);
 	if (hits == 0)
 		mp->sel = SEL_NONE;
-	else if (codemap_function(fp->cm, m->start, 1, &s, &e) == -1)
+	else if (codemap_function(fp->cm, m->start, CODEMAP_BODY, &s, &e) == -1)
 		mp->sel = SEL_ALL;
 	else {
 		mp->sel = SEL_TESTS;
@@ -1223,6 +1228,51 @@ plan_sources(const struct plan *pl, size_t *n)
 	return v;
 }
 
+/* A new plan's identity: a warm worker serves one plan. */
+static char *
+new_plan_id(void)
+{
+	unsigned char	 b[16];
+	char		*id;
+	size_t		 i;
+	int		 fd;
+	ssize_t		 n = 0;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, b, sizeof b);
+		close(fd);
+	}
+	if (n != (ssize_t)sizeof b) {
+		double t = now_seconds();
+
+		memset(b, 0, sizeof b);
+		memcpy(b, &t, sizeof t);
+		memcpy(b + sizeof t, &(pid_t){ getpid() }, sizeof(pid_t));
+	}
+	id = xcalloc(2 * sizeof b + 1, 1);
+	for (i = 0; i < sizeof b; i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	return id;
+}
+
+/* The previous plan's warm worker serves a plan that is gone: stop it. */
+static void
+stop_old_worker(const struct plan *pl)
+{
+	struct db	*db;
+	char		*path, *id;
+
+	path = session_db_path(pl->session);
+	if (access(path, F_OK) == 0 && (db = db_open(path, 1, NULL)) != NULL) {
+		if ((id = db_config_get(db, "plan_id")) != NULL) {
+			warm_stop(pl->session, id);
+			free(id);
+		}
+		db_close(db);
+	}
+	free(path);
+}
+
 static void
 plan(struct plan *pl)
 {
@@ -1247,6 +1297,7 @@ plan(struct plan *pl)
 	text = config_text(pl);
 	sha256_hex(text, strlen(text), pl->config_digest);
 	free(text);
+	stop_old_worker(pl);
 	dbpath = session_db_path(pl->session);
 	tmp = xasprintf("%s.new", dbpath);
 	cleanup_add(tmp);
@@ -1258,6 +1309,10 @@ plan(struct plan *pl)
 	config_set(db, "test_command", pl->command);
 	config_set(db, "run_command", pl->selecting ? pl->hooked : pl->command);
 	config_set(db, "selection", pl->selecting ? "on" : "off");
+	config_set(db, "warm", pl->selecting && !pl->no_warm ? "on" : "off");
+	text = new_plan_id();
+	config_set(db, "plan_id", text);
+	free(text);
 	config_set(db, "runner", pl->selecting ? pl->runner : "none");
 	config_number(db, "timeout_factor", pl->timeout_factor);
 	config_number(db, "timeout_constant", pl->timeout_constant);
@@ -1703,6 +1758,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_RERUN:
 			add_rerun(&pl, optarg);
+			break;
+		case OPT_NO_WARM:
+			pl.no_warm = 1;
 			break;
 		case 'v':
 			pl.verbose++;

@@ -1,7 +1,10 @@
 /* cmd-run-one.c: cr-run-one, which tests one planned mutant and writes its verdict. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "codemap.h"
 #include "db.h"
 #include "mutant.h"
 #include "pyast.h"
@@ -20,16 +24,22 @@
 #include "session.h"
 #include "sha256.h"
 #include "util.h"
+#include "warm.h"
 
 /* Used when the session does not say (cr-plan always does). */
 #define DEFAULT_TIMEOUT_FACTOR		3.0
 #define DEFAULT_TIMEOUT_CONSTANT	5.0
 #define DEFAULT_TAIL_MAX		16384
+/* Seconds a warm worker lives without a request. */
+#define WARM_IDLE			60
 
 enum {
 	OPT_TIMEOUT = CHAR_MAX + 1,
 	OPT_CPU_TIMEOUT,
 	OPT_ISOLATION,
+	OPT_COLD,
+	OPT_STOP_WORKER,
+	OPT_START_WORKER,
 };
 
 static const struct option longopts[] = {
@@ -38,6 +48,9 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "cpu-timeout", required_argument,	NULL, OPT_CPU_TIMEOUT },
 	{ "isolation",	required_argument,	NULL, OPT_ISOLATION },
+	{ "cold",	no_argument,		NULL, OPT_COLD },
+	{ "stop-worker", no_argument,		NULL, OPT_STOP_WORKER },
+	{ "start-worker", no_argument,		NULL, OPT_START_WORKER },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -57,6 +70,8 @@ struct config {
 	double		 base_cpu;
 	enum isolation	 isolation;
 	size_t		 tail_max;
+	int		 warm;		/* warm runs are on for the session */
+	char		*plan_id;
 };
 
 /* One mutant's run: what it runs and the limits it runs under. */
@@ -68,6 +83,7 @@ struct job {
 	size_t		 mlen;
 	double		 timeout;	/* --timeout, or -1 */
 	double		 cpu_timeout;	/* --cpu-timeout, or -1 */
+	int		 cold;		/* --cold */
 	char		*pydir;
 	char		*tmp;		/* for the selection and the records */
 };
@@ -77,7 +93,9 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: cr-run-one [-hVq] [-o FILE] [--timeout SECONDS] "
 	    "[--cpu-timeout SECONDS]\n"
-	    "                  [--isolation auto|namespace|copy] SESSION ID\n");
+	    "                  [--isolation auto|namespace|copy] [--cold] "
+	    "SESSION ID\n"
+	    "       cr-run-one --start-worker | --stop-worker SESSION\n");
 }
 
 static void
@@ -151,6 +169,11 @@ config_load(struct db *db, int isolation, struct config *cf)
 	cf->base_wall = config_number(db, "baseline_seconds", 0);
 	cf->base_cpu = config_number(db, "baseline_cpu", 0);
 	cf->tail_max = (size_t)config_number(db, "tail_max", DEFAULT_TAIL_MAX);
+	v = db_config_get(db, "warm");
+	cf->warm = v != NULL && strcmp(v, "on") == 0;
+	free(v);
+	if ((cf->plan_id = db_config_get(db, "plan_id")) == NULL)
+		cf->plan_id = xstrdup("");
 	if (isolation == -1) {
 		if ((v = db_config_get(db, "isolation")) == NULL)
 			isolation = ISOLATION_AUTO;
@@ -171,6 +194,7 @@ config_clear(struct config *cf)
 	free(cf->root);
 	free(cf->command);
 	free(cf->runner);
+	free(cf->plan_id);
 }
 
 /* Write the result with INT, TERM and HUP held off, so it is all or nothing. */
@@ -284,6 +308,7 @@ verdict(const struct run_result *run, const struct pyhooks_run *hr,
     const char *selection, struct result *res)
 {
 	const char	*killer;
+	size_t		 i;
 
 	if (run->timed_out) {
 		res->outcome = OUTCOME_TIMEOUT;
@@ -302,10 +327,196 @@ verdict(const struct run_result *run, const struct pyhooks_run *hr,
 	res->output = xstrdup(buf_str((struct buf *)&run->output));
 	res->isolation = xstrdup(isolation_name(run->used));
 	res->selection = xstrdup(selection);
+	res->mode = xstrdup("cold");
 	if (hr->results > 0)
 		res->tests_run = (int)hr->ran;
 	else if (hr->ntests > 0)
 		res->tests_run = (int)hr->ntests;
+	if (hr->ntests > 0) {
+		res->tests_seconds = 0;
+		for (i = 0; i < hr->ntests; i++)
+			res->tests_seconds += hr->tests[i].wall;
+	}
+}
+
+/* The real paths of the planned files, one per line, for the worker's index. */
+static char *
+planned_files(struct db *db, const char *root)
+{
+	struct buf	  b = { 0 };
+	char		**v, *abs, *real;
+	size_t		  n, i;
+
+	v = db_file_paths(db, &n);
+	for (i = 0; i < n; i++) {
+		abs = xasprintf("%s/%s", root, v[i]);
+		real = path_absolute(abs);
+		if (strchr(real, '\n') == NULL) {
+			buf_adds(&b, real);
+			buf_addc(&b, '\n');
+		}
+		free(real);
+		free(abs);
+		free(v[i]);
+	}
+	free(v);
+	return buf_detach(&b);
+}
+
+/* What it takes to find or start the session's worker. */
+static void
+warm_spec_init(struct warm_spec *ws, const char *session,
+    const struct config *cf, const char *pydir, const char *files)
+{
+	memset(ws, 0, sizeof *ws);
+	ws->session = session;
+	ws->plan_id = cf->plan_id;
+	ws->root = cf->root;
+	ws->command = cf->command;
+	ws->runner = cf->runner;
+	ws->pydir = pydir;
+	ws->files = files;
+	/* The worker's self-check runs every test: the whole suite's limit. */
+	ws->start_limit = cf->timeout_factor * cf->base_wall +
+	    cf->timeout_constant;
+	ws->idle = WARM_IDLE;
+}
+
+/* Write text to a file in the job's temporary directory and return its path. */
+static char *
+tmp_file(struct job *j, const char *name, const char *text, size_t len)
+{
+	char	*path, *cause = NULL;
+
+	if (j->tmp == NULL && (j->tmp = session_tmpdir(j->cf->root, "crmake-run",
+	    &cause)) == NULL)
+		fatal("%s", cause);
+	path = xasprintf("%s/%s", j->tmp, name);
+	if (file_write_atomic(path, text, len, &cause) == -1)
+		fatal("%s", cause);
+	return path;
+}
+
+/*
+ * Test the mutant in the session's warm worker: a forked child of the test
+ * command, paused after its tests were collected, that puts the mutated
+ * function in place and runs the selected tests. Returns 1 with a verdict,
+ * or 0 if the mutant must run cold: no worker, code outside a function,
+ * a worker that could not put it in place or whose child ended without a
+ * verdict, or a selected test it did not find.
+ */
+static int
+run_warm(struct job *j, struct db *db, const struct planned_test *tests,
+    size_t ntests, struct result *res)
+{
+	const struct config	 *cf = j->cf;
+	const struct planned	 *p = j->p;
+	struct warm_spec	  ws;
+	struct warm_result	  r;
+	struct warm_job		  wj;
+	struct run_spec		  spec;
+	struct codemap		 *cm;
+	struct warm		  w;
+	struct buf		  reduced = { 0 };
+	const char		**runners, **ids;
+	char			 *files, *why = NULL, *cause = NULL, *abs, *real;
+	char			 *source, *full;
+	double			  wall = 0, cpu = 0;
+	size_t			  i;
+	int			  mntns, overlay, done = 0;
+
+	if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL)
+		return 0;
+	if (codemap_reduce(cm, p->start, &reduced) == -1) {
+		codemap_free(cm);
+		return 0;
+	}
+	codemap_free(cm);
+	files = planned_files(db, cf->root);
+	warm_spec_init(&ws, j->session, cf, j->pydir, files);
+	if (warm_find(&ws, &w, &why) == -1) {
+		if (why != NULL)
+			warn("no warm worker for this session: %s; its mutants "
+			    "run cold", why);
+		free(why);
+		free(files);
+		buf_free(&reduced);
+		return 0;
+	}
+	free(files);
+	memset(&spec, 0, sizeof spec);
+	spec.root = cf->root;
+	spec.target = p->path;
+	spec.data = j->mutated;
+	spec.len = j->mlen;
+	if (sandbox_mntns(&spec, w.pid, &mntns, &overlay, &cause) == -1) {
+		warn("warm run of %s: %s; running it cold", p->id, cause);
+		free(cause);
+		warm_clear(&w);
+		buf_free(&reduced);
+		return 0;
+	}
+	source = tmp_file(j, "reduced.py", buf_str(&reduced), reduced.len);
+	full = tmp_file(j, "mutant.py", j->mutated, j->mlen);
+	abs = xasprintf("%s/%s", cf->root, p->path);
+	real = path_absolute(abs);
+	runners = xcalloc(ntests + 1, sizeof *runners);
+	ids = xcalloc(ntests + 1, sizeof *ids);
+	for (i = 0; i < ntests; i++) {
+		runners[i] = tests[i].runner;
+		ids[i] = tests[i].name;
+		wall += tests[i].wall;
+		cpu += tests[i].cpu;
+	}
+	memset(&wj, 0, sizeof wj);
+	wj.file = real;
+	wj.source = source;
+	wj.full = full;
+	wj.scope = p->scope != NULL ? p->scope : "";
+	wj.line = p->line;
+	wj.runners = runners;
+	wj.ids = ids;
+	wj.ntests = ntests;
+	wj.mntns = mntns;
+	wj.timeout = j->timeout >= 0 ? j->timeout :
+	    cf->timeout_factor * wall + cf->timeout_constant;
+	wj.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
+	    cf->cpu_factor * cpu + cf->cpu_constant;
+	wj.tail_max = cf->tail_max;
+	if (warm_run(&w, &wj, &r, &cause) == -1)
+		fatal("%s", cause);
+	close(mntns);
+	if (r.verdict && (r.timed_out || r.failed != NULL ||
+	    r.nfound == ntests)) {
+		if (r.timed_out) {
+			res->outcome = OUTCOME_TIMEOUT;
+			res->limit = xstrdup(run_limit_name(r.limit));
+		} else if (r.failed != NULL) {
+			res->outcome = OUTCOME_KILLED;
+			res->killed_by = xstrdup(r.failed);
+		} else
+			res->outcome = OUTCOME_SURVIVED;
+		res->duration = r.duration;
+		res->cpu = r.cpu;
+		res->output = xstrdup(buf_str(&r.output));
+		res->isolation = xstrdup("namespace");
+		res->selection = xstrdup(selection_name(p->sel));
+		res->tests_run = (int)r.ran;
+		res->tests_seconds = r.tests_seconds;
+		res->mode = xstrdup("warm");
+		done = 1;
+	}
+	(void)overlay;
+	warm_result_free(&r);
+	warm_clear(&w);
+	free(runners);
+	free(ids);
+	free(real);
+	free(abs);
+	free(source);
+	free(full);
+	buf_free(&reduced);
+	return done;
 }
 
 /*
@@ -333,6 +544,12 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 			if ((j->pydir = session_find_python()) == NULL)
 				fatal("cannot find crmake's Python hooks (set "
 				    "CR_PYTHONDIR to their directory)");
+			if (cf->warm && !j->cold && p->sel == SEL_TESTS &&
+			    cf->isolation != ISOLATION_COPY &&
+			    run_warm(j, db, tests, ntests, res)) {
+				planned_tests_free(tests, ntests);
+				return;
+			}
 			run_tests(j, tests, ntests, p->wall, p->cpu, &run, &hr);
 			if (run.timed_out || run.exit_status != 0 ||
 			    hr.nfound == ntests) {
@@ -355,6 +572,84 @@ out:
 	planned_tests_free(tests, ntests);
 }
 
+/*
+ * If the session was planned again while the mutant ran, its inputs may
+ * have changed: the result then gets an mtime older than the new stamp, so
+ * that make runs the mutant again, as cr-report counts it pending.
+ */
+static void
+check_stamp(const char *session, const struct planned *p, const char *result)
+{
+	struct buf	 b = { 0 };
+	struct stat	 st;
+	struct timespec	 ts[2];
+	char		*path;
+	size_t		 n;
+
+	path = session_stamp_path(session, p->id);
+	if (file_read(path, &b, NULL) == 0 && stat(path, &st) == 0) {
+		n = strcspn(buf_str(&b), "\n");
+		if (p->inputs == NULL || strlen(p->inputs) != n ||
+		    strncmp(buf_str(&b), p->inputs, n) != 0) {
+			ts[0].tv_sec = 0;
+			ts[0].tv_nsec = UTIME_OMIT;
+			ts[1] = st.st_mtim;
+			ts[1].tv_sec -= 1;
+			utimensat(AT_FDCWD, result, ts, 0);
+		}
+	}
+	buf_free(&b);
+	free(path);
+}
+
+/*
+ * --start-worker and --stop-worker: start the session's warm worker on this
+ * host and wait until it serves, or ask it to stop.
+ */
+static int
+worker_command(const char *session_arg, int start)
+{
+	struct warm_spec	 ws;
+	struct config		 cf;
+	struct warm		 w;
+	struct db		*db;
+	char			*session, *dbpath, *pydir, *files, *why = NULL;
+	char			*cause = NULL;
+	int			 status = 0;
+
+	session = path_absolute(session_arg);
+	dbpath = session_db_path(session);
+	if ((db = db_open(dbpath, 1, &cause)) == NULL)
+		fatal("%s", cause);
+	config_load(db, -1, &cf);
+	if (!start)
+		warm_stop(session, cf.plan_id);
+	else if (!cf.warm)
+		fatal("%s: warm runs are off for this session", session_arg);
+	else {
+		cleanup_init();
+		if ((pydir = session_find_python()) == NULL)
+			fatal("cannot find crmake's Python hooks (set "
+			    "CR_PYTHONDIR to their directory)");
+		files = planned_files(db, cf.root);
+		warm_spec_init(&ws, session, &cf, pydir, files);
+		if (warm_find(&ws, &w, &why) == -1) {
+			warn("no warm worker for this session: %s", why != NULL ?
+			    why : "one is starting, or could not start before");
+			status = 1;
+		} else
+			warm_clear(&w);
+		free(why);
+		free(files);
+		free(pydir);
+	}
+	db_close(db);
+	config_clear(&cf);
+	free(dbpath);
+	free(session);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -370,7 +665,7 @@ main(int argc, char **argv)
 	char			 hex[65];
 	double			 timeout = -1, cpu_timeout = -1;
 	size_t			 mlen = 0;
-	int			 c, quiet = 0, isolation = -1;
+	int			 c, quiet = 0, isolation = -1, cold = 0, stop = 0;
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -393,6 +688,15 @@ main(int argc, char **argv)
 		case OPT_CPU_TIMEOUT:
 			cpu_timeout = parse_seconds("--cpu-timeout", optarg);
 			break;
+		case OPT_COLD:
+			cold = 1;
+			break;
+		case OPT_STOP_WORKER:
+			stop = 1;
+			break;
+		case OPT_START_WORKER:
+			stop = 2;
+			break;
 		case OPT_ISOLATION:
 			isolation = isolation_parse(optarg);
 			if (isolation < 0 || isolation == ISOLATION_NONE) {
@@ -404,6 +708,11 @@ main(int argc, char **argv)
 		default:
 			usage_error();
 		}
+	}
+	if (stop) {
+		if (argc - optind != 1)
+			usage_error();
+		return worker_command(argv[optind], stop == 2);
 	}
 	if (argc - optind != 2)
 		usage_error();
@@ -423,6 +732,7 @@ main(int argc, char **argv)
 	res.id = xstrdup(p.id);
 	res.exit_status = -1;
 	res.tests_run = -1;
+	res.tests_seconds = -1;
 	res.path = xstrdup(p.path);
 	res.line = p.line;
 	res.col = p.col;
@@ -461,6 +771,7 @@ main(int argc, char **argv)
 		job.mlen = mlen;
 		job.timeout = timeout;
 		job.cpu_timeout = cpu_timeout;
+		job.cold = cold;
 		run_mutant(&job, db, &res);
 		free(job.pydir);
 		free(job.tmp);
@@ -477,6 +788,8 @@ main(int argc, char **argv)
 		out_path = session_result_path(session, p.id);
 	}
 	write_result(out_path, &res);
+	if (output == NULL)
+		check_stamp(session, &p, out_path);
 	if (!quiet) {
 		printf("%s %s %s:%u:%u %s (%.2f s", p.id,
 		    outcome_name(res.outcome), p.path, p.line, p.col,

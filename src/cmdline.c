@@ -9,21 +9,14 @@
 /*
  * A test command often sets PYTHONPATH itself (`env PYTHONPATH=src python3
  * -m pytest`), which would replace the PYTHONPATH that carries crmake's
- * hooks. The lexer below follows the POSIX shell's rules far enough to find
- * those assignments: words, the three kinds of quoting, $(...), ${...} and
- * backquotes as parts of words, comments, control operators and
- * redirections. Text it does not follow (a here-document) ends the search,
- * so nothing after it is changed.
+ * hooks. Every shell word that starts with an unquoted PYTHONPATH= is taken
+ * for such an assignment, wherever it stands: before a command, after env,
+ * export, timeout, nice, xvfb-run or sudo, or as a make variable. The lexer
+ * follows the POSIX shell's rules far enough to find the words: the three
+ * kinds of quoting, $(...), ${...} and backquotes as parts of words,
+ * comments, control operators and redirections. Text it does not follow (a
+ * here-document) ends the search, so nothing after it is changed.
  */
-
-enum state {
-	ST_COMMAND,	/* the next word may be an assignment or the command */
-	ST_ENV,		/* after env: options and assignments, then the command */
-	ST_ENV_ARG,	/* the argument of one of env's options */
-	ST_EXPORT,	/* after export: assignments */
-	ST_ARGS,	/* the command's arguments */
-	ST_REDIRECT,	/* the word after a redirection operator */
-};
 
 struct lexer {
 	const char	*s;
@@ -213,39 +206,6 @@ assignment_name(const char *w, size_t len)
 	return 0;
 }
 
-static int
-word_is(const char *s, size_t start, size_t end, const char *w)
-{
-	return end - start == strlen(w) && strncmp(s + start, w, end - start) == 0;
-}
-
-/* A word that leaves the next one in command position. */
-static int
-reserved(const char *s, size_t start, size_t end)
-{
-	static const char	*words[] = { "if", "then", "else", "elif",
-	    "do", "while", "until", "!", "{", "time", "exec", "command",
-	    "nice", NULL };
-	size_t			 k;
-
-	for (k = 0; words[k] != NULL; k++) {
-		if (word_is(s, start, end, words[k]))
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether the word names the env program, by itself or by path. */
-static int
-is_env(const char *s, size_t start, size_t end)
-{
-	size_t	i = end;
-
-	while (i > start && s[i - 1] != '/')
-		i--;
-	return word_is(s, i, end, "env");
-}
-
 /* Append the value to put first: 'dir' quoted for the shell. */
 static void
 add_quoted(struct buf *b, const char *dir)
@@ -267,62 +227,23 @@ cmdline_pythonpath(const char *cmd, const char *dir, int *count)
 {
 	struct lexer	 lx = { cmd, 0, 0 };
 	struct buf	 out = { 0 };
-	enum state	 st = ST_COMMAND, after_redirect = ST_COMMAND;
 	enum token	 t;
 	size_t		 start, end, copied = 0, name, vstart;
+	int		 redirect = 0;
 	const char	*v;
 
 	*count = 0;
 	while ((t = lex(&lx, &start, &end)) != TOK_END) {
-		if (t == TOK_CONTROL) {
-			st = ST_COMMAND;
+		if (t != TOK_WORD) {
+			redirect = t == TOK_REDIRECT;
 			continue;
 		}
-		if (t == TOK_REDIRECT) {
-			if (st != ST_REDIRECT)
-				after_redirect = st;
-			st = ST_REDIRECT;
+		/* The file a redirection names is not an assignment. */
+		if (redirect) {
+			redirect = 0;
 			continue;
-		}
-		switch (st) {
-		case ST_REDIRECT:
-			st = after_redirect;
-			continue;
-		case ST_ENV_ARG:
-			st = ST_ENV;
-			continue;
-		case ST_ARGS:
-			continue;
-		case ST_ENV:
-			if (cmd[start] == '-') {
-				if (word_is(cmd, start, end, "-u") ||
-				    word_is(cmd, start, end, "-C"))
-					st = ST_ENV_ARG;
-				else if (word_is(cmd, start, end, "-S") ||
-				    strncmp(cmd + start, "--split-string",
-				    14) == 0)
-					st = ST_ARGS;
-				continue;
-			}
-			break;
-		default:
-			break;
 		}
 		name = assignment_name(cmd + start, end - start);
-		if (name == 0) {
-			if (st == ST_EXPORT)
-				continue;
-			if (st == ST_COMMAND && reserved(cmd, start, end))
-				continue;
-			if (st == ST_COMMAND && word_is(cmd, start, end,
-			    "export"))
-				st = ST_EXPORT;
-			else if (is_env(cmd, start, end))
-				st = ST_ENV;
-			else
-				st = ST_ARGS;
-			continue;
-		}
 		if (name != 10 || strncmp(cmd + start, "PYTHONPATH", 10) != 0)
 			continue;
 		vstart = start + name + 1;

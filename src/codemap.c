@@ -84,25 +84,87 @@ with_decorators(const struct pyast *t, int32_t i)
 }
 
 int
-codemap_function(const struct codemap *cm, uint32_t off, int body_only,
+codemap_function(const struct codemap *cm, uint32_t off, int flags,
     uint32_t *start, uint32_t *end)
 {
 	const struct pyast	*t = cm->t;
-	int32_t			 i, body, d;
+	int32_t			 i, body, d, found = -1;
 
 	for (i = deepest(t, off); i > 0; i = t->v[i].parent) {
 		if (t->v[i].kind != PYAST_FUNCTION_DEFINITION)
 			continue;
 		body = pyast_field_child(t, i, PYAST_FIELD_BODY);
-		if (body_only && (body == -1 || off < t->v[body].start ||
-		    off >= t->v[body].end))
+		if ((flags & CODEMAP_BODY) && (body == -1 ||
+		    off < t->v[body].start || off >= t->v[body].end))
 			continue;
-		d = with_decorators(t, i);
-		*start = t->v[d].start;
-		*end = t->v[d].end;
-		return 0;
+		found = i;
+		if (!(flags & CODEMAP_OUTERMOST))
+			break;
 	}
-	return -1;
+	if (found == -1)
+		return -1;
+	d = with_decorators(t, found);
+	*start = t->v[d].start;
+	*end = t->v[d].end;
+	return 0;
+}
+
+/* Mark rows first to last (0-based) to keep. */
+static void
+keep_rows(uint8_t *keep, uint32_t first, uint32_t last, uint32_t nrows)
+{
+	uint32_t	r;
+
+	for (r = first; r <= last && r < nrows; r++)
+		keep[r] = 1;
+}
+
+int
+codemap_reduce(const struct codemap *cm, uint32_t off, struct buf *out)
+{
+	const struct pyast	*t = cm->t;
+	uint8_t			*keep;
+	uint32_t		 row, start, end;
+	int32_t			 i, outer = -1, body, c;
+
+	/* The outermost function whose body holds off. */
+	for (i = deepest(t, off); i > 0; i = t->v[i].parent) {
+		if (t->v[i].kind != PYAST_FUNCTION_DEFINITION)
+			continue;
+		body = pyast_field_child(t, i, PYAST_FIELD_BODY);
+		if (body != -1 && off >= t->v[body].start &&
+		    off < t->v[body].end)
+			outer = i;
+		else if (outer != -1)
+			break;
+	}
+	if (outer == -1)
+		return -1;
+	keep = xcalloc(t->nlines + 1, 1);
+	keep_rows(keep, t->v[outer].start_row, t->v[outer].end_row, t->nlines);
+	for (i = t->v[outer].parent; i > 0; i = t->v[i].parent) {
+		if (t->v[i].kind != PYAST_CLASS_DEFINITION)
+			continue;
+		body = pyast_field_child(t, i, PYAST_FIELD_BODY);
+		if (body != -1 && t->v[body].start_row > t->v[i].start_row)
+			keep_rows(keep, t->v[i].start_row,
+			    t->v[body].start_row - 1, t->nlines);
+	}
+	for (c = t->v[0].child; c != -1; c = t->v[c].next) {
+		if (t->v[c].kind == PYAST_FUTURE_IMPORT_STATEMENT)
+			keep_rows(keep, t->v[c].start_row, t->v[c].end_row,
+			    t->nlines);
+	}
+	for (row = 0; row < t->nlines; row++) {
+		start = t->lines[row];
+		end = row + 1 < t->nlines ? t->lines[row + 1] : (uint32_t)t->len;
+		if (keep[row])
+			buf_add(out, t->src + start, end - start);
+		else if (end > start && t->src[end - 1] == '\n')
+			buf_addc(out, '\n');
+	}
+	free(keep);
+	return 0;
 }
 
 int

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct codemap;
 
 /* Parse a file (the text is borrowed and must outlive the map); NULL with *cause on a syntax error. */
@@ -13,12 +14,16 @@ struct codemap *codemap_new(const char *src, size_t len, char **cause);
 void codemap_free(struct codemap *);
 /* The 1-based first line of the innermost statement or clause holding byte off. */
 uint32_t codemap_stmt_line(const struct codemap *, uint32_t off);
+/* How codemap_function looks. */
+#define CODEMAP_BODY		0x1	/* only a function whose body holds off */
+#define CODEMAP_OUTERMOST	0x2	/* the outermost such function, not the innermost */
+
 /*
- * The innermost function definition (its decorators included) holding byte
- * off, only in its body if body_only: 0 with its byte range, or -1 if off is
- * at module or class level.
+ * The function definition (its decorators included) holding byte off, as
+ * flags say: 0 with its byte range, or -1 if there is none (off is at
+ * module or class level).
  */
-int codemap_function(const struct codemap *, uint32_t off, int body_only,
+int codemap_function(const struct codemap *, uint32_t off, int flags,
     uint32_t *start, uint32_t *end);
 /*
  * The function definition (decorators included) whose first line is line
@@ -27,6 +32,13 @@ int codemap_function(const struct codemap *, uint32_t off, int body_only,
  */
 int codemap_definition_at(const struct codemap *, uint32_t line,
     uint32_t *start, uint32_t *end);
+/*
+ * The text to compile for the outermost function holding byte off in its
+ * body, with the same lines: the function itself, the headers of the
+ * classes around it and the __future__ imports, every other line left
+ * empty. -1 if off is in no function body.
+ */
+int codemap_reduce(const struct codemap *, uint32_t off, struct buf *out);
 /*
  * Digest (64 hex digits) of the file's skeleton: its statements, with class
  * bodies entered, leaving out comments, the space between statements and

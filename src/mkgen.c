@@ -43,8 +43,8 @@ mkgen_escape(struct buf *out, const char *path)
 {
 	const char	*p;
 
-	if (strchr(path, '\n') != NULL || strchr(path, '\\') != NULL ||
-	    *path == '\0')
+	/* A newline cannot be said; a backslash or a parenthesis (an archive member) would be misread. */
+	if (strpbrk(path, "\n\\()") != NULL || *path == '\0')
 		return -1;
 	for (p = path; *p != '\0'; p++) {
 		if (*p == '$')

@@ -20,7 +20,7 @@ struct mkgen {
 
 /* Return 0 if make can name this path in a rule, else -1 with *cause. */
 int mkgen_check_path(const char *, char **cause);
-/* Append path as make reads it in a prerequisite list; -1 if make cannot name it (a newline). */
+/* Append path as make reads it in a prerequisite list; -1 if make cannot name it (a newline, a backslash, a parenthesis). */
 int mkgen_escape(struct buf *, const char *path);
 /* Write the Makefile text to out. */
 void mkgen_text(const struct mkgen *, struct buf *out);

@@ -148,37 +148,134 @@ proc_list(pid_t ancestor, size_t *np)
 	return v;
 }
 
+static double
+ticks_seconds(unsigned long long ticks)
+{
+	long	hz = sysconf(_SC_CLK_TCK);
+
+	return (double)ticks / (double)(hz > 0 ? hz : 100);
+}
+
 double
-proctree_cpu(pid_t ancestor)
+proctree_cpu(pid_t root)
 {
 	struct proc		*v;
 	unsigned long long	 ticks = 0;
 	size_t			 n = 0, i;
-	long			 hz = sysconf(_SC_CLK_TCK);
 
-	if ((v = proc_list(ancestor, &n)) == NULL)
+	if ((v = proc_list(root, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (v[i].state == 1)
 			ticks += v[i].ticks;
 	}
 	free(v);
-	return (double)ticks / (double)(hz > 0 ? hz : 100);
+	return ticks_seconds(ticks);
+}
+
+static int
+pid_known(const pid_t *v, size_t n, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == pid)
+			return 1;
+	}
+	return 0;
 }
 
 int
-proctree_kill(pid_t ancestor, int sig)
+proctree_kill(pid_t root, int self)
 {
 	struct proc	*v;
-	size_t		 n = 0, i;
+	pid_t		*done = NULL;
+	size_t		 n, i, ndone = 0, round, fresh;
 	int		 count = 0;
 
-	if ((v = proc_list(ancestor, &n)) == NULL)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (v[i].state == 1 && kill(v[i].pid, sig) == 0)
+	/* Stop the tree until no new process shows up, then kill it. */
+	for (round = 0; round < 8; round++) {
+		if ((v = proc_list(root, &n)) == NULL)
+			break;
+		for (i = fresh = 0; i < n; i++) {
+			if (v[i].state != 1 || (v[i].pid == root && !self) ||
+			    pid_known(done, ndone, v[i].pid))
+				continue;
+			if (kill(v[i].pid, SIGSTOP) == 0) {
+				done = xreallocarray(done, ndone + 1,
+				    sizeof *done);
+				done[ndone++] = v[i].pid;
+				fresh++;
+			}
+		}
+		free(v);
+		if (fresh == 0)
+			break;
+	}
+	for (i = 0; i < ndone; i++) {
+		if (kill(done[i], SIGKILL) == 0)
 			count++;
 	}
-	free(v);
+	free(done);
 	return count;
+}
+
+void
+proctree_watch_init(struct proctree_watch *w, pid_t root, double rescan)
+{
+	memset(w, 0, sizeof *w);
+	w->root = root;
+	w->rescan = rescan;
+}
+
+/* Read one process's stat; -1 if it is gone. */
+static int
+proc_stat(pid_t pid, struct proc *p)
+{
+	char	name[32];
+	int	dir, rc;
+
+	if ((dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	snprintf(name, sizeof name, "%ld", (long)pid);
+	rc = proc_read(dir, name, p);
+	close(dir);
+	return rc;
+}
+
+double
+proctree_watch_cpu(struct proctree_watch *w)
+{
+	struct proc		*v, p;
+	unsigned long long	 ticks = 0;
+	double			 now = now_seconds();
+	size_t			 n = 0, i;
+
+	if (w->n == 0 || now - w->last >= w->rescan) {
+		if ((v = proc_list(w->root, &n)) == NULL)
+			return -1;
+		w->n = 0;
+		w->pids = xreallocarray(w->pids, n + 1, sizeof *w->pids);
+		for (i = 0; i < n; i++) {
+			if (v[i].state != 1)
+				continue;
+			w->pids[w->n++] = v[i].pid;
+			ticks += v[i].ticks;
+		}
+		free(v);
+		w->last = now;
+		return ticks_seconds(ticks);
+	}
+	for (i = 0; i < w->n; i++) {
+		if (proc_stat(w->pids[i], &p) == 0)
+			ticks += p.ticks;
+	}
+	return ticks_seconds(ticks);
+}
+
+void
+proctree_watch_free(struct proctree_watch *w)
+{
+	free(w->pids);
+	memset(w, 0, sizeof *w);
 }

@@ -1,8 +1,10 @@
-/* proctree.h: the processes below this one, from /proc: their CPU time, and ending them. */
+/* proctree.h: the processes below one, from /proc: their CPU time, and ending them. */
 #ifndef CR_PROCTREE_H
 #define CR_PROCTREE_H
 
 #include <sys/types.h>
+
+#include <stddef.h>
 
 /*
  * CPU seconds (user and system) of root and every process below it, living
@@ -10,7 +12,31 @@
  * reaped; -1 if /proc cannot be read.
  */
 double proctree_cpu(pid_t root);
-/* Send sig to root and every process below it; returns how many were signalled. */
-int proctree_kill(pid_t root, int sig);
+/*
+ * Stop, then kill, every process below root, and root itself if self; the
+ * tree is stopped first so that nothing forks away while it is killed.
+ * Returns how many processes were killed.
+ */
+int proctree_kill(pid_t root, int self);
+
+/*
+ * The CPU time of a tree, read often: the whole process table is read at
+ * most every rescan seconds, and only the known processes of the tree in
+ * between (what a process reaps is in its own count).
+ */
+struct proctree_watch {
+	pid_t		 root;
+	pid_t		*pids;
+	size_t		 n;
+	double		 last;		/* when the process table was read */
+	double		 rescan;
+};
+
+/* Start watching the tree below root. */
+void proctree_watch_init(struct proctree_watch *, pid_t root, double rescan);
+/* The tree's CPU seconds now, or -1. */
+double proctree_watch_cpu(struct proctree_watch *);
+/* Free what a watch holds. */
+void proctree_watch_free(struct proctree_watch *);
 
 #endif

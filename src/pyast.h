@@ -19,6 +19,7 @@
 	X(LAMBDA, "lambda", 1) \
 	X(TYPE, "type", 1) \
 	X(TYPE_ALIAS_STATEMENT, "type_alias_statement", 1) \
+	X(FUTURE_IMPORT_STATEMENT, "future_import_statement", 1) \
 	X(BINARY_OPERATOR, "binary_operator", 1) \
 	X(COMPARISON_OPERATOR, "comparison_operator", 1) \
 	X(UNARY_OPERATOR, "unary_operator", 1) \

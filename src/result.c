@@ -94,6 +94,11 @@ result_write(const char *path, const struct result *r, char **cause)
 	buf_addf(&b, "%.3f", finite_seconds(r->duration));
 	add_key(&b, "cpu");
 	buf_addf(&b, "%.3f", finite_seconds(r->cpu));
+	add_key(&b, "tests_seconds");
+	if (r->tests_seconds < 0 || !isfinite(r->tests_seconds))
+		buf_adds(&b, "null");
+	else
+		buf_addf(&b, "%.4f", r->tests_seconds);
 	add_string_field(&b, "path", r->path);
 	add_key(&b, "line");
 	buf_addf(&b, "%u", (unsigned)r->line);
@@ -111,6 +116,7 @@ result_write(const char *path, const struct result *r, char **cause)
 		buf_addf(&b, "%d", r->tests_run);
 	add_nullable_field(&b, "killed_by", r->killed_by);
 	add_nullable_field(&b, "limit", r->limit);
+	add_nullable_field(&b, "mode", r->mode);
 	add_key(&b, "output");
 	json_add_string(&b, r->output == NULL ? "" : r->output);
 	buf_adds(&b, "}\n");
@@ -204,6 +210,7 @@ result_read(const char *path, struct result *r, char **cause)
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
 	r->tests_run = -1;
+	r->tests_seconds = -1;
 	if (file_read(path, &b, cause) == -1)
 		goto fail;
 	if ((top = json_parse(b.data, b.len, &why)) == NULL) {
@@ -268,13 +275,23 @@ result_read(const char *path, struct result *r, char **cause)
 	    opt_string(path, top, "inputs", &r->inputs, cause) == -1 ||
 	    opt_string(path, top, "selection", &r->selection, cause) == -1 ||
 	    opt_string(path, top, "killed_by", &r->killed_by, cause) == -1 ||
-	    opt_string(path, top, "limit", &r->limit, cause) == -1)
+	    opt_string(path, top, "limit", &r->limit, cause) == -1 ||
+	    opt_string(path, top, "mode", &r->mode, cause) == -1)
 		goto fail;
 	if (json_get(top, "tests_run") != NULL) {
 		if (int_field(path, top, "tests_run", 1, 0, INT_MAX, -1, &n,
 		    cause) == -1)
 			goto fail;
 		r->tests_run = (int)n;
+	}
+	if ((v = json_get(top, "tests_seconds")) != NULL &&
+	    v->type != JSON_NULL) {
+		if (v->type != JSON_NUMBER || v->number < 0) {
+			cause_set(cause, "%s: 'tests_seconds' is not a number of "
+			    "seconds", path);
+			goto fail;
+		}
+		r->tests_seconds = v->number;
 	}
 	if ((v = json_get(top, "cpu")) != NULL) {
 		if (v->type != JSON_NUMBER || v->number < 0) {
@@ -310,7 +327,9 @@ result_clear(struct result *r)
 	free(r->selection);
 	free(r->killed_by);
 	free(r->limit);
+	free(r->mode);
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
 	r->tests_run = -1;
+	r->tests_seconds = -1;
 }

@@ -35,7 +35,9 @@ struct result {
 	int		 tests_run;	/* tests the hooks saw run, -1 if unknown */
 	char		*killed_by;	/* the first failing test, or NULL */
 	char		*limit;		/* "cpu" or "wall" for a timeout, else NULL */
+	char		*mode;		/* "warm" or "cold": how the tests ran; NULL if none did */
 	double		 cpu;		/* CPU seconds of the test run */
+	double		 tests_seconds;	/* of duration, the tests' own time, or -1 if unknown */
 };
 
 /* Lowercase name of an outcome ("killed", ...). */

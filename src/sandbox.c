@@ -4,10 +4,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -62,6 +65,10 @@ extern char **environ;
 
 /* Most bytes read from the pipe at once, so output cannot starve the timer. */
 #define DRAIN_MAX (1024 * 1024)
+/* Seconds between two looks at a run's CPU time, at the least. */
+#define CPU_CHECK_MIN 0.05
+/* Seconds between two reads of the whole process table for it. */
+#define CPU_RESCAN 0.5
 
 /* What one run needs, shared by the parent and the children it forks. */
 struct launch {
@@ -72,6 +79,7 @@ struct launch {
 	struct stat		 orig;		/* the file it replaces */
 	int			 overlay;	/* overlay the root if we can */
 	const char		*upper;		/* real target, root-relative */
+	const char		*hide;		/* a byte-code directory to hide, or NULL */
 	char			**envp;
 	int			 outfd;		/* output pipe, write end */
 	int			 nullfd;	/* /dev/null for stdin */
@@ -124,47 +132,6 @@ void
 run_result_free(struct run_result *r)
 {
 	buf_free(&r->output);
-}
-
-/* Append output, keeping the last max bytes (up to 2 * max until trimmed). */
-static void
-tail_add(struct buf *b, const char *p, size_t n, size_t max)
-{
-	size_t	keep;
-
-	if (max == 0)
-		return;
-	if (n >= max) {
-		buf_reset(b);
-		buf_add(b, p + n - max, max);
-		return;
-	}
-	if (b->len + n > 2 * max) {
-		keep = max - n;
-		memmove(b->data, b->data + b->len - keep, keep);
-		b->len = keep;
-	}
-	buf_add(b, p, n);
-}
-
-/*
- * Trim to the last max bytes of a stream of total bytes; a tail that does
- * not start where the stream did starts at a UTF-8 character boundary.
- */
-static void
-tail_finish(struct buf *b, size_t max, size_t total)
-{
-	size_t	cut, i;
-
-	if (b->len == 0 || (b->len <= max && total <= b->len))
-		return;
-	cut = b->len > max ? b->len - max : 0;
-	for (i = 0; i < 3 && cut < b->len &&
-	    ((unsigned char)b->data[cut] & 0xc0) == 0x80; i++)
-		cut++;
-	memmove(b->data, b->data + cut, b->len - cut);
-	b->len -= cut;
-	b->data[b->len] = '\0';
 }
 
 /* Whether entry e ("NAME=value") sets the variable named by the entry set ("NAME=..."). */
@@ -575,43 +542,118 @@ out:
  * In the intermediate child: enter new namespaces and replace the file, by
  * an overlay over the root if we may and can, else by a bind mount.
  */
+/*
+ * Whether the __pycache__ beside target holds byte code of it that Python
+ * uses without comparing it with the source: "unchecked-hash" byte code
+ * (PEP 552: flags word with bit 0 set and bit 1 clear). The mutated file's
+ * modification time makes every other kind stale.
+ */
+static char *
+unchecked_pycache(const char *target)
+{
+	struct dirent	*de;
+	unsigned char	 head[8];
+	const char	*base, *slash;
+	char		*dir, *path;
+	size_t		 stem;
+	DIR		*d;
+	int		 fd, found = 0;
+	ssize_t		 n;
+
+	slash = strrchr(target, '/');
+	base = slash != NULL ? slash + 1 : target;
+	stem = strlen(base);
+	if (stem < 4 || strcmp(base + stem - 3, ".py") != 0)
+		return NULL;
+	stem -= 3;
+	dir = xasprintf("%.*s/__pycache__", (int)(base - target - 1), target);
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	while (!found && (de = readdir(d)) != NULL) {
+		n = (ssize_t)strlen(de->d_name);
+		if (strncmp(de->d_name, base, stem) != 0 ||
+		    de->d_name[stem] != '.' || n < 5 ||
+		    strcmp(de->d_name + n - 4, ".pyc") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			n = read(fd, head, sizeof head);
+			close(fd);
+			found = n == 8 && (head[4] & 1) && !(head[4] & 2);
+		}
+		free(path);
+	}
+	closedir(d);
+	if (!found) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* In the namespace: put an empty, read-only directory over l->hide. */
+static void
+ns_hide(const struct launch *l)
+{
+	if (l->hide != NULL)
+		mount("tmpfs", l->hide, "tmpfs", MS_RDONLY | MS_NOSUID |
+		    MS_NODEV | MS_NOEXEC, "size=4k");
+}
+
+/*
+ * unshare(flags); without the privilege for it, in a new user namespace that
+ * maps only our own user and group IDs, and *userns is set.
+ */
 static int
-ns_setup(const struct launch *l, const char **what)
+ns_unshare(int flags, int *userns, const char **what)
 {
 	uid_t	uid = getuid();
 	gid_t	gid = getgid();
 	char	map[64];
 
+	*userns = 0;
 	*what = "unshare";
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) == -1) {
-		if (errno != EPERM)
-			return -1;
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) == -1)
-			return -1;
-		*what = "write /proc/self/setgroups";
-		if (write_proc("/proc/self/setgroups", "deny") == -1 &&
-		    errno != ENOENT)
-			return -1;
-		*what = "write /proc/self/uid_map";
-		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)uid,
-		    (unsigned long)uid);
-		if (write_proc("/proc/self/uid_map", map) == -1)
-			return -1;
-		*what = "write /proc/self/gid_map";
-		snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)gid,
-		    (unsigned long)gid);
-		if (write_proc("/proc/self/gid_map", map) == -1)
-			return -1;
-	}
+	if (unshare(flags) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -1;
+	if (unshare(CLONE_NEWUSER | flags) == -1)
+		return -1;
+	*userns = 1;
+	*what = "write /proc/self/setgroups";
+	if (write_proc("/proc/self/setgroups", "deny") == -1 && errno != ENOENT)
+		return -1;
+	*what = "write /proc/self/uid_map";
+	snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)uid,
+	    (unsigned long)uid);
+	if (write_proc("/proc/self/uid_map", map) == -1)
+		return -1;
+	*what = "write /proc/self/gid_map";
+	snprintf(map, sizeof map, "%lu %lu 1", (unsigned long)gid,
+	    (unsigned long)gid);
+	return write_proc("/proc/self/gid_map", map);
+}
+
+static int
+ns_setup(const struct launch *l, const char **what)
+{
+	int	userns;
+
+	if (ns_unshare(CLONE_NEWNS | CLONE_NEWPID, &userns, what) == -1)
+		return -1;
 	*what = "make / private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
 	if (l->overlay && ns_overlay(l) == 0) {
 		child_report(l->statusfd, "O");
+		ns_hide(l);
 		return 0;
 	}
-	if (l->target != NULL)
-		return ns_replace(l, what);
+	if (l->target != NULL && ns_replace(l, what) == -1)
+		return -1;
+	ns_hide(l);
 	return 0;
 }
 
@@ -721,36 +763,10 @@ reaper_child(const struct launch *l)
 		_exit(1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	run_shell(l);
-	while (proctree_kill(getpid(), SIGKILL) > 1)
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+	proctree_kill(getpid(), 0);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
 	_exit(0);
-}
-
-/* Read what is available from fd (non-blocking) into the tail; 0 at EOF. */
-static int
-pipe_read(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
-{
-	char	chunk[65536];
-	ssize_t	n;
-	size_t	total = 0;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return 1;
-		if (n == 0)
-			return 0;
-		tail_add(out, chunk, (size_t)n, max);
-		total += (size_t)n;
-		*count += (size_t)n;
-		if (total >= limit)
-			return 1;
-	}
 }
 
 /* Whether pid has ended; it stays a zombie, so its process group stays ours. */
@@ -775,6 +791,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	struct pollfd	 pfd[2];
 	struct buf	 status = { 0 };
 	struct rusage	 ru0, ru1;
+	struct proctree_watch watch;
 	sigset_t	 block;
 	char		*line, *next;
 	double		 start, deadline = 0, left, now, cpu_check = 0, c;
@@ -860,13 +877,13 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	 */
 	if (l->spec->cpu_timeout > 0)
 		cpu_check = start + l->spec->cpu_timeout / ncpu;
+	proctree_watch_init(&watch, pid, CPU_RESCAN);
 	while (!ended) {
 		ms = pidfd == -1 ? 50 : 1000;
 		now = now_seconds();
 		if (deadline > 0) {
 			left = deadline - now;
 			if (left <= 0) {
-				kill(-pid, SIGKILL);
 				r->timed_out = 1;
 				r->limit = LIMIT_WALL;
 				break;
@@ -875,17 +892,17 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 				ms = (int)(left * 1000) + 1;
 		}
 		if (cpu_check > 0 && now >= cpu_check) {
-			c = proctree_cpu(pid);
+			c = proctree_watch_cpu(&watch);
 			if (c > r->cpu)
 				r->cpu = c;
 			if (c >= l->spec->cpu_timeout) {
-				kill(-pid, SIGKILL);
 				r->timed_out = 1;
 				r->limit = LIMIT_CPU;
 				break;
 			}
 			left = (l->spec->cpu_timeout - (c < 0 ? 0 : c)) / ncpu;
-			cpu_check = now + (left > 0.02 ? left : 0.02);
+			cpu_check = now + (left > CPU_CHECK_MIN ? left :
+			    CPU_CHECK_MIN);
 		}
 		if (cpu_check > 0) {
 			left = cpu_check - now;
@@ -901,8 +918,10 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 		pfd[1].revents = 0;
 		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
 			n = errno;
+			proctree_kill(pid, 1);
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
+			proctree_watch_free(&watch);
 			cleanup_set_pgid(0);
 			close(outp[0]);
 			if (statp[0] != -1)
@@ -912,13 +931,18 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			return cause_set(cause, "poll: %s", strerror(n));
 		}
 		if (outopen && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			outopen = pipe_read(outp[0], &r->output, max, DRAIN_MAX,
+			outopen = fd_read_tail(outp[0], &r->output, max, DRAIN_MAX,
 			    &total);
 		ended = child_ended(pid);
 	}
-	/* Whatever the command left running, in its group or not, goes too. */
-	proctree_kill(pid, SIGKILL);
+	/*
+	 * Whatever the command left running, in its group or not, goes too:
+	 * the tree first, while the process that adopts orphans still holds
+	 * them, then the group.
+	 */
+	proctree_kill(pid, 1);
 	kill(-pid, SIGKILL);
+	proctree_watch_free(&watch);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	cleanup_set_pgid(0);
@@ -933,15 +957,15 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	if (pidfd != -1)
 		close(pidfd);
 	if (outopen)
-		pipe_read(outp[0], &r->output, max, DRAIN_MAX, &total);
+		fd_read_tail(outp[0], &r->output, max, DRAIN_MAX, &total);
 	close(outp[0]);
-	tail_finish(&r->output, max, total);
+	buf_tail_finish(&r->output, max, total);
 
 	r->exit_status = -1;
 	r->signal = 0;
 	fcntl(statp[0], F_SETFL, fcntl(statp[0], F_GETFL) | O_NONBLOCK);
 	total = 0;
-	pipe_read(statp[0], &status, 65536, 65536, &total);
+	fd_read_tail(statp[0], &status, 65536, 65536, &total);
 	close(statp[0]);
 	for (line = status.data; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -1318,7 +1342,7 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 	struct launch	 l;
 	enum isolation	 mode = spec->isolation;
 	char		*root, *target = NULL, *setup = NULL;
-	char		*upper = NULL;
+	char		*upper = NULL, *hide = NULL;
 	int		 rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -1347,6 +1371,8 @@ sandbox_run(const struct run_spec *spec, struct run_result *r, char **cause)
 		l.mode = ISOLATION_NAMESPACE;
 		l.cwd = root;
 		l.target = target;
+		if (target != NULL)
+			l.hide = hide = unchecked_pycache(target);
 		overlay_plan(&l, root, target, &upper);
 		if (launch_run(&l, r, &setup, cause) == -1)
 			goto out;
@@ -1398,6 +1424,363 @@ out:
 		run_result_free(r);
 	free(setup);
 	free(upper);
+	free(hide);
+	free(target);
+	free(root);
+	return rc;
+}
+
+/*
+ * Give a process that will exec a program without privileges the
+ * capabilities to enter mount namespaces of its user namespace
+ * (CAP_SYS_ADMIN, CAP_SYS_CHROOT), as ambient capabilities that survive
+ * exec. Only inside a user namespace of our own: they mean nothing outside.
+ */
+static int
+raise_ambient(void)
+{
+	struct __user_cap_header_struct	h;
+	struct __user_cap_data_struct	d[2];
+	static const int		caps[] = { CAP_SYS_ADMIN, CAP_SYS_CHROOT };
+	size_t				i;
+
+	memset(&h, 0, sizeof h);
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &h, d) == -1)
+		return -1;
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++)
+		d[CAP_TO_INDEX(caps[i])].inheritable |= CAP_TO_MASK(caps[i]);
+	if (syscall(SYS_capset, &h, d) == -1)
+		return -1;
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, caps[i], 0,
+		    0) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Read the status line a child writes before it execs (or fails); NULL if it exec'd. */
+static char *
+read_exec_status(int fd)
+{
+	struct buf	 b = { 0 };
+	size_t		 total = 0;
+	char		*nl;
+
+	while (fd_read_tail(fd, &b, 4096, 4096, &total) != 0 && errno == EINTR)
+		;
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	if ((nl = strchr(b.data, '\n')) != NULL)
+		*nl = '\0';
+	return buf_detach(&b);
+}
+
+/*
+ * In sandbox_spawn's child, in the namespaces: run the command as a child
+ * and stay below it as the reaper of all it leaves, as reaper_child does
+ * for a run, so that what the command started ends with it, and killing
+ * this process's tree ends them all. Never returns.
+ */
+static void
+spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
+    int nullfd, int logfd)
+{
+	pid_t	command, pid;
+	int	st;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if ((command = fork()) == -1) {
+		child_report(statusfd, "E fork: %s", strerror(errno));
+		_exit(1);
+	}
+	if (command == 0) {
+		if (chdir(root) == -1 || dup2(nullfd, 0) == -1 ||
+		    dup2(logfd, 1) == -1 || dup2(logfd, 2) == -1) {
+			child_report(statusfd, "E %s: %s", root,
+			    strerror(errno));
+			_exit(1);
+		}
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execve("/bin/sh", argv, envp);
+		child_report(statusfd, "E /bin/sh: %s", strerror(errno));
+		_exit(127);
+	}
+	close(statusfd);
+	close(nullfd);
+	close(logfd);
+	for (;;) {
+		pid = waitpid(-1, &st, 0);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid == -1 || pid == command)
+			break;
+	}
+	proctree_kill(getpid(), 0);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	_exit(0);
+}
+
+int
+sandbox_spawn(const struct run_spec *spec, const char *log, pid_t *pidp,
+    char **cause)
+{
+	struct launch	 l;
+	const char	*what;
+	char		*root, *upper = NULL, **envp, *argv[4], *msg;
+	size_t		 nown;
+	pid_t		 pid;
+	int		 statp[2], logfd, nullfd, userns, n;
+
+	memset(&l, 0, sizeof l);
+	l.spec = spec;
+	root = path_absolute(spec->root);
+	l.cwd = root;
+	overlay_plan(&l, root, NULL, &upper);
+	if (pipe2(statp, O_CLOEXEC) == -1) {
+		free(root);
+		free(upper);
+		return cause_set(cause, "pipe: %s", strerror(errno));
+	}
+	logfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (logfd == -1 || nullfd == -1) {
+		n = errno;
+		close(statp[0]);
+		close(statp[1]);
+		if (logfd != -1)
+			close(logfd);
+		if (nullfd != -1)
+			close(nullfd);
+		free(root);
+		free(upper);
+		return cause_set(cause, "%s: %s", logfd == -1 ? log :
+		    "/dev/null", strerror(n));
+	}
+	envp = env_build(spec, root, &nown);
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = (char *)spec->command;
+	argv[3] = NULL;
+	if ((pid = fork()) == -1) {
+		n = errno;
+		close(statp[0]);
+		close(statp[1]);
+		close(logfd);
+		close(nullfd);
+		env_free(envp, nown);
+		free(root);
+		free(upper);
+		return cause_set(cause, "fork: %s", strerror(n));
+	}
+	if (pid == 0) {
+		l.statusfd = statp[1];
+		close(statp[0]);
+		setsid();
+		if (ns_unshare(CLONE_NEWNS, &userns, &what) == -1 ||
+		    (what = "make / private", mount(NULL, "/", NULL,
+		    MS_REC | MS_PRIVATE, NULL)) == -1) {
+			child_report(statp[1], "E %s: %s", what, strerror(errno));
+			_exit(1);
+		}
+		/* Without an overlay, what the worker writes reaches the tree, as on the cold path. */
+		if (l.overlay)
+			ns_overlay(&l);
+		if (userns && raise_ambient() == -1) {
+			child_report(statp[1], "E capabilities: %s",
+			    strerror(errno));
+			_exit(1);
+		}
+		spawn_reaper(statp[1], root, argv, envp, nullfd, logfd);
+	}
+	close(statp[1]);
+	close(logfd);
+	close(nullfd);
+	env_free(envp, nown);
+	msg = read_exec_status(statp[0]);
+	close(statp[0]);
+	free(root);
+	free(upper);
+	if (msg != NULL) {
+		waitpid(pid, NULL, 0);
+		cause_set(cause, "%s", strncmp(msg, "E ", 2) == 0 ? msg + 2 : msg);
+		free(msg);
+		return -1;
+	}
+	*pidp = pid;
+	return 0;
+}
+
+/* Whether process pid is in another user namespace than ours. */
+static int
+other_userns(pid_t pid)
+{
+	char	path[64], mine[64], theirs[64];
+	ssize_t	a, b;
+
+	snprintf(path, sizeof path, "/proc/%ld/ns/user", (long)pid);
+	a = readlink("/proc/self/ns/user", mine, sizeof mine - 1);
+	b = readlink(path, theirs, sizeof theirs - 1);
+	if (a <= 0 || b <= 0)
+		return 0;
+	mine[a] = theirs[b] = '\0';
+	return strcmp(mine, theirs) != 0;
+}
+
+/* In the helper child of sandbox_mntns: make the namespace, send it on fd. Never returns. */
+static void
+mntns_child(const struct launch *l, pid_t owner, int fd)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 ctl;
+	const char	*what = "setns";
+	char		 path[64], status;
+	int		 userns, nsfd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (owner > 0 && other_userns(owner)) {
+		snprintf(path, sizeof path, "/proc/%ld/ns/user", (long)owner);
+		if ((userns = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    setns(userns, CLONE_NEWUSER) == -1)
+			goto fail;
+		close(userns);
+		what = "unshare";
+		if (unshare(CLONE_NEWNS) == -1)
+			goto fail;
+	} else if (ns_unshare(CLONE_NEWNS, &userns, &what) == -1)
+		goto fail;
+	what = "make / private";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		goto fail;
+	if (l->overlay && ns_overlay(l) == 0)
+		status = 'O';
+	else if (ns_replace(l, &what) == 0)
+		status = 'B';
+	else
+		goto fail;
+	ns_hide(l);
+	what = "/proc/self/ns/mnt";
+	if ((nsfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
+		goto fail;
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = &status;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), &nsfd, sizeof(int));
+	if (sendmsg(fd, &msg, 0) == 1)
+		_exit(0);
+fail:
+	child_report(fd, "E %s: %s", what, strerror(errno));
+	_exit(1);
+}
+
+int
+sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
+    int *overlay, char **cause)
+{
+	struct launch	 l;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 ctl;
+	struct cmsghdr	*c;
+	char		*root, *target = NULL, *upper = NULL, *hide = NULL;
+	char		 reply[512];
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 sv[2], rc = -1, saved;
+
+	*fdp = -1;
+	memset(&l, 0, sizeof l);
+	l.spec = spec;
+	root = path_absolute(spec->root);
+	if (spec->target == NULL || !target_ok(spec->target)) {
+		cause_set(cause, "'%s': not a relative path inside the project",
+		    spec->target != NULL ? spec->target : "");
+		goto out;
+	}
+	target = xasprintf("%s/%s", root, spec->target);
+	if (stat(target, &l.orig) == -1 || !S_ISREG(l.orig.st_mode)) {
+		cause_set(cause, "%s: %s", target, errno != 0 ?
+		    strerror(errno) : "not a regular file");
+		goto out;
+	}
+	l.cwd = root;
+	l.target = target;
+	l.hide = hide = unchecked_pycache(target);
+	overlay_plan(&l, root, target, &upper);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		cause_set(cause, "socketpair: %s", strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) == -1) {
+		saved = errno;
+		close(sv[0]);
+		close(sv[1]);
+		cause_set(cause, "fork: %s", strerror(saved));
+		goto out;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		mntns_child(&l, owner, sv[1]);
+	}
+	close(sv[1]);
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = reply;
+	iov.iov_len = sizeof reply - 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	do
+		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	saved = errno;
+	close(sv[0]);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	if (n <= 0) {
+		cause_set(cause, "mount namespace: %s", n == 0 ?
+		    "no answer" : strerror(saved));
+		goto out;
+	}
+	reply[n] = '\0';
+	c = CMSG_FIRSTHDR(&msg);
+	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fdp, CMSG_DATA(c), sizeof(int));
+	if (*fdp == -1) {
+		reply[strcspn(reply, "\n")] = '\0';
+		cause_set(cause, "mount namespace: %s", reply[0] == 'E' ?
+		    reply + 2 : "no descriptor");
+		goto out;
+	}
+	*overlay = reply[0] == 'O';
+	rc = 0;
+out:
+	free(upper);
+	free(hide);
 	free(target);
 	free(root);
 	return rc;

@@ -2,6 +2,8 @@
 #ifndef CR_SANDBOX_H
 #define CR_SANDBOX_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include "util.h"
@@ -53,6 +55,25 @@ struct run_result {
  * tree gets none and installed modules load from their own caches.
  */
 int sandbox_run(const struct run_spec *, struct run_result *, char **cause);
+/*
+ * Start the spec's command as a daemon in its own session, behind a private
+ * overlay of the root as the baseline runs, with no time limit and its
+ * output appended to log; *pid gets the ID of the process that runs it and
+ * ends, with it, everything it leaves (kill that process's tree to end it
+ * all). Without privileges it runs in a user namespace that maps the
+ * caller's IDs, where it holds the capabilities to enter the namespaces
+ * sandbox_mntns makes.
+ */
+int sandbox_spawn(const struct run_spec *, const char *log, pid_t *pid,
+    char **cause);
+/*
+ * Make a mount namespace in which the root is seen as a mutant's run sees
+ * it (spec's target replaced by its data; writes private, behind an
+ * overlay if one can be made, and *overlay set) and return it as a file
+ * descriptor, for a warm worker's child of process owner to enter.
+ */
+int sandbox_mntns(const struct run_spec *, pid_t owner, int *fd, int *overlay,
+    char **cause);
 /* Free what a run result holds. */
 void run_result_free(struct run_result *);
 /* Name of a limit ("cpu", "wall"), or NULL for LIMIT_NONE. */

@@ -242,6 +242,66 @@ buf_str(struct buf *b)
 	return b->data == NULL ? "" : b->data;
 }
 
+void
+buf_tail_add(struct buf *b, const char *p, size_t n, size_t max)
+{
+	size_t	keep;
+
+	if (max == 0)
+		return;
+	if (n >= max) {
+		buf_reset(b);
+		buf_add(b, p + n - max, max);
+		return;
+	}
+	if (b->len + n > 2 * max) {
+		keep = max - n;
+		memmove(b->data, b->data + b->len - keep, keep);
+		b->len = keep;
+	}
+	buf_add(b, p, n);
+}
+
+/* A tail that does not start where the stream did starts at a UTF-8 character boundary. */
+void
+buf_tail_finish(struct buf *b, size_t max, size_t total)
+{
+	size_t	cut, i;
+
+	if (b->len == 0 || (b->len <= max && total <= b->len))
+		return;
+	cut = b->len > max ? b->len - max : 0;
+	for (i = 0; i < 3 && cut < b->len &&
+	    ((unsigned char)b->data[cut] & 0xc0) == 0x80; i++)
+		cut++;
+	memmove(b->data, b->data + cut, b->len - cut);
+	b->len -= cut;
+	b->data[b->len] = '\0';
+}
+
+int
+fd_read_tail(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
+{
+	char	chunk[65536];
+	ssize_t	n;
+	size_t	total = 0;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return 1;
+		if (n == 0)
+			return 0;
+		buf_tail_add(out, chunk, (size_t)n, max);
+		total += (size_t)n;
+		*count += (size_t)n;
+		if (total >= limit)
+			return 1;
+	}
+}
+
 int
 file_read(const char *path, struct buf *out, char **cause)
 {

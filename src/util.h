@@ -51,6 +51,13 @@ char *buf_detach(struct buf *);
 /* Return the contents as a string (never NULL); valid until the buffer changes. */
 const char *buf_str(struct buf *);
 
+/* Append n bytes of a stream, keeping its last max bytes (up to 2 * max until finished). */
+void buf_tail_add(struct buf *, const char *, size_t, size_t max);
+/* Trim to the last max bytes of a stream of total bytes. */
+void buf_tail_finish(struct buf *, size_t max, size_t total);
+/* Read what a non-blocking fd has into a tail of max bytes, at most limit now; 0 at end of file. */
+int fd_read_tail(int fd, struct buf *, size_t max, size_t limit, size_t *count);
+
 /* Read a whole file into out (replacing its contents). */
 int file_read(const char *, struct buf *, char **);
 /* Write a file through a temporary name in the same directory and rename it into place. */

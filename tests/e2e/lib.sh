@@ -54,11 +54,28 @@ for m in sorted(json.load(sys.stdin)["mutants"], key=lambda m: m["id"]):
     print(m["id"], m["outcome"])'
 }
 
-# Fail unless no mount under the directory is visible anywhere.
+# Print the processes whose working directory or command line is under a
+# directory, leaving out this script's own (its process group).
+procs_in() {
+	own=$(ps -o pgid= -p $$ | tr -d ' ')
+	for p in /proc/[0-9]*; do
+		[ "$(ps -o pgid= -p "${p#/proc/}" 2>/dev/null | tr -d ' ')" = "$own" ] && continue
+		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+		case "$cwd" in "$1"|"$1"/*) echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"; continue ;; esac
+		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1/" &&
+			echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+	done
+}
+
+# Fail unless no mount under the directory is visible anywhere, once a warm
+# worker that make started has had the few seconds it takes to go.
 assert_no_mounts() {
-	if cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F -- "$1" >/dev/null; then
-		fail "a mount under $1 is still present"
-	fi
+	i=0
+	while cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F -- "$1" >/dev/null; do
+		i=$((i + 1))
+		[ "$i" -ge 50 ] && fail "a mount under $1 is still present"
+		sleep 0.2
+	done
 }
 
 [ -x "$CR_PLAN" ] && [ -x "$CR_RUN_ONE" ] && [ -x "$CR_REPORT" ] || exit 99

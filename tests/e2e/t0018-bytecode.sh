@@ -17,7 +17,8 @@ export PYTHONDONTWRITEBYTECODE=1
 "$CR_PLAN" -s "$T/s" -t "$cmd" --operators 'core/ReplaceBinaryOperator_Add_Sub|core/NumberReplacer' \
     calc.py >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 rm -f "$T"/logs/*
-(cd "$T" && make -s -f "$T/s/Makefile" -j2 >"$T/make.out" 2>&1) || fail "make failed: $(tail -3 "$T/make.out")"
+# Cold runs: a new interpreter for each mutant.
+(cd "$T" && make -s -f "$T/s/Makefile" -j2 CR_WARM=0 >"$T/make.out" 2>&1) || fail "make failed: $(tail -3 "$T/make.out")"
 n=$(ls "$T/logs" | wc -l)
 [ "$n" -ge 5 ] || fail "only $n runs logged"
 # A module compiled from source shows as "code object from /path.py";
@@ -32,4 +33,19 @@ grep -h "^# code object from '/usr/lib/python3" "$T"/logs/run.* | grep -q pytest
 [ -z "$(ls -A "$T/empty-prefix")" ] || fail "byte code was written under the prefix"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 find "$P" -name '__pycache__' | grep -q . && fail "byte code was written into the project"
+
+# Byte code that Python takes without looking at the source (PEP 552's
+# unchecked hash) is never used for a mutant, warm or cold.
+unset PYTHONPYCACHEPREFIX PYTHONDONTWRITEBYTECODE
+(cd "$P" && "$PY" -m compileall -q --invalidation-mode unchecked-hash calc.py tests) || exit 99
+[ -n "$(find "$P" -name 'calc.*.pyc')" ] || exit 99
+for warm in 1 0; do
+	(cd "$P" && "$CR_PLAN" -s "$T/u$warm" -t "$PY -m unittest discover -q -s tests" \
+	    --operators 'core/ReplaceBinaryOperator_Add_Sub' calc.py >/dev/null 2>"$T/err") ||
+		fail "cr-plan failed: $(cat "$T/err")"
+	make -s -f "$T/u$warm/Makefile" CR_WARM=$warm >/dev/null 2>&1 || fail "make failed"
+	make -s -f "$T/u$warm/Makefile" stop
+	[ "$(counts "$T/u$warm")" = "1 0 0 0 0 0 0" ] ||
+		fail "with unchecked byte code (warm $warm): $(counts "$T/u$warm")"
+done
 exit 0

@@ -62,16 +62,24 @@ test_assignments(void **state)
 	/* A redirection before the assignment. */
 	expect(">/dev/null PYTHONPATH=a py", ">/dev/null PYTHONPATH=" Q ":a py",
 	    1);
+	/* Behind wrappers, and as a make variable. */
+	expect("timeout 600 env PYTHONPATH=src py", "timeout 600 env PYTHONPATH="
+	    Q ":src py", 1);
+	expect("nice -n 5 env --chdir d --unset X PYTHONPATH=s py",
+	    "nice -n 5 env --chdir d --unset X PYTHONPATH=" Q ":s py", 1);
+	expect("xvfb-run env PYTHONPATH=s py", "xvfb-run env PYTHONPATH=" Q
+	    ":s py", 1);
+	expect("make PYTHONPATH=src test", "make PYTHONPATH=" Q ":src test", 1);
+	expect("py && timeout 60 env PYTHONPATH=src py",
+	    "py && timeout 60 env PYTHONPATH=" Q ":src py", 1);
 }
 
 static void
 test_not_assignments(void **state)
 {
 	(void)state;
-	/* Arguments of a command are not assignments. */
-	expect("python3 -m pytest PYTHONPATH=x", "python3 -m pytest PYTHONPATH=x",
-	    0);
-	expect("echo env PYTHONPATH=x", "echo env PYTHONPATH=x", 0);
+	/* A redirection's file is not an assignment. */
+	expect("py >PYTHONPATH=x", "py >PYTHONPATH=x", 0);
 	/* Other names, quoted names, comments, command substitutions. */
 	expect("MYPYTHONPATH=x PYTHONPATHS=y py", "MYPYTHONPATH=x PYTHONPATHS=y py",
 	    0);

@@ -85,22 +85,29 @@ test_functions(void **state)
 
 	(void)state;
 	/* Module and class level: no function. */
-	assert_int_equal(codemap_function(cm, at(src, "10 + 1"), 1, &s, &e), -1);
+	assert_int_equal(codemap_function(cm, at(src, "10 + 1"), CODEMAP_BODY,
+	    &s, &e), -1);
 	assert_int_equal(codemap_function(cm, at(src, "3 + 1"), 0, &s, &e), -1);
 	/* A body: the function with its decorators. */
-	assert_int_equal(codemap_function(cm, at(src, "> LIMIT"), 1, &s, &e), 0);
+	assert_int_equal(codemap_function(cm, at(src, "> LIMIT"), CODEMAP_BODY,
+	    &s, &e), 0);
 	assert_int_equal(s, at(src, "@decorate"));
 	assert_int_equal(e, at(src, "\n\nclass"));
 	/* A default value is in the function but not in its body. */
-	assert_int_equal(codemap_function(cm, at(src, "4 - 1"), 1, &s, &e), -1);
+	assert_int_equal(codemap_function(cm, at(src, "4 - 1"), CODEMAP_BODY,
+	    &s, &e), -1);
 	assert_int_equal(codemap_function(cm, at(src, "4 - 1"), 0, &s, &e), 0);
 	assert_int_equal(s, at(src, "@decorate"));
 	/* The innermost. */
-	assert_int_equal(codemap_function(cm, at(src, "total + 1"), 1, &s, &e),
-	    0);
+	assert_int_equal(codemap_function(cm, at(src, "total + 1"), CODEMAP_BODY,
+	    &s, &e), 0);
 	assert_int_equal(s, at(src, "def inner"));
-	assert_int_equal(codemap_function(cm, at(src, "sides * 2"), 1, &s, &e),
-	    0);
+	/* ...or the outermost, whose code holds the inner one's. */
+	assert_int_equal(codemap_function(cm, at(src, "total + 1"),
+	    CODEMAP_BODY | CODEMAP_OUTERMOST, &s, &e), 0);
+	assert_int_equal(s, at(src, "@decorate"));
+	assert_int_equal(codemap_function(cm, at(src, "sides * 2"), CODEMAP_BODY,
+	    &s, &e), 0);
 	assert_int_equal(s, at(src, "def perimeter"));
 
 	/* Definitions by line: the first line, decorators included, else the holder. */

@@ -1,6 +1,7 @@
 /* test-proctree.c: CPU time and ending of a process tree, from /proc. */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -29,7 +30,9 @@ spin(double seconds)
 
 /*
  * A child that starts a spinning grandchild, which starts a spinning
- * great-grandchild in a new session, then waits.
+ * great-grandchild in a new session, then waits. Each dies with its parent,
+ * and the spinners stop by themselves after a minute, so that a failed test
+ * leaves nothing behind.
  */
 static pid_t
 tree(void)
@@ -37,14 +40,17 @@ tree(void)
 	pid_t	pid;
 
 	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (fork() == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
 				setsid();
-				for (;;)
-					spin(1);
+				spin(60);
+				_exit(0);
 			}
-			for (;;)
-				spin(1);
+			spin(60);
+			_exit(0);
 		}
 		for (;;)
 			pause();
@@ -53,38 +59,88 @@ tree(void)
 	return pid;
 }
 
+static pid_t	spinners;
+
+/* Whatever happened to the test, no spinner outlives it. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	if (spinners > 0) {
+		proctree_kill(spinners, 1);
+		waitpid(spinners, NULL, 0);
+		spinners = 0;
+	}
+	return 0;
+}
+
 static void
 test_cpu_and_kill(void **state)
 {
 	pid_t	pid;
-	double	c, before;
+	double	c = 0, end;
 	int	st, n;
 
 	(void)state;
-	before = proctree_cpu(getpid());
-	assert_true(before >= 0);
-	pid = tree();
-	/* Two spinners for a second: about two CPU seconds below pid. */
-	usleep(1000000);
-	c = proctree_cpu(pid);
+	assert_true(proctree_cpu(getpid()) >= 0);
+	spinners = pid = tree();
+	/*
+	 * Two spinners: CPU time below pid grows, by up to two seconds a
+	 * second on an idle machine; wait for one second of it.
+	 */
+	for (end = now_seconds() + 30; c < 1.0 && now_seconds() < end;) {
+		usleep(100000);
+		c = proctree_cpu(pid);
+	}
 	assert_true(c >= 1.0);
 	/* The whole tree is below us too, and an unrelated tree is not. */
 	assert_true(proctree_cpu(getpid()) >= c);
 	assert_true(proctree_cpu(1) >= 0);
-	n = proctree_kill(pid, SIGKILL);
+	n = proctree_kill(pid, 1);
 	assert_int_equal(n, 3);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
+	spinners = 0;
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	/* Nothing left to signal once the spinners are gone. */
-	usleep(200000);
-	assert_int_equal(proctree_kill(pid, 0), 0);
+	/* Nothing is left below once the spinners are gone. */
+	for (end = now_seconds() + 5; proctree_cpu(pid) > 0 &&
+	    now_seconds() < end;)
+		usleep(50000);
+	assert_true(proctree_cpu(pid) == 0);
+	assert_int_equal(proctree_kill(pid, 1), 0);
+}
+
+/* Killing below a process leaves the process itself alone. */
+static void
+test_kill_below(void **state)
+{
+	struct proctree_watch	w;
+	pid_t			pid;
+	double			c;
+	int			st;
+
+	(void)state;
+	spinners = pid = tree();
+	proctree_watch_init(&w, pid, 0.2);
+	usleep(300000);
+	/* Between two reads of the table only the known processes count. */
+	c = proctree_watch_cpu(&w);
+	assert_true(c >= 0);
+	usleep(300000);
+	assert_true(proctree_watch_cpu(&w) >= c);
+	proctree_watch_free(&w);
+	assert_int_equal(proctree_kill(pid, 0), 2);
+	assert_int_equal(waitpid(pid, &st, WNOHANG), 0);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	spinners = 0;
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cpu_and_kill),
+		cmocka_unit_test_teardown(test_cpu_and_kill, teardown),
+		cmocka_unit_test_teardown(test_kill_below, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

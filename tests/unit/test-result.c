@@ -78,6 +78,7 @@ sample(struct result *r)
 	r->tests_run = 3;
 	r->killed_by = xstrdup("tests/test_x.py::test_a[1-\xc3\xa9 ]");
 	r->cpu = 0.5;
+	r->tests_seconds = 0.25;
 }
 
 static void
@@ -123,6 +124,7 @@ test_round_trip(void **state)
 	assert_string_equal(back.killed_by, r.killed_by);
 	assert_null(back.limit);
 	assert_true(back.cpu == 0.5);
+	assert_true(back.tests_seconds == 0.25);
 	result_clear(&back);
 
 	/* One object, one line, a trailing newline, nulls for absent numbers. */
@@ -131,13 +133,15 @@ test_round_trip(void **state)
 	r.signal = 9;
 	r.limit = xstrdup("cpu");
 	r.tests_run = -1;
+	r.tests_seconds = -1;
 	assert_int_equal(result_write(path, &r, &cause), 0);
 	assert_int_equal(file_read(path, &b, &cause), 0);
 	assert_true(b.len > 0 && b.data[b.len - 1] == '\n');
 	assert_null(memchr(b.data, '\n', b.len - 1));
 	want = "{\"version\":2,\"id\":\"0123456789abcdef\",\"outcome\":"
 	    "\"timeout\",\"exit_status\":null,\"signal\":9,\"duration\":1.250,"
-	    "\"cpu\":0.500,\"path\":\"pkg/mod.py\",\"line\":12,\"col\":4,";
+	    "\"cpu\":0.500,\"tests_seconds\":null,\"path\":\"pkg/mod.py\","
+	    "\"line\":12,\"col\":4,";
 	assert_memory_equal(b.data, want, strlen(want));
 	assert_int_equal(result_read(path, &back, &cause), 0);
 	assert_int_equal(back.outcome, OUTCOME_TIMEOUT);

@@ -532,6 +532,26 @@ test_orphans_ended(void **state)
 	run_result_free(&r);
 	assert_int_equal(gone(count_procs, needle), 0);
 	free(cmd);
+
+	/* Nor when the run ends at a limit, in a copy or in place. */
+	cmd = xasprintf("setsid sh -c 'exec -a %s sleep 300' </dev/null "
+	    ">/dev/null 2>&1 & while :; do :; done", needle);
+	spec_init(&spec, cmd, ISOLATION_COPY);
+	spec.timeout = 10;
+	spec.cpu_timeout = 0.3;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_CPU);
+	run_result_free(&r);
+	assert_int_equal(gone(count_procs, needle), 0);
+	spec_init(&spec, cmd, ISOLATION_NONE);
+	spec.timeout = 0.5;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_WALL);
+	run_result_free(&r);
+	assert_int_equal(gone(count_procs, needle), 0);
+	free(cmd);
 	free(needle);
 }
 

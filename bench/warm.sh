@@ -1,0 +1,222 @@
+#!/bin/sh
+# Warm against cold runs: mutants per second with make -jJOBS, in one run.
+#
+# Usage: sh bench/warm.sh [BIN]
+# BIN holds cr-plan, cr-run-one and cr-report (default: $CR_BIN, else build/
+# at the top of the repository).
+#
+# Projects (PROJECTS, default "heavy fractions statistics"):
+#   fractions, statistics  a copy of /usr/lib/python3.11/MODULE.py against
+#                          test.test_MODULE (Debian's libpython3.11-testsuite)
+#   heavy                  a copy of examples/inventory (pytest) whose
+#                          conftest.py imports a module that takes about
+#                          HEAVY_SECONDS (default 0.5) of CPU to import, as
+#                          large libraries and plugins do
+# Each is planned twice; one session runs with the warm worker, the other
+# with CR_WARM=0, on the same mutants. The script prints mutants per second
+# for both, the ratio, whether every verdict agrees, and the warm path's
+# overhead per mutant: the wall-clock time of one cr-run-one, run alone,
+# less the selected tests' own time in the baseline, over the warm mutants
+# that survive (they run every selected test).
+#
+# Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
+# project's mutants, spread evenly (default 300; 0 runs them all);
+# OVERHEAD_SAMPLE, how many survivors time the overhead (default 20);
+# STDLIB (default /usr/lib/python3.11).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-${CR_BIN:-$top/build}}
+test -d "$bin" || { echo "warm.sh: no directory $bin (build crmake, or give BIN)" >&2; exit 1; }
+bin=$(cd "$bin" && pwd)
+stdlib=${STDLIB:-/usr/lib/python3.11}
+jobs=${JOBS:-2}
+max=${MAX_MUTANTS:-300}
+sample=${OVERHEAD_SAMPLE:-20}
+projects=${PROJECTS:-heavy fractions statistics}
+heavy_seconds=${HEAVY_SECONDS:-0.5}
+py=/usr/bin/python3
+
+for p in cr-plan cr-run-one cr-report; do
+	test -x "$bin/$p" || { echo "warm.sh: no $p in $bin" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-bench.XXXXXX")
+cleanup() {
+	for s in "$tmp"/*/warm; do
+		test -f "$s/Makefile" && make -s -f "$s/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now() {
+	$py -c 'import time; print("%.3f" % time.time())'
+}
+
+# The heavy project: examples/inventory, and a conftest.py import that costs CPU.
+make_heavy() {
+	cp -R "$top/examples/inventory" "$1"
+	find "$1" -name __pycache__ -prune -exec rm -rf {} +
+	# Calibrate the import to take about HEAVY_SECONDS of CPU here.
+	rounds=$($py - "$heavy_seconds" <<'EOF'
+import hashlib, sys, time
+want = float(sys.argv[1])
+n, spent = 20000, 0.0
+while spent < 0.05:
+    t = time.process_time()
+    h = b""
+    for i in range(n):
+        h = hashlib.sha256(h + i.to_bytes(4, "little")).digest()
+    spent = time.process_time() - t
+    if spent < 0.05:
+        n *= 4
+print(int(n * want / spent))
+EOF
+)
+	cat >"$1/heavy_library.py" <<EOF
+"""Stands for the large libraries and plugins a real suite imports."""
+import hashlib
+
+_h = b""
+for _i in range($rounds):
+    _h = hashlib.sha256(_h + _i.to_bytes(4, "little")).digest()
+DIGEST = _h.hex()
+EOF
+	printf 'import heavy_library  # noqa: F401\n' >"$1/tests/conftest.py"
+}
+
+for project in $projects; do
+	d=$tmp/$project
+	mkdir -p "$d"
+	case $project in
+	heavy)
+		make_heavy "$d/project"
+		cmd="$py -m pytest -q -x -p no:cacheprovider tests"
+		paths=inventory
+		;;
+	*)
+		test -f "$stdlib/test/test_$project.py" || {
+			echo "warm.sh: no $stdlib/test/test_$project.py (Debian package libpython3.11-testsuite)" >&2
+			exit 1
+		}
+		mkdir "$d/project"
+		cp "$stdlib/$project.py" "$d/project/$project.py"
+		cmd="PYTHONPATH=. $py -m unittest -q test.test_$project"
+		paths=$project.py
+		;;
+	esac
+	cd "$d/project"
+	echo "== $project: $cmd"
+	if test "$project" = heavy; then
+		$py -c 'import time; t = time.process_time(); import heavy_library; print("heavy_library import: %.2f s of CPU" % (time.process_time() - t))'
+	fi
+	# shellcheck disable=SC2086
+	"$bin/cr-plan" --session "$d/warm" --test-command "$cmd" $paths
+	# shellcheck disable=SC2086
+	"$bin/cr-plan" --session "$d/cold" --test-command "$cmd" $paths >/dev/null
+
+	make -f "$d/cold/Makefile" -n V=1 2>/dev/null |
+	    grep -o "[^ '\"]*results/[0-9a-f]*\\.json" | sed 's|.*/||; s|\.json$||' |
+	    awk '!seen[$0]++' >"$d/ids"
+	total=$(wc -l <"$d/ids")
+	sort "$d/ids" >"$d/sorted"
+	if test "$max" -gt 0 && test "$max" -lt "$total"; then
+		awk -v n="$max" -v t="$total" \
+		    'BEGIN { for (i = 0; i < n; i++) want[int(i * t / n) + 1] = 1 }
+		     want[NR]' "$d/sorted" >"$d/chosen"
+	else
+		cp "$d/sorted" "$d/chosen"
+	fi
+	grep -Fx -f "$d/chosen" "$d/ids" >"$d/run" || true
+	cd "$d"
+	for mode in cold warm; do
+		flags=
+		test "$mode" = cold && flags=CR_WARM=0
+		start=$(now)
+		# shellcheck disable=SC2046,SC2086
+		make -s -k -f "$d/$mode/Makefile" -j"$jobs" $flags \
+		    $(sed "s|^|$d/$mode/results/|; s|\$|.json|" "$d/run") \
+		    >"$d/make.$mode" 2>&1 || true
+		end=$(now)
+		echo "$start $end" >"$d/time.$mode"
+	done
+
+	# Overhead: survivors that ran warm, one at a time, nothing else running.
+	$py - "$d" "$sample" >"$d/survivors" <<'EOF'
+import json, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+out = []
+for name in sorted(os.listdir(os.path.join(d, "warm", "results"))):
+    r = json.load(open(os.path.join(d, "warm", "results", name)))
+    if r["outcome"] == "survived" and r.get("mode") == "warm":
+        out.append(r["id"])
+step = max(1, len(out) // n) if out else 1
+print("\n".join(out[::step][:n]))
+EOF
+	: >"$d/overhead"
+	for id in $(cat "$d/survivors"); do
+		$py - "$bin/cr-run-one" "$d/warm" "$id" "$d/one.json" >>"$d/overhead" <<'EOF'
+import subprocess, sys, time
+t = time.perf_counter()
+subprocess.run([sys.argv[1], "-q", "-o", sys.argv[4], sys.argv[2], sys.argv[3]], check=True)
+print(sys.argv[3], "%.4f" % (time.perf_counter() - t))
+EOF
+	done
+	make -s -f "$d/warm/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null || true
+
+	$py - "$project" "$d" "$jobs" <<'EOF'
+import json, os, sqlite3, sys
+project, d, jobs = sys.argv[1], sys.argv[2], sys.argv[3]
+run = open(os.path.join(d, "run")).read().split()
+
+def load(mode):
+    out = {}
+    for i in run:
+        p = os.path.join(d, mode, "results", i + ".json")
+        if os.path.exists(p):
+            out[i] = json.load(open(p))
+    return out
+
+def seconds(mode):
+    a, b = map(float, open(os.path.join(d, "time." + mode)).read().split())
+    return b - a
+
+warm, cold = load("warm"), load("cold")
+n = len(run)
+tw, tc = seconds("warm"), seconds("cold")
+modes = {}
+for r in warm.values():
+    modes[r.get("mode")] = modes.get(r.get("mode"), 0) + 1
+differ = [i for i in run if i in warm and i in cold and warm[i]["outcome"] != cold[i]["outcome"]]
+missing = [i for i in run if i not in warm or i not in cold]
+db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "warm", "session.db"), uri=True)
+overheads = []
+for line in open(os.path.join(d, "overhead")):
+    i, wall = line.split()
+    tests = db.execute("select sum(t.wall) from mutants m join mutant_tests mt on mt.mutant = m.rowid "
+                       "join tests t on t.id = mt.test where m.id = ?", (i,)).fetchone()[0] or 0.0
+    overheads.append((float(wall) - tests, float(wall), tests))
+print("mutants run:          %d (make -j%s)" % (n, jobs))
+print("cold:                 %.1f s, %.1f mutants/s" % (tc, n / tc))
+print("warm:                 %.1f s, %.1f mutants/s (%s)" % (tw, n / tw, ", ".join(
+    "%s %d" % (k, v) for k, v in sorted(modes.items(), key=lambda kv: str(kv[0])))))
+print("speed-up:             %.2fx" % (tc / tw))
+print("verdicts that differ: %d%s" % (len(differ), "" if not missing else " (%d without a result)" % len(missing)))
+for i in differ[:10]:
+    w, c = warm[i], cold[i]
+    print("  %s %s:%d %s: cold %s, warm %s" % (i, w["path"], w["line"], w["operator"], c["outcome"], w["outcome"]))
+if overheads:
+    overheads.sort()
+    mean = sum(o[0] for o in overheads) / len(overheads)
+    med = overheads[len(overheads) // 2][0]
+    print("warm overhead:        %.1f ms per mutant on average, %.1f ms median, over the selected tests' "
+          "own time (%d survivors run alone; %.1f ms each, of which tests %.1f ms)"
+          % (1000 * mean, 1000 * med, len(overheads),
+             1000 * sum(o[1] for o in overheads) / len(overheads),
+             1000 * sum(o[2] for o in overheads) / len(overheads)))
+sys.exit(1 if differ or missing else 0)
+EOF
+done

@@ -1,0 +1,647 @@
+/* warm.c: a session's warm worker on this host: finding or starting it, and testing a mutant in it. */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "proctree.h"
+#include "pyhooks.h"
+#include "sandbox.h"
+#include "sha256.h"
+#include "warm.h"
+
+/*
+ * A worker is the session's test command, run with crmake's hooks asked to
+ * serve (CRMAKE_SERVE): it imports and collects as the command would, then
+ * forks a child per request (python/crmake_worker.py). Its state lives in a
+ * private directory on local disk (never the session directory, which may
+ * be on a network file system), one set of files per session and plan:
+ *   KEY.sock	the socket it serves on
+ *   KEY.lock	held by the one process that starts it
+ *   KEY.pid	its process ID
+ *   KEY.off	why this session has no worker: mutants run cold
+ *   KEY.rec	its records (errors among them), KEY.log its output
+ *   KEY.files	the planned files, whose functions it indexes
+ * The child's verdict is read here; this side owns the limits and kills the
+ * child and everything below it when it is done.
+ */
+
+/* Most bytes read from the output pipe at once, so output cannot starve the timer. */
+#define DRAIN_MAX (1024 * 1024)
+
+/* Whether path is root or below it. */
+static int
+inside(const char *path, const char *root)
+{
+	size_t	n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
+	    path[n] == '\0');
+}
+
+/* Our private state directory, on local disk and outside root; NULL with *cause. */
+static char *
+state_dir(const char *root, char **cause)
+{
+	const char	*bases[3];
+	struct stat	 st;
+	char		*base, *dir;
+	size_t		 i;
+
+	bases[0] = getenv("XDG_RUNTIME_DIR");
+	bases[1] = "/tmp";
+	bases[2] = "/dev/shm";
+	for (i = 0; i < 3; i++) {
+		if (bases[i] == NULL || bases[i][0] != '/')
+			continue;
+		base = path_absolute(bases[i]);
+		if (inside(base, root) || stat(base, &st) == -1) {
+			free(base);
+			continue;
+		}
+		dir = xasprintf("%s/crmake-%lu", base, (unsigned long)getuid());
+		free(base);
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			cause_set(cause, "%s: %s", dir, strerror(errno));
+			free(dir);
+			return NULL;
+		}
+		if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != getuid() || (st.st_mode & 077) != 0) {
+			cause_set(cause, "%s: not a private directory of ours",
+			    dir);
+			free(dir);
+			return NULL;
+		}
+		return dir;
+	}
+	cause_set(cause, "no private directory outside the project");
+	return NULL;
+}
+
+/* The files of a session's worker: the prefix, DIR/KEY. */
+static char *
+state_prefix(const char *session, const char *plan_id, const char *root,
+    char **cause)
+{
+	struct sha256	 h;
+	char		*dir, *prefix, hex[65];
+
+	if ((dir = state_dir(root, cause)) == NULL)
+		return NULL;
+	sha256_init(&h);
+	sha256_update(&h, session, strlen(session) + 1);
+	sha256_update(&h, plan_id, strlen(plan_id));
+	sha256_final_hex(&h, hex);
+	prefix = xasprintf("%s/%.16s", dir, hex);
+	free(dir);
+	return prefix;
+}
+
+/* A connected socket to path, or -1. */
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static pid_t
+read_pid(const char *path)
+{
+	struct buf	b = { 0 };
+	long		v = 0;
+
+	if (file_read(path, &b, NULL) == 0)
+		v = strtol(buf_str(&b), NULL, 10);
+	buf_free(&b);
+	return v > 1 ? (pid_t)v : 0;
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	char	*cause = NULL;
+
+	if (file_write_atomic(path, text, strlen(text), &cause) == -1) {
+		warn("%s", cause);
+		free(cause);
+	}
+}
+
+/* Why a worker that exited did not serve: its error record, else its log. */
+static char *
+exit_reason(const char *prefix, int status)
+{
+	struct pyhooks_run	 hr;
+	char			*rec, *reason, *cause = NULL;
+
+	rec = xasprintf("%s.rec", prefix);
+	if (pyhooks_read(rec, 0, &hr, &cause) == -1) {
+		free(cause);
+		memset(&hr, 0, sizeof hr);
+	}
+	if (hr.error != NULL)
+		reason = xstrdup(strncmp(hr.error, "warm: ", 6) == 0 ?
+		    hr.error + 6 : hr.error);
+	else if (WIFEXITED(status))
+		reason = xasprintf("the test command exited with status %d "
+		    "instead of serving (its output is in %s.log)",
+		    WEXITSTATUS(status), prefix);
+	else
+		reason = xasprintf("the test command was killed by signal %d "
+		    "instead of serving (its output is in %s.log)",
+		    WTERMSIG(status), prefix);
+	pyhooks_run_free(&hr);
+	free(rec);
+	return reason;
+}
+
+/* Start the worker and wait until it serves; 0, or -1 with *why. */
+static int
+start(const struct warm_spec *ws, const char *prefix, struct warm *w,
+    char **why)
+{
+	struct pyhooks_spec	 hs;
+	struct run_spec		 spec;
+	char			**hooks, **env, *path, *cause = NULL;
+	double			 deadline;
+	size_t			 n, i;
+	pid_t			 pid;
+	int			 status, fd, rc = -1;
+
+	path = xasprintf("%s.files", prefix);
+	if (file_write_atomic(path, ws->files, strlen(ws->files),
+	    &cause) == -1) {
+		*why = cause;
+		free(path);
+		return -1;
+	}
+	free(path);
+	path = xasprintf("%s.rec", prefix);
+	unlink(path);
+	memset(&hs, 0, sizeof hs);
+	hs.pydir = ws->pydir;
+	hs.record = path;
+	hs.runner = ws->runner;
+	hooks = pyhooks_env(&hs);
+	free(path);
+	for (n = 0; hooks[n] != NULL; n++)
+		;
+	env = xcalloc(n + 6, sizeof *env);
+	for (i = 0; i < n; i++)
+		env[i] = hooks[i];
+	env[n++] = xasprintf("CRMAKE_SERVE=%s", w->sock);
+	env[n++] = xasprintf("CRMAKE_SERVE_FILES=%s.files", prefix);
+	env[n++] = xasprintf("CRMAKE_SERVE_IDLE=%g", ws->idle);
+	env[n++] = xasprintf("CRMAKE_SERVE_OWNER=%ld", (long)getppid());
+	env[n++] = xasprintf("CRMAKE_SERVE_CHECK=%g", ws->start_limit);
+	memset(&spec, 0, sizeof spec);
+	spec.root = ws->root;
+	spec.command = ws->command;
+	spec.isolation = ISOLATION_NONE;
+	spec.env = (const char *const *)env;
+	path = xasprintf("%s.log", prefix);
+	if (sandbox_spawn(&spec, path, &pid, &cause) == -1) {
+		*why = xasprintf("cannot start it: %s", cause);
+		free(cause);
+		goto out;
+	}
+	free(path);
+	path = xasprintf("%s.pid", prefix);
+	{
+		char text[32];
+
+		snprintf(text, sizeof text, "%ld\n", (long)pid);
+		write_text(path, text);
+	}
+	deadline = now_seconds() + ws->start_limit + 10;
+	for (;;) {
+		if ((fd = connect_to(w->sock)) != -1) {
+			close(fd);
+			w->pid = pid;
+			rc = 0;
+			break;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			*why = exit_reason(prefix, status);
+			break;
+		}
+		if (now_seconds() > deadline) {
+			proctree_kill(pid, 1);
+			waitpid(pid, &status, 0);
+			*why = xasprintf("it did not serve within %.0f s",
+			    ws->start_limit + 10);
+			break;
+		}
+		usleep(20000);
+	}
+out:
+	free(path);
+	for (i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+	free(hooks);
+	return rc;
+}
+
+int
+warm_find(const struct warm_spec *ws, struct warm *w, char **why)
+{
+	struct buf	 b = { 0 };
+	char		*prefix, *lock = NULL, *off = NULL, *pidf = NULL;
+	char		*cause = NULL;
+	pid_t		 old;
+	int		 fd, lfd = -1, rc = -1;
+
+	*why = NULL;
+	memset(w, 0, sizeof *w);
+	if ((prefix = state_prefix(ws->session, ws->plan_id, ws->root,
+	    &cause)) == NULL) {
+		*why = cause;
+		return -1;
+	}
+	w->sock = xasprintf("%s.sock", prefix);
+	pidf = xasprintf("%s.pid", prefix);
+	if ((fd = connect_to(w->sock)) != -1) {
+		close(fd);
+		w->pid = read_pid(pidf);
+		rc = 0;
+		goto out;
+	}
+	off = xasprintf("%s.off", prefix);
+	if (access(off, F_OK) == 0)
+		goto out;
+	/*
+	 * A Slurm job step ends every process it started when it ends: a
+	 * worker started by one would die with it. Only a worker started for
+	 * the allocation is used there.
+	 */
+	if (getenv("SLURM_STEP_ID") != NULL)
+		goto out;
+	lock = xasprintf("%s.lock", prefix);
+	if ((lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(lfd, LOCK_EX | LOCK_NB) == -1)
+		goto out;
+	if (access(off, F_OK) == 0)
+		goto out;
+	if ((fd = connect_to(w->sock)) != -1) {
+		close(fd);
+		w->pid = read_pid(pidf);
+		rc = 0;
+		goto out;
+	}
+	/* A worker that does not answer is replaced, with all it started. */
+	if ((old = read_pid(pidf)) > 0)
+		proctree_kill(old, 1);
+	unlink(w->sock);
+	if (start(ws, prefix, w, why) == 0)
+		rc = 0;
+	else
+		write_text(off, *why);
+out:
+	if (lfd != -1)
+		close(lfd);
+	buf_free(&b);
+	free(lock);
+	free(off);
+	free(pidf);
+	free(prefix);
+	if (rc == -1) {
+		free(w->sock);
+		w->sock = NULL;
+	}
+	return rc;
+}
+
+void
+warm_clear(struct warm *w)
+{
+	free(w->sock);
+	memset(w, 0, sizeof *w);
+}
+
+int
+warm_stop(const char *session, const char *plan_id)
+{
+	static const char *const	 kept[] = { "off", "files", "pid", "rec",
+	    "log", "lock", NULL };
+	char				*prefix, *path, *cause = NULL;
+	size_t				 i;
+	int				 fd, found = 0;
+
+	if ((prefix = state_prefix(session, plan_id, "/nonexistent",
+	    &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	path = xasprintf("%s.sock", prefix);
+	if ((fd = connect_to(path)) != -1) {
+		if (write(fd, "{\"op\":\"stop\"}\n", 14) == 14)
+			found = 1;
+		close(fd);
+	}
+	free(path);
+	/* What the worker kept is of no use once it is stopped. */
+	for (i = 0; kept[i] != NULL; i++) {
+		path = xasprintf("%s.%s", prefix, kept[i]);
+		unlink(path);
+		free(path);
+	}
+	free(prefix);
+	return found;
+}
+
+/* The request line. */
+static char *
+request_text(const struct warm_job *j)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	buf_addf(&b, "{\"op\":\"run\",\"protocol\":%d,\"file\":", WARM_PROTOCOL);
+	json_add_string(&b, j->file);
+	buf_adds(&b, ",\"source\":");
+	json_add_string(&b, j->source);
+	buf_adds(&b, ",\"full\":");
+	json_add_string(&b, j->full);
+	buf_adds(&b, ",\"scope\":");
+	json_add_string(&b, j->scope);
+	buf_addf(&b, ",\"line\":%u,\"tests\":[", (unsigned)j->line);
+	for (i = 0; i < j->ntests; i++) {
+		buf_adds(&b, i == 0 ? "{\"runner\":" : ",{\"runner\":");
+		json_add_string(&b, j->runners[i]);
+		buf_adds(&b, ",\"id\":");
+		json_add_string(&b, j->ids[i]);
+		buf_addc(&b, '}');
+	}
+	buf_adds(&b, "]}\n");
+	return buf_detach(&b);
+}
+
+/* Send the request with the descriptors the child takes over. */
+static int
+send_request(int sock, const char *text, int out, int mntns)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(2 * sizeof(int))];
+	}		 ctl;
+	int		 fds[2] = { out, mntns }, nfds = mntns >= 0 ? 2 : 1;
+	size_t		 len = strlen(text), done;
+	ssize_t		 n;
+
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = (char *)text;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+	CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), fds, (size_t)nfds * sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	for (done = (size_t)n; done < len; done += (size_t)n) {
+		do
+			n = send(sock, text + done, len - done, MSG_NOSIGNAL);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Act on one reply line; 1 when the exchange is over. */
+static int
+reply_line(const char *line, pid_t *child, struct warm_result *r)
+{
+	struct json		*o;
+	const struct json	*v;
+	char			*why = NULL;
+	int			 over = 0;
+
+	if ((o = json_parse(line, strlen(line), &why)) == NULL) {
+		r->why = xasprintf("a reply that is not JSON: %s", why);
+		free(why);
+		return 1;
+	}
+	if (o->type != JSON_OBJECT) {
+		r->why = xstrdup("a reply that is not an object");
+		over = 1;
+	} else if ((v = json_get(o, "pid")) != NULL && v->type == JSON_NUMBER &&
+	    v->number > 1)
+		*child = (pid_t)v->number;
+	else if ((v = json_get(o, "applied")) != NULL) {
+		if (v->type != JSON_TRUE) {
+			v = json_get(o, "error");
+			r->why = xasprintf("the mutant could not be put in "
+			    "place: %s", v != NULL && v->type == JSON_STRING ?
+			    v->string : "no reason given");
+			over = 1;
+		}
+	} else if ((v = json_get(o, "found")) != NULL &&
+	    v->type == JSON_ARRAY) {
+		r->nfound = v->len;
+		v = json_get(o, "ran");
+		if (v != NULL && v->type == JSON_NUMBER && v->number >= 0)
+			r->ran = (size_t)v->number;
+		v = json_get(o, "failed");
+		if (v != NULL && v->type == JSON_STRING)
+			r->failed = xstrdup(v->string);
+		v = json_get(o, "seconds");
+		if (v != NULL && v->type == JSON_NUMBER && v->number >= 0)
+			r->tests_seconds = v->number;
+		r->verdict = 1;
+		over = 1;
+	}
+	json_free(o);
+	return over;
+}
+
+int
+warm_run(const struct warm *w, const struct warm_job *j,
+    struct warm_result *r, char **cause)
+{
+	struct pollfd	 pfd[2];
+	struct proctree_watch watch;
+	struct buf	 in = { 0 };
+	char		*text, *line, *nl, chunk[4096];
+	double		 start, deadline = 0, cpu_check = 0, left, c, now;
+	double		 ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 total = 0, used;
+	ssize_t		 n;
+	pid_t		 child = 0;
+	int		 sock, outp[2], outopen = 1, over = 0, ms;
+
+	memset(r, 0, sizeof *r);
+	memset(&watch, 0, sizeof watch);
+	r->tests_seconds = -1;
+	if ((sock = connect_to(w->sock)) == -1) {
+		r->why = xasprintf("%s: %s", w->sock, strerror(errno));
+		return 0;
+	}
+	if (pipe2(outp, O_CLOEXEC) == -1) {
+		close(sock);
+		return cause_set(cause, "pipe: %s", strerror(errno));
+	}
+	text = request_text(j);
+	start = now_seconds();
+	if (send_request(sock, text, outp[1], j->mntns) == -1) {
+		r->why = xasprintf("sending the request: %s", strerror(errno));
+		over = 1;
+	}
+	free(text);
+	close(outp[1]);
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+	fcntl(outp[0], F_SETFL, fcntl(outp[0], F_GETFL) | O_NONBLOCK);
+	if (ncpu < 1)
+		ncpu = 1;
+	if (j->timeout > 0)
+		deadline = start + j->timeout;
+	while (!over) {
+		now = now_seconds();
+		ms = 1000;
+		if (deadline > 0) {
+			if ((left = deadline - now) <= 0) {
+				r->timed_out = 1;
+				r->limit = LIMIT_WALL;
+				break;
+			}
+			if (left * 1000 < ms)
+				ms = (int)(left * 1000) + 1;
+		}
+		/* As in sandbox_run: look when the budget could be spent. */
+		if (child > 0 && j->cpu_timeout > 0) {
+			if (cpu_check == 0)
+				cpu_check = start + j->cpu_timeout / ncpu;
+			if (now >= cpu_check) {
+				if (watch.root != child)
+					proctree_watch_init(&watch, child, 0.5);
+				c = proctree_watch_cpu(&watch);
+				if (c > r->cpu)
+					r->cpu = c;
+				if (c >= j->cpu_timeout) {
+					r->timed_out = 1;
+					r->limit = LIMIT_CPU;
+					break;
+				}
+				left = (j->cpu_timeout - (c < 0 ? 0 : c)) / ncpu;
+				cpu_check = now + (left > 0.05 ? left : 0.05);
+			}
+			if ((cpu_check - now) * 1000 < ms)
+				ms = (int)((cpu_check - now) * 1000) + 1;
+		}
+		pfd[0].fd = sock;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = outopen ? outp[0] : -1;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
+			r->why = xasprintf("poll: %s", strerror(errno));
+			break;
+		}
+		if (outopen && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			outopen = fd_read_tail(outp[0], &r->output, j->tail_max,
+			    DRAIN_MAX, &total);
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(sock, chunk, sizeof chunk);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			r->why = xstrdup("the worker's child ended without a "
+			    "verdict");
+			break;
+		}
+		buf_add(&in, chunk, (size_t)n);
+		while (!over && (nl = memchr(in.data, '\n', in.len)) != NULL) {
+			used = (size_t)(nl + 1 - in.data);
+			*nl = '\0';
+			line = xstrdup(in.data);
+			memmove(in.data, in.data + used, in.len - used);
+			in.len -= used;
+			over = reply_line(line, &child, r);
+			free(line);
+		}
+	}
+	if (child > 0) {
+		if ((c = proctree_cpu(child)) > r->cpu)
+			r->cpu = c;
+		proctree_kill(child, 1);
+	}
+	proctree_watch_free(&watch);
+	if (r->timed_out) {
+		if (child > 0)
+			r->verdict = 1;
+		else {
+			r->timed_out = 0;
+			r->why = xstrdup("the worker did not answer");
+		}
+	}
+	r->duration = now_seconds() - start;
+	close(sock);
+	/* The output ends when the child and all it started are gone. */
+	for (deadline = now_seconds() + 1; outopen && now_seconds() < deadline;) {
+		pfd[0].fd = outp[0];
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		if (poll(pfd, 1, 100) > 0)
+			outopen = fd_read_tail(outp[0], &r->output, j->tail_max,
+			    DRAIN_MAX, &total);
+	}
+	close(outp[0]);
+	buf_tail_finish(&r->output, j->tail_max, total);
+	buf_free(&in);
+	return 0;
+}
+
+void
+warm_result_free(struct warm_result *r)
+{
+	free(r->failed);
+	free(r->why);
+	buf_free(&r->output);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,87 @@
+/* warm.h: a session's warm worker on this host: finding or starting it, and testing a mutant in it. */
+#ifndef CR_WARM_H
+#define CR_WARM_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+/* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
+#define WARM_PROTOCOL 1
+
+/* The session a worker serves, and how to start it. */
+struct warm_spec {
+	const char	*session;	/* absolute session directory */
+	const char	*plan_id;	/* changes whenever cr-plan writes the session */
+	const char	*root;		/* project root */
+	const char	*command;	/* the test command as run */
+	const char	*runner;	/* CRMAKE_RUNNER */
+	const char	*pydir;		/* crmake's Python hooks */
+	const char	*files;		/* real paths of the planned files, one per line */
+	double		 start_limit;	/* seconds a worker may take to serve */
+	double		 idle;		/* seconds it lives without a request */
+};
+
+/* A worker that serves. */
+struct warm {
+	char		*sock;		/* its socket */
+	pid_t		 pid;		/* its process */
+};
+
+/* One mutant to test in the worker. */
+struct warm_job {
+	const char		 *file;		/* the mutated file's real path */
+	const char		 *source;	/* the mutated text, reduced to its function */
+	const char		 *full;		/* the whole mutated text */
+	const char		 *scope;	/* the mutant's enclosing definition */
+	uint32_t		  line;		/* the mutant's line */
+	const char *const	 *runners;	/* the selected tests, fastest first */
+	const char *const	 *ids;
+	size_t			  ntests;
+	int			  mntns;	/* the mount namespace the child joins, or -1 */
+	double			  timeout;	/* wall-clock seconds; 0 for none */
+	double			  cpu_timeout;	/* CPU seconds; 0 for none */
+	size_t			  tail_max;	/* bytes of output kept */
+};
+
+/* What the worker said of a mutant. */
+struct warm_result {
+	int		 verdict;	/* the tests gave a verdict (else run cold) */
+	int		 timed_out;
+	enum run_limit	 limit;
+	char		*failed;	/* the first failing test, or NULL if none failed */
+	size_t		 ran;		/* tests run */
+	size_t		 nfound;	/* selected tests found */
+	double		 tests_seconds;	/* the child's own time running the tests, or -1 */
+	double		 duration;	/* wall-clock seconds */
+	double		 cpu;		/* CPU seconds of the child and what it started */
+	struct buf	 output;	/* tail of the child's output */
+	char		*why;		/* why there is no verdict */
+};
+
+/*
+ * Find the session's worker on this host, starting it if there is none (one
+ * cr-run-one starts it; the others run cold meanwhile). Returns 0, or -1
+ * when this mutant must run cold: *why then says why the session has no
+ * worker the first time that is known (and NULL after that, or while
+ * another process starts it), so that it is said once.
+ */
+int warm_find(const struct warm_spec *, struct warm *, char **why);
+/* Test one mutant in the worker; -1 only on a tool failure. */
+int warm_run(const struct warm *, const struct warm_job *,
+    struct warm_result *, char **cause);
+/* Free what a result holds. */
+void warm_result_free(struct warm_result *);
+/* Free what a worker handle holds. */
+void warm_clear(struct warm *);
+/*
+ * Ask the session's worker on this host to stop, if there is one, and
+ * forget why it had none if it had not; returns 1 if there was one.
+ */
+int warm_stop(const char *session, const char *plan_id);
+
+#endif

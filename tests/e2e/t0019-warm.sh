@@ -1,0 +1,76 @@
+#!/bin/sh
+# The warm worker gives the verdict the cold path gives, for every mutant:
+# on calc (unittest), shapes (pytest and unittest; module-level, class-level
+# and shared-fixture code goes cold) and warmth (module state that a later
+# test reads, a test that writes into the tree, a test that leaves a thread
+# running). The tree is left as it was, no process or mount is left, and
+# the worker stops when told.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+grep -qw overlay /proc/filesystems || { echo "no overlayfs" >&2; exit 77; }
+
+# compare NAME DIR CMD PATH...: plan, run warm, then the same plan cold, compare.
+compare() {
+	name=$1
+	dir=$2
+	cmd=$3
+	shift 3
+	before=$(snapshot "$dir")
+	(cd "$dir" && "$CR_PLAN" -s "$T/s-$name" -t "$cmd" "$@" >"$T/$name.plan" 2>"$T/err") ||
+		fail "cr-plan ($name) failed: $(cat "$T/err")"
+	(cd "$T" && make -s -f "$T/s-$name/Makefile" -j2 >"$T/$name-warm.make" 2>&1) ||
+		fail "make ($name, warm) failed: $(tail -3 "$T/$name-warm.make")"
+	grep -q "no warm worker" "$T/$name-warm.make" &&
+		fail "$name: no warm worker: $(grep 'no warm worker' "$T/$name-warm.make")"
+	cp -R "$T/s-$name/results" "$T/$name-warm" || exit 99
+	make -s -f "$T/s-$name/Makefile" stop clean || fail "make stop clean failed"
+	(cd "$T" && make -s -f "$T/s-$name/Makefile" -j2 CR_WARM=0 >"$T/$name-cold.make" 2>&1) ||
+		fail "make ($name, cold) failed: $(tail -3 "$T/$name-cold.make")"
+	"$PY" - "$name" "$T/$name-warm" "$T/s-$name/results" <<'PYEOF' ||
+import json, os, sys
+name, warm_dir, cold_dir = sys.argv[1:]
+def load(d):
+    out = {}
+    for f in os.listdir(d):
+        r = json.load(open(os.path.join(d, f)))
+        out[r["id"]] = r
+    return out
+warm, cold = load(warm_dir), load(cold_dir)
+assert warm.keys() == cold.keys(), (len(warm), len(cold))
+modes = {}
+for i, w in warm.items():
+    c = cold[i]
+    assert c["mode"] == "cold", (i, c["mode"])
+    modes[w["mode"]] = modes.get(w["mode"], 0) + 1
+    where = "%s:%d %s" % (w["path"], w["line"], w["operator"])
+    assert w["outcome"] == c["outcome"], (where, "warm", w["outcome"], "cold", c["outcome"])
+    # The same tests in the same order: the same one fails first.
+    if w["outcome"] == "killed":
+        assert w["killed_by"] == c["killed_by"], (where, w["killed_by"], c["killed_by"])
+    # Only code in function bodies run by tests alone goes warm.
+    if w["selection"] == "all":
+        assert w["mode"] == "cold", (where, w["mode"])
+assert modes.get("warm", 0) > 0, modes
+print("%s: %d mutants, %s" % (name, len(warm), modes))
+PYEOF
+		fail "$name: warm and cold disagree"
+	[ "$before" = "$(snapshot "$dir")" ] || fail "$name: the project tree changed"
+	assert_no_mounts "$dir"
+}
+
+P=$(fixture calc)
+compare calc "$P" "$PY -m unittest discover -q -s tests" calc.py
+P=$(fixture shapes)
+compare shapes-pytest "$P" "env PYTHONPATH=src $PY -m pytest -x -q -p no:cacheprovider tests" src
+compare shapes-unittest "$P" "env PYTHONPATH=src $PY -m unittest discover -q -s unit -t ." src
+P=$(fixture warmth)
+compare warmth "$P" "$PY -m pytest -q -p no:cacheprovider tests" store.py
+
+# The workers are gone once stopped; nothing they or their children started
+# (the thread test_e left sleeping) is left.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -z "$(procs_in "$T")" ] && break
+	sleep 0.5
+done
+[ -z "$(procs_in "$T")" ] || fail "processes outlived the runs: $(procs_in "$T" | head -3)"
+exit 0

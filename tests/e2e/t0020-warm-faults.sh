@@ -1,0 +1,90 @@
+#!/bin/sh
+# Faults on the warm path: SIGKILL of the worker in the middle of a run, of
+# a warm child, and of make. Each leaves no process, mount or half result
+# behind, and the next make finishes with the verdicts of a clean cold run.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+grep -qw overlay /proc/filesystems || { echo "no overlayfs" >&2; exit 77; }
+
+P=$(fixture shapes)
+before=$(snapshot "$P")
+cd "$P" || exit 99
+cmd="env PYTHONPATH=src $PY -m pytest -x -q -p no:cacheprovider tests"
+for s in ref a b c; do
+	"$CR_PLAN" -s "$T/$s" -t "$cmd" src >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
+done
+cd "$T" || exit 99
+make -s -f "$T/ref/Makefile" -j2 CR_WARM=0 >/dev/null 2>&1 || fail "the reference run failed"
+outcomes "$T/ref" >"$T/ref.txt"
+
+# The worker of the project: the test command's Python whose parent is not one.
+worker() {
+	for pid in $(pgrep -f -- "-m pytest -x -q -p no:cacheprovider tests"); do
+		ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
+		[ -n "$ppid" ] || continue
+		tr '\0' ' ' <"/proc/$ppid/cmdline" 2>/dev/null | grep -q -- "-m pytest" && continue
+		readlink "/proc/$pid/cwd" | grep -qF "$P" && { echo "$pid"; return; }
+	done
+}
+# Wait until N results of SESSION exist.
+wait_results() {
+	i=0
+	while [ "$(ls "$1/results" 2>/dev/null | grep -c '\.json$')" -lt "$2" ]; do
+		i=$((i + 1))
+		[ "$i" -gt 600 ] && fail "no progress in $1"
+		sleep 0.1
+	done
+}
+# Check that SESSION ends complete, clean and right.
+check() {
+	(make -s -f "$T/$1/Makefile" -j2 >"$T/$1.again" 2>&1) || fail "$1: make after the fault failed: $(tail -3 "$T/$1.again")"
+	outcomes "$T/$1" >"$T/$1.txt"
+	cmp -s "$T/ref.txt" "$T/$1.txt" || fail "$1: verdicts differ: $(diff "$T/ref.txt" "$T/$1.txt" | head -5)"
+	ls -a "$T/$1/results" | grep -q '\.tmp\.' && fail "$1: a half result was left"
+	make -s -f "$T/$1/Makefile" stop
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(procs_in "$P")" ] && break
+		sleep 0.5
+	done
+	[ -z "$(procs_in "$P")" ] || fail "$1: processes left: $(procs_in "$P" | head -3)"
+	assert_no_mounts "$P"
+}
+
+# SIGKILL of the worker while mutants run in it: the rest go to a new one.
+make -s -k -f "$T/a/Makefile" -j2 >"$T/a.make" 2>&1 &
+m=$!
+wait_results "$T/a" 10
+w=$(worker)
+[ -n "$w" ] || fail "no worker found"
+kill -9 "$w"
+wait "$m" || fail "make failed after the worker was killed: $(tail -3 "$T/a.make")"
+check a
+
+# SIGKILL of a warm child: its mutant runs cold instead.
+make -s -k -f "$T/b/Makefile" -j2 >"$T/b.make" 2>&1 &
+m=$!
+wait_results "$T/b" 5
+killed=0
+for i in $(seq 200); do
+	w=$(worker)
+	c=$(ps -o pid= --ppid "$w" 2>/dev/null | head -n 1 | tr -d ' ')
+	if [ -n "$c" ]; then
+		kill -9 "$c" && killed=1 && break
+	fi
+	sleep 0.02
+done
+[ "$killed" -eq 1 ] || fail "no warm child to kill"
+wait "$m" || fail "make failed after a warm child was killed: $(tail -3 "$T/b.make")"
+check b
+
+# SIGKILL of make: the runs it started finish or leave no result; the next
+# make finishes the rest.
+make -s -k -f "$T/c/Makefile" -j2 >"$T/c.make" 2>&1 &
+m=$!
+wait_results "$T/c" 10
+kill -9 "$m"
+wait "$m" 2>/dev/null
+check c
+
+[ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
+exit 0
