@@ -2,19 +2,19 @@
 
 The test command runs as usual up to the point where its tests are collected;
 then, instead of running them, the process serves requests on a Unix socket.
-For each request it forks a child, which joins the mount namespace that
-cr-run-one prepared (the mutated file in place, writes private to the child),
+It keeps a child forked in advance (a spare), which takes the next request
+while the worker forks the one after it. The child joins the mount namespace
+that cr-run-one prepared (the mutated file in place, writes private to the child),
 puts the mutated function's code in place, runs the selected tests fastest
 first up to the first failure and reports on the connection. cr-run-one
 owns the time limits, kills the child and writes the result; the worker never
 runs a test itself.
 
-Protocol 1, one JSON object per line on the connection. Request, with the
+Protocol 2, one JSON object per line on the connection. Request, with the
 output pipe's write end and, optionally, a mount namespace as SCM_RIGHTS:
-  {"op": "run", "protocol": 1, "file": real path, "source": path of the
-   mutated text reduced to the function, "full": path of the whole mutated
-   text (optional), "scope": "Class.method", "line": N, "tests": [{"runner",
-   "id"}...]}
+  {"op": "run", "protocol": 2, "file": real path, "source": the mutated
+   text reduced to the function, "full": the whole mutated text (optional),
+   "scope": "Class.method", "line": N, "tests": [{"runner", "id"}...]}
   {"op": "stop"}
 Child replies: {"pid": N}, then {"applied": true} or {"applied": false,
 "error": "..."}, then {"found": [...], "ran": N, "failed": id or null,
@@ -29,7 +29,7 @@ import time
 
 import crmake_record
 
-PROTOCOL = 1
+PROTOCOL = 2
 
 CLONE_NEWNS = 0x00020000
 PR_SET_PDEATHSIG = 1
@@ -215,10 +215,8 @@ def _pair_codes(old, new, pairs, unmatched):
             _pair_codes(o, n, pairs, unmatched)
 
 
-def _compile_function(path, filename, scope, line):
-    """Compile the mutated text at path; return (qual, code) of scope's function at line."""
-    with open(path, "rb") as f:
-        source = f.read()
+def _compile_function(source, filename, scope, line):
+    """Compile the mutated text source; return (qual, code) of scope's function at line."""
     module_code = compile(source, filename, "exec", dont_inherit=True)
     qual, new = find_function_code(module_code, scope, line)
     if new is None:
@@ -226,12 +224,12 @@ def _compile_function(path, filename, scope, line):
     return qual, new
 
 
-def apply_mutant(index, loaded, real, source_paths, scope, line):
+def apply_mutant(index, loaded, real, sources, scope, line):
     """Put the mutated function's code in place; return how many functions got it.
 
     A module not loaded yet needs nothing: the child sees the mutated file, and
-    imports it when a test does. source_paths are the mutated text reduced to
-    the function, then the whole text, tried in that order. Functions made
+    imports it when a test does. sources are the mutated text reduced to the
+    function, then the whole text, tried in that order. Functions made
     from the function's nested definitions (closures, decorators' wrappers)
     change with it.
     """
@@ -243,9 +241,9 @@ def apply_mutant(index, loaded, real, source_paths, scope, line):
         filename = code.co_filename
         break
     error = None
-    for path in source_paths:
+    for source in sources:
         try:
-            qual, new = _compile_function(path, filename, scope, line)
+            qual, new = _compile_function(source, filename, scope, line)
         except (SyntaxError, ValueError) as exc:
             error = error or exc
             continue
@@ -335,28 +333,32 @@ class _Reply:
 
 
 def _watch(conn):
-    """End the child if cr-run-one goes away before it has killed it."""
-    import threading
+    """End the child if cr-run-one goes away before it has killed it.
 
-    def watch():
-        try:
-            conn.recv(1)
-        except Exception:
-            pass
+    The connection signals the child when it becomes readable: cr-run-one
+    sends nothing after the request, so that means it closed its end. The
+    signal is SIGKILL, which no test can catch or ignore.
+    """
+    import fcntl
+    fd = conn.fileno()
+    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETSIG, 9)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+    # Gone already, before there was anyone to tell.
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    if poller.poll(0):
         os._exit(1)
-
-    thread = threading.Thread(target=watch, name="crmake-watch")
-    thread.daemon = True
-    thread.start()
 
 
 def _child(conn, request, fds, index, loaded, adapter):
-    """Run one mutant's tests; never returns."""
+    """Run one mutant's tests; never returns.
+
+    The process is a spare made ready by _spare: its own process group, a
+    subreaper, writing no records.
+    """
     status = 0
     try:
-        os.setpgid(0, 0)
-        _subreaper()
-        crmake_record.silence()
         reply = _Reply(conn)
         out = fds[0] if fds else None
         _close_all(fds[2:])
@@ -366,8 +368,8 @@ def _child(conn, request, fds, index, loaded, adapter):
         if out is not None:
             adapter.redirect(out)
             os.close(out)
-        reply.send({"pid": os.getpid()})
         _watch(conn)
+        reply.send({"pid": os.getpid()})
         try:
             sources = [request["source"]]
             if request.get("full"):
@@ -384,12 +386,15 @@ def _child(conn, request, fds, index, loaded, adapter):
         start = time.perf_counter()
         run = adapter.run_selection(entries)
         seconds = time.perf_counter() - start
-        # cr-run-one ends this process and everything below it when it has
-        # read the reply: the report must be out before it, then wait for
-        # the end, or for cr-run-one to go away.
+        # The report is out, and this process's hold on the output pipe
+        # let go, before the verdict: cr-run-one reads the output to its end
+        # once it has the verdict, and need not wait for this process's exit.
         _flush()
+        _release_output(adapter)
         reply.send({"found": run.found, "ran": run.ran, "failed": run.failed,
                     "seconds": seconds})
+        # cr-run-one ends this process and everything below it when it has
+        # read the verdict; wait for that, or for cr-run-one to go away.
         conn.recv(1)
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else 1
@@ -398,30 +403,120 @@ def _child(conn, request, fds, index, loaded, adapter):
     os._exit(status)
 
 
+def _release_output(adapter):
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        adapter.redirect(null)
+    except Exception:
+        pass
+    os.close(null)
+
+
+def _spare(server, notify, parent, index, loaded, adapter):
+    """Wait, ready made, for the next request, then serve it; never returns.
+
+    The worker keeps one spare forked in advance, so that a request does not
+    wait for a fork. The spare tells the worker with one byte on notify when
+    it takes a request ("R", then it is that request's child; "S" to stop),
+    and the worker forks the next one.
+    """
+    try:
+        os.setpgid(0, 0)
+        libc = _c()
+        libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(0)
+        _subreaper()
+    except Exception:
+        os._exit(1)
+    while True:
+        try:
+            conn, _addr = server.accept()
+        except OSError:
+            continue
+        fds = []
+        try:
+            request, fds = _recv_request(conn)
+        except Exception as exc:
+            crmake_record.error("hook", "worker: " + crmake_record.describe(exc))
+            request = None
+        if isinstance(request, dict) and request.get("op") in ("run", "stop") \
+                and request.get("protocol", PROTOCOL) == PROTOCOL:
+            break
+        _close_all(fds)
+        conn.close()
+    crmake_record.silence()
+    if request["op"] == "stop":
+        os.write(notify, b"S")
+        os._exit(0)
+    # From here on the child is cr-run-one's to end, whatever becomes of the
+    # worker.
+    try:
+        libc.prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0)
+    except Exception:
+        pass
+    try:
+        os.write(notify, b"R")
+    except OSError:
+        pass
+    os.close(notify)
+    server.close()
+    _child(conn, request, fds, index, loaded, adapter)
+
+
 # -- The server -------------------------------------------------------------
 
 
 def _recv_request(conn):
-    """Read one request line and the descriptors sent with it."""
+    """Read one request and the descriptors sent with it.
+
+    A run request's line is followed by the texts it names: source_bytes
+    bytes of the reduced text, then full_bytes of the whole one; they are
+    put in the request as "source" and "full" (bytes).
+    """
     import array
+    import json
     fds = array.array("i")
     data = b""
     deadline = time.monotonic() + 10
     conn.settimeout(10)
-    while b"\n" not in data:
-        msg, ancdata, _flags, _addr = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
+
+    def more():
+        msg, ancdata, _flags, _addr = conn.recvmsg(1 << 20, socket.CMSG_SPACE(4 * fds.itemsize))
         for level, kind, payload in ancdata:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
                 fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
-        if not msg:
-            break
-        data += msg
         if time.monotonic() > deadline:
-            break
+            raise TimeoutError("a request that took more than 10 s to arrive")
+        return msg
+
+    try:
+        while b"\n" not in data:
+            msg = more()
+            if not msg:
+                break
+            data += msg
+        line, _nl, rest = data.partition(b"\n")
+        request = json.loads(line.decode("utf-8")) if line else None
+        if isinstance(request, dict) and request.get("op") == "run":
+            sizes = [request.get("source_bytes", 0), request.get("full_bytes", 0)]
+            if not all(isinstance(n, int) and 0 <= n for n in sizes):
+                raise ValueError("bad text sizes in a request")
+            while len(rest) < sum(sizes):
+                msg = more()
+                if not msg:
+                    raise ValueError("a request cut short")
+                rest += msg
+            request["source"] = rest[:sizes[0]]
+            request["full"] = rest[sizes[0]:sizes[0] + sizes[1]]
+    except BaseException:
+        _close_all(fds)
+        raise
     conn.settimeout(None)
-    line = data.split(b"\n", 1)[0]
-    import json
-    return json.loads(line.decode("utf-8")) if line else None, list(fds)
+    return request, list(fds)
 
 
 def _close_all(fds):
@@ -536,6 +631,49 @@ def _listen(path):
         raise
 
 
+def _fork_spare(server, parent, index, loaded, adapter):
+    """Fork the next spare; return (pid, notify read end), or None."""
+    try:
+        rfd, wfd = os.pipe()
+    except OSError as exc:
+        crmake_record.error("hook", "worker: pipe: " + crmake_record.describe(exc))
+        return None
+    _flush()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        crmake_record.error("hook", "worker: fork: " + crmake_record.describe(exc))
+        os.close(rfd)
+        os.close(wfd)
+        return None
+    if pid == 0:
+        os.close(rfd)
+        _spare(server, wfd, parent, index, loaded, adapter)
+    os.close(wfd)
+    os.set_blocking(rfd, False)
+    return pid, rfd
+
+
+def _track(running, pid):
+    """Watch a child that took a request, to know when it ends."""
+    try:
+        running[os.pidfd_open(pid)] = pid
+    except (AttributeError, OSError):
+        # Without a descriptor the worker looks again within a second.
+        pass
+
+
+def _notified(fd):
+    """What a spare said on its notify pipe: "R", "S", "" (nothing, it ended) or None (not yet)."""
+    try:
+        data = os.read(fd, 1)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return ""
+    return data.decode("ascii", "replace")
+
+
 def serve(adapter, path):
     """Serve the socket at path until idle or told to stop; never returns."""
     try:
@@ -575,59 +713,69 @@ def serve(adapter, path):
         pass
     crmake_record.emit({"type": "serving", "pid": os.getpid(),
                         "runner": adapter.runner, "tests": len(adapter.tests())})
-    # poll, not select: a session may hold more than FD_SETSIZE descriptors.
-    poller = select.poll()
-    poller.register(server, select.POLLIN)
+    parent = os.getpid()
+    spare = None            # (pid, read end of its notify pipe)
+    running = {}            # pidfd: pid of a child serving a request
+    pending = False         # a connection waits and there is no spare
     last = time.monotonic()
-    children = 0
-    while True:
-        while children:
+    stop = False
+    while not stop:
+        while True:
             try:
                 pid, _status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                children = 0
                 break
             if pid == 0:
                 break
-            children -= 1
+            if spare is not None and pid == spare[0]:
+                # It may have taken a request, and ended, before we looked.
+                stop = _notified(spare[1]) == "S"
+                os.close(spare[1])
+                spare = None
+            for fd in [fd for fd, p in running.items() if p == pid]:
+                os.close(fd)
+                del running[fd]
         now = time.monotonic()
-        if now - last > idle or (not _owner_alive(owner) and now - last > 2):
+        if stop or now - last > idle or (not _owner_alive(owner) and now - last > 2):
             break
-        if not poller.poll(1000):
-            continue
+        # Forking copies the worker's page tables, which slows the children
+        # that run meanwhile: the next spare is made while none runs, or when
+        # a request would wait for it.
+        if spare is None and (not running or pending):
+            spare = _fork_spare(server, parent, index, loaded, adapter)
+            if spare is None:
+                time.sleep(1)
+                continue
+        pending = False
+        poller = select.poll()
+        if spare is not None:
+            poller.register(spare[1], select.POLLIN)
+        else:
+            poller.register(server, select.POLLIN)
+        for fd in running:
+            poller.register(fd, select.POLLIN)
+        events = poller.poll(1000)
+        for fd, _event in events:
+            if spare is not None and fd == spare[1]:
+                what = _notified(fd)
+                if what is None:
+                    continue
+                if what == "R":
+                    last = time.monotonic()
+                    _track(running, spare[0])
+                elif what == "S":
+                    stop = True
+                os.close(fd)
+                spare = None
+            elif fd == server.fileno():
+                pending = True
+    if spare is not None:
         try:
-            conn, _addr = server.accept()
+            os.kill(spare[0], 9)
+            os.waitpid(spare[0], 0)
         except OSError:
-            continue
-        last = time.monotonic()
-        fds = []
-        try:
-            request, fds = _recv_request(conn)
-        except Exception as exc:
-            crmake_record.error("hook", "worker: " + crmake_record.describe(exc))
-            request = None
-        if not isinstance(request, dict) or request.get("op") not in ("run", "stop") \
-                or request.get("protocol", PROTOCOL) != PROTOCOL:
-            _close_all(fds)
-            conn.close()
-            continue
-        if request["op"] == "stop":
-            _close_all(fds)
-            conn.close()
-            break
-        _flush()
-        try:
-            pid = os.fork()
-        except OSError as exc:
-            crmake_record.error("hook", "worker: fork: " + crmake_record.describe(exc))
-            pid = -1
-        if pid == 0:
-            server.close()
-            _child(conn, request, fds, index, loaded, adapter)
-        if pid > 0:
-            children += 1
-        _close_all(fds)
-        conn.close()
+            pass
+        os.close(spare[1])
     # The socket may have been replaced by a new worker's: leave that one,
     # and its files. Ours (KEY.sock, KEY.pid, ...) are of no use any more.
     try:

@@ -382,21 +382,6 @@ warm_spec_init(struct warm_spec *ws, const char *session,
 	ws->idle = WARM_IDLE;
 }
 
-/* Write text to a file in the job's temporary directory and return its path. */
-static char *
-tmp_file(struct job *j, const char *name, const char *text, size_t len)
-{
-	char	*path, *cause = NULL;
-
-	if (j->tmp == NULL && (j->tmp = session_tmpdir(j->cf->root, "crmake-run",
-	    &cause)) == NULL)
-		fatal("%s", cause);
-	path = xasprintf("%s/%s", j->tmp, name);
-	if (file_write_atomic(path, text, len, &cause) == -1)
-		fatal("%s", cause);
-	return path;
-}
-
 /*
  * Test the mutant in the session's warm worker: a forked child of the test
  * command, paused after its tests were collected, that puts the mutated
@@ -420,7 +405,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct buf		  reduced = { 0 };
 	const char		**runners, **ids;
 	char			 *files, *why = NULL, *cause = NULL, *abs, *real;
-	char			 *source, *full;
 	double			  wall = 0, cpu = 0;
 	size_t			  i;
 	int			  mntns, overlay, done = 0;
@@ -456,8 +440,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		buf_free(&reduced);
 		return 0;
 	}
-	source = tmp_file(j, "reduced.py", buf_str(&reduced), reduced.len);
-	full = tmp_file(j, "mutant.py", j->mutated, j->mlen);
 	abs = xasprintf("%s/%s", cf->root, p->path);
 	real = path_absolute(abs);
 	runners = xcalloc(ntests + 1, sizeof *runners);
@@ -470,8 +452,10 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	}
 	memset(&wj, 0, sizeof wj);
 	wj.file = real;
-	wj.source = source;
-	wj.full = full;
+	wj.source = buf_str(&reduced);
+	wj.source_len = reduced.len;
+	wj.full = j->mutated;
+	wj.full_len = j->mlen;
 	wj.scope = p->scope != NULL ? p->scope : "";
 	wj.line = p->line;
 	wj.runners = runners;
@@ -485,7 +469,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	wj.tail_max = cf->tail_max;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);
-	close(mntns);
 	if (r.verdict && (r.timed_out || r.failed != NULL ||
 	    r.nfound == ntests)) {
 		if (r.timed_out) {
@@ -513,8 +496,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	free(ids);
 	free(real);
 	free(abs);
-	free(source);
-	free(full);
 	buf_free(&reduced);
 	return done;
 }

@@ -1479,6 +1479,32 @@ read_exec_status(int fd)
 	return buf_detach(&b);
 }
 
+/* Close every descriptor from 3 up but the n in keep. */
+static void
+close_all_but(const int *keep, size_t n)
+{
+	unsigned int	from = 3, to;
+	size_t		i;
+	int		next, fd;
+
+	for (;;) {
+		next = -1;
+		for (i = 0; i < n; i++) {
+			if (keep[i] >= (int)from && (next == -1 || keep[i] < next))
+				next = keep[i];
+		}
+		to = next == -1 ? ~0U : (unsigned int)next - 1;
+		if (to >= from && close_range(from, to, 0) == -1) {
+			for (fd = (int)from; fd <= (int)(next == -1 ?
+			    sysconf(_SC_OPEN_MAX) : to); fd++)
+				close(fd);
+		}
+		if (next == -1)
+			break;
+		from = (unsigned int)next + 1;
+	}
+}
+
 /*
  * In sandbox_spawn's child, in the namespaces: run the command as a child
  * and stay below it as the reaper of all it leaves, as reaper_child does
@@ -1490,8 +1516,27 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
     int nullfd, int logfd)
 {
 	pid_t	command, pid;
-	int	st;
+	int	st, keep[3];
 
+	/*
+	 * This process outlives the cr-run-one it was forked from: it must
+	 * not hold what that one had open (its output, which a pipeline waits
+	 * on; the session; the lock that says a worker is being started).
+	 */
+	if (statusfd < 3)
+		statusfd = fcntl(statusfd, F_DUPFD_CLOEXEC, 3);
+	if (nullfd < 3)
+		nullfd = fcntl(nullfd, F_DUPFD_CLOEXEC, 3);
+	if (logfd < 3)
+		logfd = fcntl(logfd, F_DUPFD_CLOEXEC, 3);
+	if (statusfd == -1 || nullfd == -1 || logfd == -1 ||
+	    dup2(nullfd, 0) == -1 || dup2(logfd, 1) == -1 ||
+	    dup2(logfd, 2) == -1)
+		_exit(1);
+	keep[0] = statusfd;
+	keep[1] = nullfd;
+	keep[2] = logfd;
+	close_all_but(keep, 3);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if ((command = fork()) == -1) {
 		child_report(statusfd, "E fork: %s", strerror(errno));

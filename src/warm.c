@@ -250,7 +250,7 @@ start(const struct warm_spec *ws, const char *prefix, struct warm *w,
 	deadline = now_seconds() + ws->start_limit + 10;
 	for (;;) {
 		if ((fd = connect_to(w->sock)) != -1) {
-			close(fd);
+			w->fd = fd;
 			w->pid = pid;
 			rc = 0;
 			break;
@@ -288,6 +288,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 
 	*why = NULL;
 	memset(w, 0, sizeof *w);
+	w->fd = -1;
 	if ((prefix = state_prefix(ws->session, ws->plan_id, ws->root,
 	    &cause)) == NULL) {
 		*why = cause;
@@ -296,7 +297,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	w->sock = xasprintf("%s.sock", prefix);
 	pidf = xasprintf("%s.pid", prefix);
 	if ((fd = connect_to(w->sock)) != -1) {
-		close(fd);
+		w->fd = fd;
 		w->pid = read_pid(pidf);
 		rc = 0;
 		goto out;
@@ -318,7 +319,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	if (access(off, F_OK) == 0)
 		goto out;
 	if ((fd = connect_to(w->sock)) != -1) {
-		close(fd);
+		w->fd = fd;
 		w->pid = read_pid(pidf);
 		rc = 0;
 		goto out;
@@ -349,8 +350,11 @@ out:
 void
 warm_clear(struct warm *w)
 {
+	if (w->fd != -1)
+		close(w->fd);
 	free(w->sock);
 	memset(w, 0, sizeof *w);
+	w->fd = -1;
 }
 
 int
@@ -393,11 +397,9 @@ request_text(const struct warm_job *j)
 
 	buf_addf(&b, "{\"op\":\"run\",\"protocol\":%d,\"file\":", WARM_PROTOCOL);
 	json_add_string(&b, j->file);
-	buf_adds(&b, ",\"source\":");
-	json_add_string(&b, j->source);
-	buf_adds(&b, ",\"full\":");
-	json_add_string(&b, j->full);
-	buf_adds(&b, ",\"scope\":");
+	/* The texts follow the line as they are, in whatever encoding. */
+	buf_addf(&b, ",\"source_bytes\":%zu,\"full_bytes\":%zu,\"scope\":",
+	    j->source_len, j->full_len);
 	json_add_string(&b, j->scope);
 	buf_addf(&b, ",\"line\":%u,\"tests\":[", (unsigned)j->line);
 	for (i = 0; i < j->ntests; i++) {
@@ -409,6 +411,23 @@ request_text(const struct warm_job *j)
 	}
 	buf_adds(&b, "]}\n");
 	return buf_detach(&b);
+}
+
+/* Send all of data. */
+static int
+send_all(int sock, const char *data, size_t len)
+{
+	size_t	done;
+	ssize_t	n;
+
+	for (done = 0; done < len; done += (size_t)n) {
+		do
+			n = send(sock, data + done, len - done, MSG_NOSIGNAL);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Send the request with the descriptors the child takes over. */
@@ -442,14 +461,8 @@ send_request(int sock, const char *text, int out, int mntns)
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;
-	for (done = (size_t)n; done < len; done += (size_t)n) {
-		do
-			n = send(sock, text + done, len - done, MSG_NOSIGNAL);
-		while (n == -1 && errno == EINTR);
-		if (n <= 0)
-			return -1;
-	}
-	return 0;
+	done = (size_t)n;
+	return send_all(sock, text + done, len - done);
 }
 
 /* Act on one reply line; 1 when the exchange is over. */
@@ -500,7 +513,7 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 }
 
 int
-warm_run(const struct warm *w, const struct warm_job *j,
+warm_run(struct warm *w, const struct warm_job *j,
     struct warm_result *r, char **cause)
 {
 	struct pollfd	 pfd[2];
@@ -513,21 +526,31 @@ warm_run(const struct warm *w, const struct warm_job *j,
 	ssize_t		 n;
 	pid_t		 child = 0;
 	int		 sock, outp[2], outopen = 1, over = 0, ms;
+	int		 mntns = j->mntns;
 
 	memset(r, 0, sizeof *r);
 	memset(&watch, 0, sizeof watch);
 	r->tests_seconds = -1;
-	if ((sock = connect_to(w->sock)) == -1) {
+	/* The connection warm_find made, else a new one. */
+	sock = w->fd;
+	w->fd = -1;
+	if (sock == -1 && (sock = connect_to(w->sock)) == -1) {
 		r->why = xasprintf("%s: %s", w->sock, strerror(errno));
+		if (mntns != -1)
+			close(mntns);
 		return 0;
 	}
 	if (pipe2(outp, O_CLOEXEC) == -1) {
 		close(sock);
+		if (mntns != -1)
+			close(mntns);
 		return cause_set(cause, "pipe: %s", strerror(errno));
 	}
 	text = request_text(j);
 	start = now_seconds();
-	if (send_request(sock, text, outp[1], j->mntns) == -1) {
+	if (send_request(sock, text, outp[1], j->mntns) == -1 ||
+	    send_all(sock, j->source, j->source_len) == -1 ||
+	    send_all(sock, j->full, j->full_len) == -1) {
 		r->why = xasprintf("sending the request: %s", strerror(errno));
 		over = 1;
 	}

@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
-#define WARM_PROTOCOL 1
+#define WARM_PROTOCOL 2
 
 /* The session a worker serves, and how to start it. */
 struct warm_spec {
@@ -30,19 +30,23 @@ struct warm_spec {
 struct warm {
 	char		*sock;		/* its socket */
 	pid_t		 pid;		/* its process */
+	int		 fd;		/* a connection to it, or -1 */
 };
 
 /* One mutant to test in the worker. */
 struct warm_job {
 	const char		 *file;		/* the mutated file's real path */
 	const char		 *source;	/* the mutated text, reduced to its function */
+	size_t			  source_len;
 	const char		 *full;		/* the whole mutated text */
+	size_t			  full_len;
 	const char		 *scope;	/* the mutant's enclosing definition */
 	uint32_t		  line;		/* the mutant's line */
 	const char *const	 *runners;	/* the selected tests, fastest first */
 	const char *const	 *ids;
 	size_t			  ntests;
-	int			  mntns;	/* the mount namespace the child joins, or -1 */
+	int			  mntns;	/* the mount namespace the child joins, or -1;
+						   warm_run closes it */
 	double			  timeout;	/* wall-clock seconds; 0 for none */
 	double			  cpu_timeout;	/* CPU seconds; 0 for none */
 	size_t			  tail_max;	/* bytes of output kept */
@@ -72,7 +76,7 @@ struct warm_result {
  */
 int warm_find(const struct warm_spec *, struct warm *, char **why);
 /* Test one mutant in the worker; -1 only on a tool failure. */
-int warm_run(const struct warm *, const struct warm_job *,
+int warm_run(struct warm *, const struct warm_job *,
     struct warm_result *, char **cause);
 /* Free what a result holds. */
 void warm_result_free(struct warm_result *);

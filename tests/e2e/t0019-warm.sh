@@ -3,8 +3,8 @@
 # on calc (unittest), shapes (pytest and unittest; module-level, class-level
 # and shared-fixture code goes cold) and warmth (module state that a later
 # test reads, a test that writes into the tree, a test that leaves a thread
-# running). The tree is left as it was, no process or mount is left, and
-# the worker stops when told.
+# running). The tree is left as it was, no process or mount is left, the
+# worker stops when told, and it does not hold its starter's output open.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 grep -qw overlay /proc/filesystems || { echo "no overlayfs" >&2; exit 77; }
@@ -65,6 +65,21 @@ compare shapes-pytest "$P" "env PYTHONPATH=src $PY -m pytest -x -q -p no:cachepr
 compare shapes-unittest "$P" "env PYTHONPATH=src $PY -m unittest discover -q -s unit -t ." src
 P=$(fixture warmth)
 compare warmth "$P" "$PY -m pytest -q -p no:cacheprovider tests" store.py
+
+# A worker started by a cr-run-one in a pipeline does not hold the pipeline
+# open: it ends when cr-run-one does, not when the worker stops (60 s idle).
+id=$("$PY" - "$T/warmth-warm" <<'PYEOF'
+import json, os, sys
+d = sys.argv[1]
+results = [json.load(open(os.path.join(d, f))) for f in sorted(os.listdir(d))]
+print(next(r["id"] for r in results if r["mode"] == "warm"))
+PYEOF
+)
+(cd "$T" && timeout 40 sh -c '"$1" -o "$2" "$3" "$4" 2>&1 | cat' sh "$CR_RUN_ONE" \
+    "$T/one.json" "$T/s-warmth" "$id" >"$T/pipe.out") ||
+	fail "cr-run-one in a pipeline did not end: $(cat "$T/pipe.out")"
+grep -q '"mode":"warm"' "$T/one.json" || fail "the pipeline's run was not warm: $(cat "$T/one.json")"
+make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
 
 # The workers are gone once stopped; nothing they or their children started
 # (the thread test_e left sleeping) is left.

@@ -355,7 +355,8 @@ class Worker:
         return s
 
     def send(self, s, request, fds=()):
-        data = (json.dumps(request) + "\n").encode()
+        line = {k: v for k, v in request.items() if k != "payload"}
+        data = (json.dumps(line) + "\n").encode() + request.get("payload", b"")
         if fds:
             s.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
         else:
@@ -368,19 +369,15 @@ class Worker:
         cr-run-one does; False sends it reduced only, "only" whole only.
         """
         self.count += 1
-        source = os.path.join(self.dir, "reduced%d.py" % self.count)
-        whole = os.path.join(self.dir, "mutant%d.py" % self.count)
-        with open(whole, "w") as f:
-            f.write(text)
-        with open(source, "w") as f:
-            f.write(text if full == "only" else reduced(text, line))
-        request = {"op": "run", "protocol": 1,
+        source = (text if full == "only" else reduced(text, line)).encode()
+        whole = text.encode() if full is True else b""
+        request = {"op": "run", "protocol": 2,
                    "file": os.path.realpath(self.project.path(file)),
-                   "source": source, "scope": scope, "line": line,
+                   "source_bytes": len(source), "full_bytes": len(whole),
+                   "scope": scope, "line": line,
                    "tests": [t if isinstance(t, dict) else {"runner": self.runner, "id": t}
-                             for t in tests]}
-        if full is True:
-            request["full"] = whole
+                             for t in tests],
+                   "payload": source + whole}
         return self.request(request, kill=kill)
 
     def request(self, request, timeout=30, kill=True):
