@@ -157,6 +157,9 @@ step = max(1, len(out) // n) if out else 1
 print("\n".join(out[::step][:n]))
 EOF
 	: >"$d/overhead"
+	# Started from this shell, the worker lives through the loop; one that
+	# cr-run-one started would be started by the first sample and timed in it.
+	(cd "$d" && "$bin/cr-run-one" --start-worker "$d/warm") || true
 	for id in $(cat "$d/survivors"); do
 		$py - "$bin/cr-run-one" "$d/warm" "$id" "$d/one.json" >>"$d/overhead" <<'EOF'
 import subprocess, sys, time
