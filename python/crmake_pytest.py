@@ -165,6 +165,11 @@ class _PytestAdapter:
         session = self.session
         items = run.select(session.items, _nodeid)
         session.config.option.maxfail = 1
+        # A failure's report is read for where the mutant was caught, not
+        # debugged from: one line, instead of source and locals page by page
+        # (which took longer than many a test).
+        if getattr(session.config.option, "tbstyle", "auto") not in ("no", "line"):
+            session.config.option.tbstyle = "line"
         session.shouldfail = False
         session.shouldstop = False
         session.testsfailed = 0

@@ -674,6 +674,22 @@ def _notified(fd):
     return data.decode("ascii", "replace")
 
 
+def _remove_lock(path):
+    """Remove the lock file at path unless a process holds it (one starting a worker)."""
+    import fcntl
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.unlink(path)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def serve(adapter, path):
     """Serve the socket at path until idle or told to stop; never returns."""
     try:
@@ -787,6 +803,7 @@ def serve(adapter, path):
                         os.unlink(path[:-5] + suffix)
                     except OSError:
                         pass
+                _remove_lock(path[:-5] + ".lock")
     except OSError:
         pass
     os._exit(0)

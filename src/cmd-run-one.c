@@ -462,10 +462,17 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	wj.ids = ids;
 	wj.ntests = ntests;
 	wj.mntns = mntns;
+	/*
+	 * The limits of a cold run, less the start-up that a cold run spends
+	 * of them before its first test and a warm one does not: the tests
+	 * get the same time either way, and a slow mutant the same verdict.
+	 */
 	wj.timeout = j->timeout >= 0 ? j->timeout :
-	    cf->timeout_factor * wall + cf->timeout_constant;
+	    cf->timeout_factor * p->wall + cf->timeout_constant -
+	    (p->wall > wall ? p->wall - wall : 0);
 	wj.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
-	    cf->cpu_factor * cpu + cf->cpu_constant;
+	    cf->cpu_factor * p->cpu + cf->cpu_constant -
+	    (p->cpu > cpu ? p->cpu - cpu : 0);
 	wj.tail_max = cf->tail_max;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);

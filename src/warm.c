@@ -32,7 +32,8 @@
  * private directory on local disk (never the session directory, which may
  * be on a network file system), one set of files per session and plan:
  *   KEY.sock	the socket it serves on
- *   KEY.lock	held by the one process that starts it
+ *   KEY.lock	held by the one process that starts it (and by whoever
+ *		removes it)
  *   KEY.pid	its process ID
  *   KEY.off	why this session has no worker: mutants run cold
  *   KEY.rec	its records (errors among them), KEY.log its output
@@ -189,6 +190,45 @@ exit_reason(const char *prefix, int status)
 	return reason;
 }
 
+/*
+ * Hold the lock at path, without waiting; -1 if another process holds it.
+ * Whoever holds a lock may remove its file (lock_remove): the lock held
+ * must be the file at path, not one removed meanwhile.
+ */
+static int
+lock_take(const char *path)
+{
+	struct stat	a, b;
+	int		fd, tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			close(fd);
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* Remove the lock file at path unless a process holds it. */
+static void
+lock_remove(const char *path)
+{
+	int	fd;
+
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		unlink(path);
+	close(fd);
+}
+
 /* Start the worker and wait until it serves; 0, or -1 with *why. */
 static int
 start(const struct warm_spec *ws, const char *prefix, struct warm *w,
@@ -313,8 +353,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	if (getenv("SLURM_STEP_ID") != NULL)
 		goto out;
 	lock = xasprintf("%s.lock", prefix);
-	if ((lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
-	    flock(lfd, LOCK_EX | LOCK_NB) == -1)
+	if ((lfd = lock_take(lock)) == -1)
 		goto out;
 	if (access(off, F_OK) == 0)
 		goto out;
@@ -361,7 +400,7 @@ int
 warm_stop(const char *session, const char *plan_id)
 {
 	static const char *const	 kept[] = { "off", "files", "pid", "rec",
-	    "log", "lock", NULL };
+	    "log", NULL };
 	char				*prefix, *path, *cause = NULL;
 	size_t				 i;
 	int				 fd, found = 0;
@@ -384,6 +423,9 @@ warm_stop(const char *session, const char *plan_id)
 		unlink(path);
 		free(path);
 	}
+	path = xasprintf("%s.lock", prefix);
+	lock_remove(path);
+	free(path);
 	free(prefix);
 	return found;
 }

@@ -712,6 +712,38 @@ def test_children_wait_to_be_killed_and_run_side_by_side(pytest_worker):
         time.sleep(0.05)
 
 
+def test_child_ends_when_its_connection_closes(pytest_worker):
+    # cr-run-one killed mid-run: its end of the connection closes, and the
+    # child running the tests, stuck in a loop, goes with it.
+    mutated, line = mutate("return a + b", "while True:\n        pass")
+    source = reduced(mutated, line).encode()
+    request = {"op": "run", "protocol": 2,
+               "file": os.path.realpath(pytest_worker.project.path("calc.py")),
+               "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
+               "tests": [{"runner": "pytest", "id": P + "test_add"}], "payload": source}
+    read_end, write_end = os.pipe()
+    s = pytest_worker.connect()
+    try:
+        pytest_worker.send(s, request, [write_end])
+    finally:
+        os.close(write_end)
+    pending = b""
+    while pending.count(b"\n") < 2:
+        chunk = s.recv(4096)
+        assert chunk, pending
+        pending += chunk
+    pid, applied = [json.loads(line) for line in pending.split(b"\n")[:2]]
+    assert applied == {"applied": True}, pending
+    time.sleep(0.3)
+    assert alive(pid["pid"])
+    s.close()
+    deadline = time.monotonic() + 10
+    while alive(pid["pid"]):
+        assert time.monotonic() < deadline, "the child outlived its connection"
+        time.sleep(0.05)
+    os.close(read_end)
+
+
 def test_nested_runs_are_not_affected(pytest_worker, unittest_worker):
     reply = verdict(pytest_worker, "return a + b", "return a - b", "add",
                     [P + "test_nested_run"])
