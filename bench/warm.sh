@@ -22,7 +22,7 @@
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
 # project's mutants, spread evenly (default 300; 0 runs them all);
 # OVERHEAD_SAMPLE, how many survivors time the overhead (default 20);
-# STDLIB (default /usr/lib/python3.11).
+# STDLIB (default /usr/lib/python3.11); KEEP=1 keeps the sessions.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +36,7 @@ sample=${OVERHEAD_SAMPLE:-20}
 projects=${PROJECTS:-heavy fractions statistics}
 heavy_seconds=${HEAVY_SECONDS:-0.5}
 py=/usr/bin/python3
+status=0
 
 for p in cr-plan cr-run-one cr-report; do
 	test -x "$bin/$p" || { echo "warm.sh: no $p in $bin" >&2; exit 1; }
@@ -46,7 +47,11 @@ cleanup() {
 	for s in "$tmp"/*/warm; do
 		test -f "$s/Makefile" && make -s -f "$s/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	if test -n "${KEEP:-}"; then
+		echo "warm.sh: sessions kept in $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -170,7 +175,8 @@ EOF
 	done
 	make -s -f "$d/warm/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null || true
 
-	$py - "$project" "$d" "$jobs" <<'EOF'
+	# A difference is reported, and the other projects still run.
+	$py - "$project" "$d" "$jobs" <<'EOF' || status=1
 import json, os, sqlite3, sys
 project, d, jobs = sys.argv[1], sys.argv[2], sys.argv[3]
 run = open(os.path.join(d, "run")).read().split()
@@ -210,7 +216,10 @@ print("speed-up:             %.2fx" % (tc / tw))
 print("verdicts that differ: %d%s" % (len(differ), "" if not missing else " (%d without a result)" % len(missing)))
 for i in differ[:10]:
     w, c = warm[i], cold[i]
-    print("  %s %s:%d %s: cold %s, warm %s" % (i, w["path"], w["line"], w["operator"], c["outcome"], w["outcome"]))
+    def said(r):
+        return r["outcome"] + (" by " + r["killed_by"] if r.get("killed_by") else "") + \
+            (" (%s limit)" % r["limit"] if r.get("limit") else "")
+    print("  %s %s:%d %s: cold %s, warm %s" % (i, w["path"], w["line"], w["operator"], said(c), said(w)))
 if overheads:
     overheads.sort()
     mean = sum(o[0] for o in overheads) / len(overheads)
@@ -223,3 +232,4 @@ if overheads:
 sys.exit(1 if differ or missing else 0)
 EOF
 done
+exit $status
