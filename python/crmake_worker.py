@@ -631,8 +631,12 @@ def _listen(path):
         raise
 
 
-def _fork_spare(server, parent, index, loaded, adapter):
-    """Fork the next spare; return (pid, notify read end), or None."""
+def _fork_spare(server, parent, index, loaded, adapter, running):
+    """Fork the next spare; return (pid, notify read end), or None.
+
+    running holds the worker's descriptors of its other children, which the
+    spare does not keep.
+    """
     try:
         rfd, wfd = os.pipe()
     except OSError as exc:
@@ -647,7 +651,7 @@ def _fork_spare(server, parent, index, loaded, adapter):
         os.close(wfd)
         return None
     if pid == 0:
-        os.close(rfd)
+        _close_all([rfd] + list(running))
         _spare(server, wfd, parent, index, loaded, adapter)
     os.close(wfd)
     os.set_blocking(rfd, False)
@@ -758,7 +762,7 @@ def serve(adapter, path):
         # that run meanwhile: the next spare is made while none runs, or when
         # a request would wait for it.
         if spare is None and (not running or pending):
-            spare = _fork_spare(server, parent, index, loaded, adapter)
+            spare = _fork_spare(server, parent, index, loaded, adapter, running)
             if spare is None:
                 time.sleep(1)
                 continue
