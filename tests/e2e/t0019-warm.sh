@@ -26,33 +26,7 @@ compare() {
 	make -s -f "$T/s-$name/Makefile" stop clean || fail "make stop clean failed"
 	(cd "$T" && make -s -f "$T/s-$name/Makefile" -j2 CR_WARM=0 >"$T/$name-cold.make" 2>&1) ||
 		fail "make ($name, cold) failed: $(tail -3 "$T/$name-cold.make")"
-	"$PY" - "$name" "$T/$name-warm" "$T/s-$name/results" <<'PYEOF' ||
-import json, os, sys
-name, warm_dir, cold_dir = sys.argv[1:]
-def load(d):
-    out = {}
-    for f in os.listdir(d):
-        r = json.load(open(os.path.join(d, f)))
-        out[r["id"]] = r
-    return out
-warm, cold = load(warm_dir), load(cold_dir)
-assert warm.keys() == cold.keys(), (len(warm), len(cold))
-modes = {}
-for i, w in warm.items():
-    c = cold[i]
-    assert c["mode"] == "cold", (i, c["mode"])
-    modes[w["mode"]] = modes.get(w["mode"], 0) + 1
-    where = "%s:%d %s" % (w["path"], w["line"], w["operator"])
-    assert w["outcome"] == c["outcome"], (where, "warm", w["outcome"], "cold", c["outcome"])
-    # The same tests in the same order: the same one fails first.
-    if w["outcome"] == "killed":
-        assert w["killed_by"] == c["killed_by"], (where, w["killed_by"], c["killed_by"])
-    # Only code in function bodies run by tests alone goes warm.
-    if w["selection"] == "all":
-        assert w["mode"] == "cold", (where, w["mode"])
-assert modes.get("warm", 0) > 0, modes
-print("%s: %d mutants, %s" % (name, len(warm), modes))
-PYEOF
+	"$PY" "$CR_SRCDIR/tests/e2e/warmcold.py" "$name" "$T/$name-warm" "$T/s-$name/results" ||
 		fail "$name: warm and cold disagree"
 	[ "$before" = "$(snapshot "$dir")" ] || fail "$name: the project tree changed"
 	assert_no_mounts "$dir"

@@ -34,32 +34,9 @@ for m in fractions statistics; do
 	# shellcheck disable=SC2046
 	(cd "$T" && make -s -k -f "$T/s-$m/Makefile" -j2 CR_WARM=0 $(cat "$T/$m.targets") \
 	    >"$T/$m-cold.make" 2>&1) || fail "make ($m, cold) failed: $(tail -3 "$T/$m-cold.make")"
-	"$PY" - "$m" "$N" "$T/$m-warm" "$T/s-$m/results" <<'PYEOF' || fail "$m: warm and cold disagree"
-import json, os, sys
-name, n, warm_dir, cold_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-def load(d):
-    out = {}
-    for f in os.listdir(d):
-        r = json.load(open(os.path.join(d, f)))
-        out[r["id"]] = r
-    return out
-warm, cold = load(warm_dir), load(cold_dir)
-assert len(warm) == n and warm.keys() == cold.keys(), (n, len(warm), len(cold))
-modes, outcomes = {}, {}
-for i, w in warm.items():
-    c = cold[i]
-    assert c["mode"] == "cold", (i, c["mode"])
-    modes[w["mode"]] = modes.get(w["mode"], 0) + 1
-    outcomes[w["outcome"]] = outcomes.get(w["outcome"], 0) + 1
-    where = "%s:%d %s" % (w["path"], w["line"], w["operator"])
-    assert w["outcome"] == c["outcome"], (where, "warm", w["outcome"], "cold", c["outcome"])
-    if w["outcome"] == "killed":
-        assert w["killed_by"] == c["killed_by"], (where, w["killed_by"], c["killed_by"])
-# Most of a standard module's mutants are in function bodies: they run warm.
-assert modes.get("warm", 0) >= n // 2, modes
-assert outcomes.get("killed", 0) > 0, outcomes
-print("%s: %d mutants, %s, %s" % (name, len(warm), modes, outcomes))
-PYEOF
+	# Most of a standard module's mutants are in function bodies: they run warm.
+	"$PY" "$CR_SRCDIR/tests/e2e/warmcold.py" "$m" "$T/$m-warm" "$T/s-$m/results" \
+	    $((N / 2)) "$N" || fail "$m: warm and cold disagree"
 	[ "$before" = "$(snapshot "$P")" ] || fail "$m: the project tree changed"
 	assert_no_mounts "$P"
 done
