@@ -21,6 +21,7 @@
 # each module's mutants, spread evenly over the file (default 400; 0 runs
 # them all); STDLIB (default /usr/lib/python3.11); MODULES.
 set -eu
+status=0
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-${CR_BIN:-$top/build}}
@@ -109,7 +110,8 @@ for mod in $modules; do
 		"$bin/cr-report" --json --all "$s" >"$tmp/$mod/report.$mode.json" || true
 	done
 
-	$py - "$mod" "$tmp/$mod" "$t0" "$t1" "$t2" "$jobs" <<'EOF'
+	# A difference is reported, and the other modules still run.
+	$py - "$mod" "$tmp/$mod" "$t0" "$t1" "$t2" "$jobs" <<'EOF' || status=1
 import json, os, sys
 mod, d, t0, t1, t2, jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
 chosen = set(open(os.path.join(d, "chosen")).read().split())
@@ -176,3 +178,4 @@ if pend:
 sys.exit(1 if differ or pend else 0)
 EOF
 done
+exit $status
