@@ -24,6 +24,7 @@ set -eu
 status=0
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 bin=${1:-${CR_BIN:-$top/build}}
 test -d "$bin" || { echo "selection.sh: no directory $bin (build crmake, or give BIN)" >&2; exit 1; }
 bin=$(cd "$bin" && pwd)
@@ -45,12 +46,6 @@ trap 'exit 143' TERM
 # now: seconds since the epoch, with a fraction.
 now() {
 	$py -c 'import time; print("%.3f" % time.time())'
-}
-
-# targets SESSION: the result files of a session's targets, in Makefile order.
-targets() {
-	make -f "$1/Makefile" -n V=1 2>/dev/null |
-	    grep -o "[^ '\"]*results/[0-9a-f]*\\.json" | awk '!seen[$0]++'
 }
 
 for mod in $modules; do
@@ -81,20 +76,11 @@ for mod in $modules; do
 	t2=$(now)
 
 	# The same mutants in both: a sample of the whole-suite plan's targets.
-	targets "$tmp/$mod/all" | sed 's|.*/||; s|\.json$||' >"$tmp/$mod/ids.all"
-	targets "$tmp/$mod/sel" | sed 's|.*/||; s|\.json$||' >"$tmp/$mod/ids.sel"
-	total=$(wc -l <"$tmp/$mod/ids.all")
-	sort "$tmp/$mod/ids.all" >"$tmp/$mod/ids.sorted"
-	if test "$max" -gt 0 && test "$max" -lt "$total"; then
-		awk -v n="$max" -v t="$total" \
-		    'BEGIN { for (i = 0; i < n; i++) want[int(i * t / n) + 1] = 1 }
-		     want[NR]' "$tmp/$mod/ids.sorted" >"$tmp/$mod/chosen"
-	else
-		cp "$tmp/$mod/ids.sorted" "$tmp/$mod/chosen"
-	fi
+	targets "$tmp/$mod/all" >"$tmp/$mod/ids.all"
+	targets "$tmp/$mod/sel" >"$tmp/$mod/ids.sel"
+	spread "$max" "$tmp/$mod/ids.all" >"$tmp/$mod/run.all"
 	# In Makefile order (longest expected first), as make -j would run them.
-	grep -Fx -f "$tmp/$mod/chosen" "$tmp/$mod/ids.sel" >"$tmp/$mod/run.sel" || true
-	grep -Fx -f "$tmp/$mod/chosen" "$tmp/$mod/ids.all" >"$tmp/$mod/run.all" || true
+	grep -Fx -f "$tmp/$mod/run.all" "$tmp/$mod/ids.sel" >"$tmp/$mod/run.sel" || true
 
 	for mode in sel all; do
 		s=$tmp/$mod/$mode
@@ -114,7 +100,7 @@ for mod in $modules; do
 	$py - "$mod" "$tmp/$mod" "$t0" "$t1" "$t2" "$jobs" <<'EOF' || status=1
 import json, os, sys
 mod, d, t0, t1, t2, jobs = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
-chosen = set(open(os.path.join(d, "chosen")).read().split())
+chosen = set(open(os.path.join(d, "run.all")).read().split())
 
 def load(mode):
     r = json.load(open(os.path.join(d, "report.%s.json" % mode)))

@@ -26,6 +26,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 bin=${1:-${CR_BIN:-$top/build}}
 test -d "$bin" || { echo "warm.sh: no directory $bin (build crmake, or give BIN)" >&2; exit 1; }
 bin=$(cd "$bin" && pwd)
@@ -126,19 +127,8 @@ for project in $projects; do
 	# shellcheck disable=SC2086
 	"$bin/cr-plan" --session "$d/cold" --test-command "$cmd" $paths >/dev/null
 
-	make -f "$d/cold/Makefile" -n V=1 2>/dev/null |
-	    grep -o "[^ '\"]*results/[0-9a-f]*\\.json" | sed 's|.*/||; s|\.json$||' |
-	    awk '!seen[$0]++' >"$d/ids"
-	total=$(wc -l <"$d/ids")
-	sort "$d/ids" >"$d/sorted"
-	if test "$max" -gt 0 && test "$max" -lt "$total"; then
-		awk -v n="$max" -v t="$total" \
-		    'BEGIN { for (i = 0; i < n; i++) want[int(i * t / n) + 1] = 1 }
-		     want[NR]' "$d/sorted" >"$d/chosen"
-	else
-		cp "$d/sorted" "$d/chosen"
-	fi
-	grep -Fx -f "$d/chosen" "$d/ids" >"$d/run" || true
+	targets "$d/cold" >"$d/ids"
+	spread "$max" "$d/ids" >"$d/run"
 	cd "$d"
 	for mode in cold warm; do
 		flags=

@@ -171,22 +171,27 @@ class _SharedImports:
     """
 
     def find_spec(self, fullname, path=None, target=None):
-        for finder in sys.meta_path:
-            if finder is self:
-                continue
-            find_spec = getattr(finder, "find_spec", None)
-            if find_spec is None:
-                continue
-            spec = find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _SharedLoader(spec.loader)
-                return spec
-        return None
+        return _find_wrapped(self, fullname, path, target, _SharedLoader)
 
 
-class _SharedLoader:
-    """Execute a module with the loader found for it, in the shared context."""
+def _find_wrapped(finder, fullname, path, target, wrapper):
+    """Find fullname with the other finders, its loader wrapped in wrapper."""
+    for other in sys.meta_path:
+        if other is finder:
+            continue
+        find_spec = getattr(other, "find_spec", None)
+        if find_spec is None:
+            continue
+        spec = find_spec(fullname, path, target)
+        if spec is not None:
+            if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                spec.loader = wrapper(spec.loader)
+            return spec
+    return None
+
+
+class _WrappedLoader:
+    """The loader found for a module, with something done around its execution (run)."""
 
     def __init__(self, loader):
         self._loader = loader
@@ -199,10 +204,21 @@ class _SharedLoader:
         return create(spec) if create is not None else None
 
     def exec_module(self, module):
+        # The module sees the real loader, as if this one was never there.
         spec = getattr(module, "__spec__", None)
         if spec is not None and spec.loader is self:
             spec.loader = self._loader
         module.__loader__ = self._loader
+        return self.run(module)
+
+    def run(self, module):
+        return self._loader.exec_module(module)
+
+
+class _SharedLoader(_WrappedLoader):
+    """Execute a module in the shared context."""
+
+    def run(self, module):
         before = crmake_record.context()
         if not before:
             return self._loader.exec_module(module)
@@ -250,36 +266,12 @@ class _UnittestFinder:
             sys.meta_path.remove(self)
         except ValueError:
             pass
-        for finder in sys.meta_path:
-            find_spec = getattr(finder, "find_spec", None)
-            if find_spec is None:
-                continue
-            spec = find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _PatchingLoader(spec.loader)
-                return spec
-        return None
+        return _find_wrapped(self, fullname, path, target, _PatchingLoader)
 
 
-class _PatchingLoader:
-    """Load a module with the loader found for it, then install the unittest hook."""
+class _PatchingLoader(_WrappedLoader):
+    """Load a module, then install the unittest hook."""
 
-    def __init__(self, loader):
-        self._loader = loader
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
-
-    def create_module(self, spec):
-        create = getattr(self._loader, "create_module", None)
-        return create(spec) if create is not None else None
-
-    def exec_module(self, module):
-        # The module sees the real loader, as if this one was never there.
-        spec = getattr(module, "__spec__", None)
-        if spec is not None and spec.loader is self:
-            spec.loader = self._loader
-        module.__loader__ = self._loader
+    def run(self, module):
         self._loader.exec_module(module)
         _install_unittest(module)

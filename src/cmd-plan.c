@@ -521,9 +521,12 @@ baseline(struct plan *pl)
 		    "unittest";
 }
 
-/* The real path of each planned file that a run may execute, one per line. */
+/*
+ * The real path of each planned file that a run may execute, one per line:
+ * what coverage.py measures, and what the warm worker indexes.
+ */
 static char *
-coverage_include(const struct plan *pl)
+planned_real_paths(const struct plan *pl)
 {
 	struct buf	 b = { 0 };
 	char		*abs, *real;
@@ -561,7 +564,7 @@ coverage_run(struct plan *pl)
 	record = xasprintf("%s/coverage.jsonl", pl->tmp);
 	dir = xasprintf("%s/coverage", pl->tmp);
 	include = xasprintf("%s/include", pl->tmp);
-	text = coverage_include(pl);
+	text = planned_real_paths(pl);
 	if (mkdir_p(dir, &cause) == -1 ||
 	    file_write_atomic(include, text, strlen(text), &cause) == -1)
 		fatal("%s", cause);
@@ -1312,6 +1315,9 @@ plan(struct plan *pl)
 	config_set(db, "warm", pl->selecting && !pl->no_warm ? "on" : "off");
 	text = new_plan_id();
 	config_set(db, "plan_id", text);
+	free(text);
+	text = planned_real_paths(pl);
+	config_set(db, "planned_files", text);
 	free(text);
 	config_set(db, "runner", pl->selecting ? pl->runner : "none");
 	config_number(db, "timeout_factor", pl->timeout_factor);

@@ -339,34 +339,24 @@ verdict(const struct run_result *run, const struct pyhooks_run *hr,
 	}
 }
 
-/* The real paths of the planned files, one per line, for the worker's index. */
+/*
+ * The real paths of the planned files, one per line, as cr-plan recorded
+ * them, for the worker's index. A session without them gets a worker that
+ * cannot put any mutant in place: its mutants run cold.
+ */
 static char *
-planned_files(struct db *db, const char *root)
+planned_files(void *db)
 {
-	struct buf	  b = { 0 };
-	char		**v, *abs, *real;
-	size_t		  n, i;
+	char	*v;
 
-	v = db_file_paths(db, &n);
-	for (i = 0; i < n; i++) {
-		abs = xasprintf("%s/%s", root, v[i]);
-		real = path_absolute(abs);
-		if (strchr(real, '\n') == NULL) {
-			buf_adds(&b, real);
-			buf_addc(&b, '\n');
-		}
-		free(real);
-		free(abs);
-		free(v[i]);
-	}
-	free(v);
-	return buf_detach(&b);
+	return (v = db_config_get(db, "planned_files")) != NULL ? v :
+	    xstrdup("");
 }
 
 /* What it takes to find or start the session's worker. */
 static void
 warm_spec_init(struct warm_spec *ws, const char *session,
-    const struct config *cf, const char *pydir, const char *files)
+    const struct config *cf, const char *pydir, struct db *db)
 {
 	memset(ws, 0, sizeof *ws);
 	ws->session = session;
@@ -375,7 +365,8 @@ warm_spec_init(struct warm_spec *ws, const char *session,
 	ws->command = cf->command;
 	ws->runner = cf->runner;
 	ws->pydir = pydir;
-	ws->files = files;
+	ws->files = planned_files;
+	ws->files_arg = db;
 	/* The worker's self-check runs every test: the whole suite's limit. */
 	ws->start_limit = cf->timeout_factor * cf->base_wall +
 	    cf->timeout_constant;
@@ -404,7 +395,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
 	const char		**runners, **ids;
-	char			 *files, *why = NULL, *cause = NULL, *abs, *real;
+	char			 *why = NULL, *cause = NULL, *abs, *real;
 	double			  wall = 0, cpu = 0;
 	size_t			  i;
 	int			  mntns, overlay, done = 0;
@@ -416,18 +407,15 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		return 0;
 	}
 	codemap_free(cm);
-	files = planned_files(db, cf->root);
-	warm_spec_init(&ws, j->session, cf, j->pydir, files);
+	warm_spec_init(&ws, j->session, cf, j->pydir, db);
 	if (warm_find(&ws, &w, &why) == -1) {
 		if (why != NULL)
 			warn("no warm worker for this session: %s; its mutants "
 			    "run cold", why);
 		free(why);
-		free(files);
 		buf_free(&reduced);
 		return 0;
 	}
-	free(files);
 	memset(&spec, 0, sizeof spec);
 	spec.root = cf->root;
 	spec.target = p->path;
@@ -601,7 +589,7 @@ worker_command(const char *session_arg, int start)
 	struct config		 cf;
 	struct warm		 w;
 	struct db		*db;
-	char			*session, *dbpath, *pydir, *files, *why = NULL;
+	char			*session, *dbpath, *pydir, *why = NULL;
 	char			*cause = NULL;
 	int			 status = 0;
 
@@ -619,8 +607,7 @@ worker_command(const char *session_arg, int start)
 		if ((pydir = session_find_python()) == NULL)
 			fatal("cannot find crmake's Python hooks (set "
 			    "CR_PYTHONDIR to their directory)");
-		files = planned_files(db, cf.root);
-		warm_spec_init(&ws, session, &cf, pydir, files);
+		warm_spec_init(&ws, session, &cf, pydir, db);
 		if (warm_find(&ws, &w, &why) == -1) {
 			warn("no warm worker for this session: %s", why != NULL ?
 			    why : "one is starting, or could not start before");
@@ -628,7 +615,6 @@ worker_command(const char *session_arg, int start)
 		} else
 			warm_clear(&w);
 		free(why);
-		free(files);
 		free(pydir);
 	}
 	db_close(db);

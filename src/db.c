@@ -371,29 +371,6 @@ db_file_add(struct db *db, const char *path, const char *sha256,
 	return sqlite3_last_insert_rowid(db->h);
 }
 
-char **
-db_file_paths(struct db *db, size_t *n)
-{
-	sqlite3_stmt	*st;
-	char		**v = NULL;
-	size_t		  cap = 0;
-
-	*n = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT path FROM files ORDER BY path",
-	    -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (*n + 1 >= cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		v[(*n)++] = column_text(st, 0);
-		v[*n] = NULL;
-	}
-	sqlite3_finalize(st);
-	return v;
-}
-
 char *
 db_file_content(struct db *db, const char *path, size_t *len)
 {

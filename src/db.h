@@ -75,8 +75,6 @@ char *db_config_get(struct db *, const char *key);
 /* Record a planned file with its content; returns its row id, or -1. */
 int64_t db_file_add(struct db *, const char *path, const char *sha256,
     const char *content, size_t len, size_t lines, char **cause);
-/* The paths of the planned files, relative to the project root (caller frees each and the array). */
-char **db_file_paths(struct db *, size_t *n);
 /* Load a file's content as planned (caller frees); NULL if unknown. */
 char *db_file_content(struct db *, const char *path, size_t *len);
 /* Record a test with its durations and fingerprint; returns its row id, or -1. */

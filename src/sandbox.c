@@ -1683,12 +1683,6 @@ other_userns(pid_t pid)
 static void
 mntns_child(const struct launch *l, pid_t owner, int fd)
 {
-	struct msghdr	 msg;
-	struct iovec	 iov;
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	}		 ctl;
 	const char	*what = "setns";
 	char		 path[64], status;
 	int		 userns, nsfd;
@@ -1718,19 +1712,7 @@ mntns_child(const struct launch *l, pid_t owner, int fd)
 	what = "/proc/self/ns/mnt";
 	if ((nsfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC)) == -1)
 		goto fail;
-	memset(&msg, 0, sizeof msg);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = &status;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof ctl.buf;
-	CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
-	CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
-	CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), &nsfd, sizeof(int));
-	if (sendmsg(fd, &msg, 0) == 1)
+	if (fd_send(fd, &status, 1, &nsfd, 1) == 1)
 		_exit(0);
 fail:
 	child_report(fd, "E %s: %s", what, strerror(errno));

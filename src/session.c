@@ -134,18 +134,6 @@ session_find_python(void)
 	return NULL;
 }
 
-/* Whether path is root or below it. */
-static int
-inside(const char *path, const char *root)
-{
-	size_t	n = strlen(root);
-
-	if (strcmp(root, "/") == 0)
-		return 1;
-	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
-	    path[n] == '\0');
-}
-
 char *
 session_tmpdir(const char *root, const char *prefix, char **cause)
 {
@@ -160,7 +148,7 @@ session_tmpdir(const char *root, const char *prefix, char **cause)
 		if (bases[i] == NULL || *bases[i] == '\0')
 			continue;
 		base = path_absolute(bases[i]);
-		if (inside(base, root)) {
+		if (path_inside(base, root)) {
 			free(base);
 			continue;
 		}

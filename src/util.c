@@ -1,6 +1,7 @@
 /* util.c: allocation, diagnostics, growable buffers and small file helpers. */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -457,6 +458,52 @@ path_absolute(const char *path)
 	s = xstrdup(r);
 	free(r);
 	return s;
+}
+
+ssize_t
+fd_send(int sock, const void *data, size_t len, const int *fds, size_t nfds)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(FD_SEND_MAX * sizeof(int))];
+	}		 ctl;
+	ssize_t		 n;
+
+	if (nfds > FD_SEND_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (nfds > 0) {
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
+		CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
+		CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), fds, nfds * sizeof(int));
+	}
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+int
+path_inside(const char *path, const char *root)
+{
+	size_t	n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
+	    path[n] == '\0');
 }
 
 char *

@@ -2,6 +2,8 @@
 #ifndef CR_UTIL_H
 #define CR_UTIL_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +70,16 @@ int mkdir_p(const char *, char **);
 char *path_absolute(const char *);
 /* Return an absolute, normalised path without resolving symlinks. */
 char *path_lexical(const char *);
+/* Most descriptors fd_send sends at once. */
+#define FD_SEND_MAX 4
+/*
+ * Send len bytes of data on a Unix socket with the nfds descriptors fds in
+ * the same message (SCM_RIGHTS); returns what sendmsg does (bytes sent).
+ */
+ssize_t fd_send(int sock, const void *data, size_t len, const int *fds,
+    size_t nfds);
+/* Whether the normalised path is root or below it. */
+int path_inside(const char *path, const char *root);
 /* Return the directory holding the running executable, or NULL. */
 char *exe_dir(void);
 

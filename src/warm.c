@@ -45,18 +45,6 @@
 /* Most bytes read from the output pipe at once, so output cannot starve the timer. */
 #define DRAIN_MAX (1024 * 1024)
 
-/* Whether path is root or below it. */
-static int
-inside(const char *path, const char *root)
-{
-	size_t	n = strlen(root);
-
-	if (strcmp(root, "/") == 0)
-		return 1;
-	return strncmp(path, root, n) == 0 && (path[n] == '/' ||
-	    path[n] == '\0');
-}
-
 /* Our private state directory, on local disk and outside root; NULL with *cause. */
 static char *
 state_dir(const char *root, char **cause)
@@ -73,7 +61,7 @@ state_dir(const char *root, char **cause)
 		if (bases[i] == NULL || bases[i][0] != '/')
 			continue;
 		base = path_absolute(bases[i]);
-		if (inside(base, root) || stat(base, &st) == -1) {
+		if (path_inside(base, root) || stat(base, &st) == -1) {
 			free(base);
 			continue;
 		}
@@ -236,19 +224,21 @@ start(const struct warm_spec *ws, const char *prefix, struct warm *w,
 {
 	struct pyhooks_spec	 hs;
 	struct run_spec		 spec;
-	char			**hooks, **env, *path, *cause = NULL;
+	char			**hooks, **env, *path, *files, *cause = NULL;
 	double			 deadline;
 	size_t			 n, i;
 	pid_t			 pid;
 	int			 status, fd, rc = -1;
 
 	path = xasprintf("%s.files", prefix);
-	if (file_write_atomic(path, ws->files, strlen(ws->files),
-	    &cause) == -1) {
+	files = ws->files(ws->files_arg);
+	if (file_write_atomic(path, files, strlen(files), &cause) == -1) {
 		*why = cause;
+		free(files);
 		free(path);
 		return -1;
 	}
+	free(files);
 	free(path);
 	path = xasprintf("%s.rec", prefix);
 	unlink(path);
@@ -320,7 +310,6 @@ out:
 int
 warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 {
-	struct buf	 b = { 0 };
 	char		*prefix, *lock = NULL, *off = NULL, *pidf = NULL;
 	char		*cause = NULL;
 	pid_t		 old;
@@ -374,7 +363,6 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 out:
 	if (lfd != -1)
 		close(lfd);
-	buf_free(&b);
 	free(lock);
 	free(off);
 	free(pidf);
@@ -476,35 +464,13 @@ send_all(int sock, const char *data, size_t len)
 static int
 send_request(int sock, const char *text, int out, int mntns)
 {
-	struct msghdr	 msg;
-	struct iovec	 iov;
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(2 * sizeof(int))];
-	}		 ctl;
-	int		 fds[2] = { out, mntns }, nfds = mntns >= 0 ? 2 : 1;
-	size_t		 len = strlen(text), done;
-	ssize_t		 n;
+	int	fds[2] = { out, mntns };
+	size_t	len = strlen(text);
+	ssize_t	n;
 
-	memset(&msg, 0, sizeof msg);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = (char *)text;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-	CMSG_FIRSTHDR(&msg)->cmsg_level = SOL_SOCKET;
-	CMSG_FIRSTHDR(&msg)->cmsg_type = SCM_RIGHTS;
-	CMSG_FIRSTHDR(&msg)->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&msg)), fds, (size_t)nfds * sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
+	if ((n = fd_send(sock, text, len, fds, mntns >= 0 ? 2 : 1)) == -1)
 		return -1;
-	done = (size_t)n;
-	return send_all(sock, text + done, len - done);
+	return send_all(sock, text + n, len - (size_t)n);
 }
 
 /* Act on one reply line; 1 when the exchange is over. */

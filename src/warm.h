@@ -21,7 +21,10 @@ struct warm_spec {
 	const char	*command;	/* the test command as run */
 	const char	*runner;	/* CRMAKE_RUNNER */
 	const char	*pydir;		/* crmake's Python hooks */
-	const char	*files;		/* real paths of the planned files, one per line */
+	/* The real paths of the planned files, one per line (caller frees), for
+	   the worker's index: asked for only when a worker is started. */
+	char		*(*files)(void *);
+	void		*files_arg;
 	double		 start_limit;	/* seconds a worker may take to serve */
 	double		 idle;		/* seconds it lives without a request */
 };
