@@ -95,6 +95,70 @@ static const char *isolation_names[] = {
 	[ISOLATION_NONE] = "none",
 };
 
+void
+run_limits_init(struct run_limits *lim, double start, double timeout,
+    double cpu_timeout)
+{
+	memset(lim, 0, sizeof *lim);
+	lim->deadline = timeout > 0 ? start + timeout : 0;
+	lim->cpu_timeout = cpu_timeout > 0 ? cpu_timeout : 0;
+	if ((lim->ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		lim->ncpu = 1;
+	/*
+	 * The CPU time of a run cannot grow faster than ncpu seconds per
+	 * second, so the process table is read only when the limit could have
+	 * been reached since the last look.
+	 */
+	lim->cpu_check = start + lim->cpu_timeout / lim->ncpu;
+}
+
+void
+run_limits_watch(struct run_limits *lim, pid_t root)
+{
+	proctree_watch_free(&lim->watch);
+	proctree_watch_init(&lim->watch, root, CPU_RESCAN);
+}
+
+/* Lower *ms so that a poll for it ends by when. */
+static void
+wake_by(int *ms, double when, double now)
+{
+	if ((when - now) * 1000 < *ms)
+		*ms = (int)((when - now) * 1000) + 1;
+}
+
+enum run_limit
+run_limits_check(struct run_limits *lim, double *cpu, int *ms)
+{
+	double	now = now_seconds(), c, left;
+
+	if (lim->deadline > 0) {
+		if (now >= lim->deadline)
+			return LIMIT_WALL;
+		wake_by(ms, lim->deadline, now);
+	}
+	if (lim->cpu_timeout <= 0 || lim->watch.root <= 0)
+		return LIMIT_NONE;
+	if (now >= lim->cpu_check) {
+		c = proctree_watch_cpu(&lim->watch);
+		if (c > *cpu)
+			*cpu = c;
+		if (c >= lim->cpu_timeout)
+			return LIMIT_CPU;
+		left = (lim->cpu_timeout - (c < 0 ? 0 : c)) / lim->ncpu;
+		lim->cpu_check = now + (left > CPU_CHECK_MIN ? left :
+		    CPU_CHECK_MIN);
+	}
+	wake_by(ms, lim->cpu_check, now);
+	return LIMIT_NONE;
+}
+
+void
+run_limits_free(struct run_limits *lim)
+{
+	proctree_watch_free(&lim->watch);
+}
+
 const char *
 run_limit_name(enum run_limit limit)
 {
@@ -791,11 +855,10 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	struct pollfd	 pfd[2];
 	struct buf	 status = { 0 };
 	struct rusage	 ru0, ru1;
-	struct proctree_watch watch;
+	struct run_limits lim;
 	sigset_t	 block;
 	char		*line, *next;
-	double		 start, deadline = 0, left, now, cpu_check = 0, c;
-	double		 ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN);
+	double		 start, c;
 	pid_t		 pid;
 	size_t		 nown, max = l->spec->tail_max, total = 0;
 	int		 outp[2], statp[2] = { -1, -1 }, pidfd, n, st = 0, ms;
@@ -866,48 +929,14 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	fcntl(outp[0], F_SETFL, fcntl(outp[0], F_GETFL) | O_NONBLOCK);
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (l->spec->timeout > 0)
-		deadline = start + l->spec->timeout;
-	if (ncpu < 1)
-		ncpu = 1;
-	/*
-	 * The CPU time of the run cannot grow faster than ncpu seconds per
-	 * second, so the process table is read only when the limit could have
-	 * been reached since the last look.
-	 */
-	if (l->spec->cpu_timeout > 0)
-		cpu_check = start + l->spec->cpu_timeout / ncpu;
-	proctree_watch_init(&watch, pid, CPU_RESCAN);
+	run_limits_init(&lim, start, l->spec->timeout, l->spec->cpu_timeout);
+	run_limits_watch(&lim, pid);
 	while (!ended) {
 		ms = pidfd == -1 ? 50 : 1000;
-		now = now_seconds();
-		if (deadline > 0) {
-			left = deadline - now;
-			if (left <= 0) {
-				r->timed_out = 1;
-				r->limit = LIMIT_WALL;
-				break;
-			}
-			if (left * 1000 < ms)
-				ms = (int)(left * 1000) + 1;
-		}
-		if (cpu_check > 0 && now >= cpu_check) {
-			c = proctree_watch_cpu(&watch);
-			if (c > r->cpu)
-				r->cpu = c;
-			if (c >= l->spec->cpu_timeout) {
-				r->timed_out = 1;
-				r->limit = LIMIT_CPU;
-				break;
-			}
-			left = (l->spec->cpu_timeout - (c < 0 ? 0 : c)) / ncpu;
-			cpu_check = now + (left > CPU_CHECK_MIN ? left :
-			    CPU_CHECK_MIN);
-		}
-		if (cpu_check > 0) {
-			left = cpu_check - now;
-			if (left * 1000 < ms)
-				ms = (int)(left * 1000) + 1;
+		if ((r->limit = run_limits_check(&lim, &r->cpu, &ms)) !=
+		    LIMIT_NONE) {
+			r->timed_out = 1;
+			break;
 		}
 		n = 0;
 		pfd[0].fd = outopen ? outp[0] : -1;
@@ -921,7 +950,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			proctree_kill(pid, 1);
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
-			proctree_watch_free(&watch);
+			run_limits_free(&lim);
 			cleanup_set_pgid(0);
 			close(outp[0]);
 			if (statp[0] != -1)
@@ -942,7 +971,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	 */
 	proctree_kill(pid, 1);
 	kill(-pid, SIGKILL);
-	proctree_watch_free(&watch);
+	run_limits_free(&lim);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	cleanup_set_pgid(0);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "proctree.h"
 #include "util.h"
 
 enum isolation {
@@ -78,6 +79,27 @@ int sandbox_mntns(const struct run_spec *, pid_t owner, int *fd, int *overlay,
 void run_result_free(struct run_result *);
 /* Name of a limit ("cpu", "wall"), or NULL for LIMIT_NONE. */
 const char *run_limit_name(enum run_limit);
+
+/* A run's two limits, looked at as it goes. */
+struct run_limits {
+	double			 deadline;	/* wall clock; 0 for none */
+	double			 cpu_timeout;	/* CPU seconds; 0 for none */
+	double			 cpu_check;	/* when to read the CPU time next */
+	double			 ncpu;
+	struct proctree_watch	 watch;		/* the processes whose time counts */
+};
+
+/* Limits from start (now_seconds()) on; 0 for a limit is none. */
+void run_limits_init(struct run_limits *, double start, double timeout,
+    double cpu_timeout);
+/* Count the CPU time of root and every process below it (none before this). */
+void run_limits_watch(struct run_limits *, pid_t root);
+/*
+ * The limit reached, or LIMIT_NONE; *cpu rises to the CPU time read, and
+ * *ms falls to the milliseconds until the limits need another look.
+ */
+enum run_limit run_limits_check(struct run_limits *, double *cpu, int *ms);
+void run_limits_free(struct run_limits *);
 /* Name of an isolation mode ("namespace", ...). */
 const char *isolation_name(enum isolation);
 /* Parse an isolation name; -1 if unknown. */

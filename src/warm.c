@@ -525,11 +525,10 @@ warm_run(struct warm *w, const struct warm_job *j,
     struct warm_result *r, char **cause)
 {
 	struct pollfd	 pfd[2];
-	struct proctree_watch watch;
+	struct run_limits lim;
 	struct buf	 in = { 0 };
 	char		*text, *line, *nl, chunk[4096];
-	double		 start, deadline = 0, cpu_check = 0, left, c, now;
-	double		 ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN);
+	double		 start, deadline, c;
 	size_t		 total = 0, used;
 	ssize_t		 n;
 	pid_t		 child = 0;
@@ -537,7 +536,6 @@ warm_run(struct warm *w, const struct warm_job *j,
 	int		 mntns = j->mntns;
 
 	memset(r, 0, sizeof *r);
-	memset(&watch, 0, sizeof watch);
 	r->tests_seconds = -1;
 	/* The connection warm_find made, else a new one. */
 	sock = w->fd;
@@ -566,42 +564,14 @@ warm_run(struct warm *w, const struct warm_job *j,
 	close(outp[1]);
 	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 	fcntl(outp[0], F_SETFL, fcntl(outp[0], F_GETFL) | O_NONBLOCK);
-	if (ncpu < 1)
-		ncpu = 1;
-	if (j->timeout > 0)
-		deadline = start + j->timeout;
+	/* The CPU time counted is the child's, once it has said who it is. */
+	run_limits_init(&lim, start, j->timeout, j->cpu_timeout);
 	while (!over) {
-		now = now_seconds();
 		ms = 1000;
-		if (deadline > 0) {
-			if ((left = deadline - now) <= 0) {
-				r->timed_out = 1;
-				r->limit = LIMIT_WALL;
-				break;
-			}
-			if (left * 1000 < ms)
-				ms = (int)(left * 1000) + 1;
-		}
-		/* As in sandbox_run: look when the budget could be spent. */
-		if (child > 0 && j->cpu_timeout > 0) {
-			if (cpu_check == 0)
-				cpu_check = start + j->cpu_timeout / ncpu;
-			if (now >= cpu_check) {
-				if (watch.root != child)
-					proctree_watch_init(&watch, child, 0.5);
-				c = proctree_watch_cpu(&watch);
-				if (c > r->cpu)
-					r->cpu = c;
-				if (c >= j->cpu_timeout) {
-					r->timed_out = 1;
-					r->limit = LIMIT_CPU;
-					break;
-				}
-				left = (j->cpu_timeout - (c < 0 ? 0 : c)) / ncpu;
-				cpu_check = now + (left > 0.05 ? left : 0.05);
-			}
-			if ((cpu_check - now) * 1000 < ms)
-				ms = (int)((cpu_check - now) * 1000) + 1;
+		if ((r->limit = run_limits_check(&lim, &r->cpu, &ms)) !=
+		    LIMIT_NONE) {
+			r->timed_out = 1;
+			break;
 		}
 		pfd[0].fd = sock;
 		pfd[0].events = POLLIN;
@@ -635,6 +605,8 @@ warm_run(struct warm *w, const struct warm_job *j,
 			in.len -= used;
 			over = reply_line(line, &child, r);
 			free(line);
+			if (child > 0 && lim.watch.root != child)
+				run_limits_watch(&lim, child);
 		}
 	}
 	if (child > 0) {
@@ -642,7 +614,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 			r->cpu = c;
 		proctree_kill(child, 1);
 	}
-	proctree_watch_free(&watch);
+	run_limits_free(&lim);
 	if (r->timed_out) {
 		if (child > 0)
 			r->verdict = 1;
