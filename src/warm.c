@@ -607,6 +607,15 @@ warm_run(struct warm *w, const struct warm_job *j,
 			free(line);
 			if (child > 0 && lim.watch.root != child)
 				run_limits_watch(&lim, child);
+			/*
+			 * The child has joined the namespace once it says who
+			 * it is: the namespace goes when the child does, and
+			 * taking it down is not this process's cost.
+			 */
+			if (child > 0 && mntns != -1) {
+				close(mntns);
+				mntns = -1;
+			}
 		}
 	}
 	if (child > 0) {
@@ -635,6 +644,8 @@ warm_run(struct warm *w, const struct warm_job *j,
 			    DRAIN_MAX, &total);
 	}
 	close(outp[0]);
+	if (mntns != -1)
+		close(mntns);
 	buf_tail_finish(&r->output, j->tail_max, total);
 	buf_free(&in);
 	return 0;
