@@ -86,8 +86,10 @@ for mod in $modules; do
 		s=$tmp/$mod/$mode
 		start=$(now)
 		if test -s "$tmp/$mod/run.$mode"; then
+			# Cold runs both: selection alone, not the warm worker
+			# (bench/warm.sh measures that).
 			# shellcheck disable=SC2046
-			make -s -k -f "$s/Makefile" -j"$jobs" \
+			make -s -k -f "$s/Makefile" -j"$jobs" CR_WARM=0 \
 			    $(sed "s|^|$s/results/|; s|\$|.json|" "$tmp/$mod/run.$mode") \
 			    >"$tmp/$mod/make.$mode" 2>&1 || true
 		fi
