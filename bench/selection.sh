@@ -17,9 +17,14 @@
 # so a mutant that also makes a later test hang is killed with selection
 # and a timeout without; those are counted apart.
 #
+# A mutant whose verdicts differ is run RECHECK more times (default 4) in
+# each session; if one session alone gives it both verdicts (killed once,
+# survived once), a test of the suite decides by chance, and the mutant is
+# listed apart with the killing test, not counted as a difference.
+#
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs only that many of
 # each module's mutants, spread evenly over the file (default 400; 0 runs
-# them all); STDLIB (default /usr/lib/python3.11); MODULES.
+# them all); STDLIB (default /usr/lib/python3.11); MODULES; RECHECK.
 set -eu
 status=0
 
@@ -134,7 +139,7 @@ DETECTED = ("killed", "timeout")
 differ, flips = [], 0
 for i, m in whole.items():
     s = sel.get(i)
-    if s is None or s["outcome"] == "no-coverage":
+    if s is None or s["outcome"] in ("no-coverage", "pending") or m["outcome"] == "pending":
         continue
     if s["outcome"] == m["outcome"]:
         continue
@@ -143,6 +148,42 @@ for i, m in whole.items():
         continue
     differ.append((i, m["path"], m["line"], m["operator"], m["outcome"], s["outcome"]))
 pend = [m for m in list(sel.values()) + list(whole.values()) if m["outcome"] == "pending"]
+
+# A differing mutant is run again RECHECK times in each session. If one
+# session alone gives it both verdicts, a test decides by chance (unseeded
+# random data, timing), and the difference says nothing about selection.
+import subprocess
+recheck = int(os.environ.get("RECHECK", "4"))
+nondet = []
+
+def rerun(mode, i):
+    s = os.path.join(d, mode)
+    result = os.path.join(s, "results", i + ".json")
+    os.unlink(result)
+    subprocess.run(["make", "-s", "-f", os.path.join(s, "Makefile"), "CR_WARM=0", result],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        r = json.load(open(result))
+    except OSError:
+        return "pending", None
+    return r["outcome"], r.get("killed_by")
+
+def detected(o):
+    return o in DETECTED
+
+for x in list(differ):
+    i = x[0]
+    seen = {"sel": {sel[i]["outcome"]}, "all": {whole[i]["outcome"]}}
+    killers = {sel[i].get("killed_by"), whole[i].get("killed_by")}
+    for _ in range(recheck):
+        for mode in ("sel", "all"):
+            o, k = rerun(mode, i)
+            seen[mode].add(o)
+            killers.add(k)
+    if any(len({detected(o) for o in v}) > 1 for v in seen.values()):
+        differ.remove(x)
+        nondet.append(x + (", ".join(sorted(k for k in killers if k)),
+                           "/".join(sorted(seen["all"])), "/".join(sorted(seen["sel"]))))
 
 print("plan seconds:         %.1f with selection (baseline + coverage), %.1f whole suite" % (t1 - t0, t2 - t1))
 print("mutants run:          %d of %d planned (make -j%s)" % (n, len(json.load(open(os.path.join(d, "report.all.json")))["mutants"]), jobs))
@@ -161,6 +202,11 @@ for mode, ms in (("selection", sel), ("whole", whole)):
               % (mode + ":", len(t), sum(t) / len(t), max(t)))
 for x in differ[:20]:
     print("  %s %s:%s %s: whole suite %s, selection %s" % x)
+if nondet:
+    print("decided by chance:    %d (after %d more runs in each session, one session alone gave both verdicts)"
+          % (len(nondet), recheck))
+for x in nondet[:20]:
+    print("  %s %s:%s %s: whole suite %s, selection %s; killing test %s; seen whole %s, selection %s" % x)
 if pend:
     print("pending (not run):    %d" % len(pend))
 sys.exit(1 if differ or pend else 0)

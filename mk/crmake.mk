@@ -5,6 +5,11 @@
 #   CR_LAUNCH     a prefix for each run, e.g. 'srun -n1 -c1' on Slurm
 #   CR_RUN_FLAGS  extra cr-run-one options, e.g. '--timeout 30'
 #   CR_WARM=0     run every mutant cold: no warm worker
+#   CR_SHARD=K/M  run only shard K of M (of equal expected cost)
+#   CR_DEADLINE   start no mutant once this long has passed since make
+#                 started (seconds, or with s, m or h); the ones running
+#                 finish. Mutants then start in a random order fixed by
+#                 the plan, so that what ran is a fair sample.
 #   V=1           show each command instead of only its verdict line
 
 .DEFAULT_GOAL := all
@@ -21,11 +26,39 @@ else
 CR_Q := @
 endif
 
+CR_SHARD ?=
+CR_DEADLINE ?=
+
+# The targets to make: all of them, or those of the shard, in a random
+# order under a deadline.
+ifneq ($(CR_SHARD)$(CR_DEADLINE),)
+CR_SELECTED := $(shell $(CR_RUN_ONE) --targets $(if $(CR_SHARD),--shard $(CR_SHARD)) $(if $(CR_DEADLINE),--shuffle) $(CR_SESSION))
+ifneq ($(.SHELLSTATUS),0)
+$(error crmake: cannot list the targets (CR_SHARD=$(CR_SHARD)))
+endif
+else
+CR_SELECTED := $(CR_MUTANTS)
+endif
+ifneq ($(CR_DEADLINE),)
+CR_DEADLINE_AT := $(shell $(CR_RUN_ONE) --deadline-at $(CR_DEADLINE))
+ifneq ($(.SHELLSTATUS),0)
+$(error crmake: CR_DEADLINE=$(CR_DEADLINE) is not a duration)
+endif
+endif
+
 # The recipe of every mutant target: $* is the mutant ID, $@ its result file.
-cr_run = $(CR_Q)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $*
+# A target succeeds only with a result newer than its stamp: a launcher that
+# lost the run and exited 0 (srun after a node failure) fails the target, so
+# that make says so and the next make runs it again.
+cr_run = $(CR_Q)$(cr_deadline)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $* && $(cr_check)
+cr_check = { test -f $@ && ! test $< -nt $@; } || { echo "crmake: $*: no result was written$(if $(CR_LAUNCH), ($(firstword $(CR_LAUNCH)) ended without an error))" >&2; exit 1; }
+cr_deadline = $(if $(CR_DEADLINE_AT),test "$$(date +%s)" -lt $(CR_DEADLINE_AT) || exit 0; )
 
 .PHONY: all clean report stop
-all: $(CR_MUTANTS:%=$(CR_RESULTS)/%.json)
+all: $(CR_SELECTED:%=$(CR_RESULTS)/%.json)
+ifneq ($(CR_DEADLINE_AT),)
+	$(CR_Q)test "$$(date +%s)" -lt $(CR_DEADLINE_AT) || echo "crmake: CR_DEADLINE=$(CR_DEADLINE) has passed: the mutants not started are left for the next make"
+endif
 
 $(CR_RESULTS):
 	$(CR_Q)mkdir -p $@

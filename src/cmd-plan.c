@@ -1258,6 +1258,27 @@ new_plan_id(void)
 	return id;
 }
 
+/*
+ * The plan's digest: of every target's ID and inputs, in ID order. Two
+ * sessions planned from the same code, tests and options, on any machine
+ * and at any path, have the same one; cr-report merges only their results.
+ */
+static void
+plan_hash(const struct target *t, size_t n, char hex[65])
+{
+	struct sha256	h;
+	size_t		i;
+
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		sha256_update(&h, t[i].id, strlen(t[i].id));
+		sha256_update(&h, " ", 1);
+		sha256_update(&h, t[i].inputs, 64);
+		sha256_update(&h, "\n", 1);
+	}
+	sha256_final_hex(&h, hex);
+}
+
 /* The previous plan's warm worker serves a plan that is gone: stop it. */
 static void
 stop_old_worker(const struct plan *pl)
@@ -1296,6 +1317,7 @@ plan(struct plan *pl)
 	size_t			 fnocov, executed = 0, candidates = 0, nsources;
 	int64_t			 fid;
 	double			 t0 = now_seconds();
+	char			 hash[65];
 
 	text = config_text(pl);
 	sha256_hex(text, strlen(text), pl->config_digest);
@@ -1424,6 +1446,10 @@ plan(struct plan *pl)
 	if (pl->selecting && candidates > 0 && executed == 0)
 		fatal("no test executes any of the files to mutate: the tests "
 		    "import other copies of them, or the paths are wrong");
+	if (ntargets > 1)
+		qsort(targets, ntargets, sizeof *targets, compare_target_ids);
+	plan_hash(targets, ntargets, hash);
+	config_set(db, "plan_hash", hash);
 	if (db_commit(db, &cause) == -1)
 		fatal("%s", cause);
 	db_close(db);
@@ -1431,8 +1457,6 @@ plan(struct plan *pl)
 		fatal("%s:", dbpath);
 	cleanup_forget(tmp);
 
-	if (ntargets > 1)
-		qsort(targets, ntargets, sizeof *targets, compare_target_ids);
 	write_stamps(pl, targets, ntargets);
 	reruns = pl->rerun != 0 ? rerun_outcomes(pl, targets, ntargets) : 0;
 	if (ntargets > 1)

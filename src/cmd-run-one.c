@@ -9,9 +9,12 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "codemap.h"
@@ -22,6 +25,7 @@
 #include "result.h"
 #include "sandbox.h"
 #include "session.h"
+#include "shard.h"
 #include "sha256.h"
 #include "util.h"
 #include "warm.h"
@@ -40,6 +44,10 @@ enum {
 	OPT_COLD,
 	OPT_STOP_WORKER,
 	OPT_START_WORKER,
+	OPT_TARGETS,
+	OPT_SHARD,
+	OPT_SHUFFLE,
+	OPT_DEADLINE_AT,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +59,10 @@ static const struct option longopts[] = {
 	{ "cold",	no_argument,		NULL, OPT_COLD },
 	{ "stop-worker", no_argument,		NULL, OPT_STOP_WORKER },
 	{ "start-worker", no_argument,		NULL, OPT_START_WORKER },
+	{ "targets",	no_argument,		NULL, OPT_TARGETS },
+	{ "shard",	required_argument,	NULL, OPT_SHARD },
+	{ "shuffle",	no_argument,		NULL, OPT_SHUFFLE },
+	{ "deadline-at", required_argument,	NULL, OPT_DEADLINE_AT },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -72,6 +84,7 @@ struct config {
 	size_t		 tail_max;
 	int		 warm;		/* warm runs are on for the session */
 	char		*plan_id;
+	char		*plan_hash;	/* "" in a session planned before it */
 };
 
 /* One mutant's run: what it runs and the limits it runs under. */
@@ -95,7 +108,9 @@ usage(FILE *f)
 	    "[--cpu-timeout SECONDS]\n"
 	    "                  [--isolation auto|namespace|copy] [--cold] "
 	    "SESSION ID\n"
-	    "       cr-run-one --start-worker | --stop-worker SESSION\n");
+	    "       cr-run-one --start-worker | --stop-worker SESSION\n"
+	    "       cr-run-one --targets [--shard K/M] [--shuffle] SESSION\n"
+	    "       cr-run-one --deadline-at DURATION\n");
 }
 
 static void
@@ -174,6 +189,8 @@ config_load(struct db *db, int isolation, struct config *cf)
 	free(v);
 	if ((cf->plan_id = db_config_get(db, "plan_id")) == NULL)
 		cf->plan_id = xstrdup("");
+	if ((cf->plan_hash = db_config_get(db, "plan_hash")) == NULL)
+		cf->plan_hash = xstrdup("");
 	if (isolation == -1) {
 		if ((v = db_config_get(db, "isolation")) == NULL)
 			isolation = ISOLATION_AUTO;
@@ -195,25 +212,85 @@ config_clear(struct config *cf)
 	free(cf->command);
 	free(cf->runner);
 	free(cf->plan_id);
+	free(cf->plan_hash);
 }
 
-/* Write the result with INT, TERM and HUP held off, so it is all or nothing. */
+/*
+ * Write the result with the signals that end a run held off, so it is all
+ * or nothing; and not at all if one of them has come: a run that was told
+ * to stop (scancel, a time limit, Ctrl-C) has no verdict, whatever its
+ * tests did meanwhile. The held signal then ends cr-run-one.
+ */
 static void
 write_result(const char *path, const struct result *r)
 {
-	sigset_t	 set, old;
+	sigset_t	 set, old, pending;
 	char		*cause = NULL;
-	int		 rc;
+	int		 rc, sig;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	sigpending(&pending);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&set, sig) == 1 &&
+		    sigismember(&pending, sig) == 1) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			/* Not reached while the handler re-raises the signal. */
+			fatal("stopped by signal %d: no result written", sig);
+		}
+	}
 	rc = result_write(path, r, &cause);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc == -1)
 		fatal("%s", cause);
+}
+
+/* Where the tests run: the host, and Slurm's job and step when under srun. */
+static void
+where_ran(struct result *r)
+{
+	char		 host[HOST_NAME_MAX + 1];
+	const char	*v;
+
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		r->host = xstrdup(host);
+	}
+	if ((v = getenv("SLURM_JOB_ID")) != NULL && *v != '\0')
+		r->slurm_job = xstrdup(v);
+	if ((v = getenv("SLURM_STEP_ID")) != NULL && *v != '\0')
+		r->slurm_step = xstrdup(v);
+}
+
+/*
+ * The signal by which a run's tests ended, if it is one that stops a
+ * program from outside (a job scheduler cancelling, a terminal, a killer of
+ * stray processes) and crmake did not send it; else 0. A shell that ran the
+ * tests reports the signal as 128 plus its number.
+ */
+static int
+outside_signal(const struct run_result *run)
+{
+	int	sig;
+
+	if (run->timed_out)
+		return 0;
+	sig = run->signal > 0 ? run->signal :
+	    run->exit_status > 128 ? run->exit_status - 128 : 0;
+	switch (sig) {
+	case SIGHUP:
+	case SIGINT:
+	case SIGQUIT:
+	case SIGKILL:
+	case SIGTERM:
+		return sig;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -286,6 +363,30 @@ run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
 	free(names);
 	free(select);
 	free(record);
+}
+
+/*
+ * run_tests, and once more if the tests were ended by a signal that comes
+ * from outside: that run says nothing about the mutant. If it was sent to
+ * the whole job (scancel, Ctrl-C), it comes to cr-run-one too, which ends
+ * without a result; if the second run ends by the same kind of signal, the
+ * mutant itself brings it about, and that is the verdict.
+ */
+static void
+run_tests_checked(struct job *j, const struct planned_test *tests,
+    size_t ntests, double wall, double cpu, struct run_result *run,
+    struct pyhooks_run *hr)
+{
+	int	sig;
+
+	run_tests(j, tests, ntests, wall, cpu, run, hr);
+	if ((sig = outside_signal(run)) == 0)
+		return;
+	warn("%s: the tests were ended by signal %d (%s), which crmake did not "
+	    "send; running them again", j->p->id, sig, strsignal(sig));
+	run_result_free(run);
+	pyhooks_run_free(hr);
+	run_tests(j, tests, ntests, wall, cpu, run, hr);
 }
 
 /* The first test that failed, from the records of a run without a selection. */
@@ -526,7 +627,8 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 				planned_tests_free(tests, ntests);
 				return;
 			}
-			run_tests(j, tests, ntests, p->wall, p->cpu, &run, &hr);
+			run_tests_checked(j, tests, ntests, p->wall, p->cpu,
+			    &run, &hr);
 			if (run.timed_out || run.exit_status != 0 ||
 			    hr.nfound == ntests) {
 				verdict(&run, &hr, selection_name(p->sel), res);
@@ -540,7 +642,7 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	    (j->pydir = session_find_python()) == NULL)
 		fatal("cannot find crmake's Python hooks (set CR_PYTHONDIR to "
 		    "their directory)");
-	run_tests(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
+	run_tests_checked(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
 	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
 out:
 	run_result_free(&run);
@@ -576,6 +678,101 @@ check_stamp(const char *session, const struct planned *p, const char *result)
 	}
 	buf_free(&b);
 	free(path);
+}
+
+struct target_list {
+	struct shard_item	*v;
+	size_t			 n, cap;
+};
+
+static int
+add_target(const struct planned *p, void *arg)
+{
+	struct target_list	*l = arg;
+
+	/* The targets of the session Makefile: those cr-plan left to run. */
+	if (p->skip != NULL || p->sel == SEL_NONE)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 1024 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n].id = xstrdup(p->id);
+	l->v[l->n].cost = p->wall;
+	l->v[l->n].shard = 0;
+	l->n++;
+	return 0;
+}
+
+/*
+ * --targets: print the IDs of the session's targets, one per line: those
+ * of shard K of M, longest expected first, or in a random order fixed by
+ * the plan (--shuffle). The session Makefile reads them for CR_SHARD and
+ * CR_DEADLINE.
+ */
+static int
+targets_command(const char *session_arg, const char *shard, int shuffle)
+{
+	struct target_list	 l = { 0 };
+	struct db		*db;
+	char			*session, *dbpath, *hash, *cause = NULL;
+	unsigned		 k = 1, m = 1;
+	uint64_t		 seed = 0;
+	size_t			 i;
+
+	if (shard != NULL && shard_parse(shard, &k, &m, &cause) == -1)
+		fatal("%s", cause);
+	session = path_absolute(session_arg);
+	dbpath = session_db_path(session);
+	if ((db = db_open(dbpath, 1, &cause)) == NULL)
+		fatal("%s", cause);
+	if (db_planned_foreach(db, add_target, &l) == -1)
+		fatal("%s: cannot read the planned mutants", dbpath);
+	if ((hash = db_config_get(db, "plan_hash")) != NULL) {
+		hash[strnlen(hash, 16)] = '\0';
+		seed = strtoull(hash, NULL, 16);
+		free(hash);
+	}
+	db_close(db);
+	shard_assign(l.v, l.n, m);
+	if (shuffle)
+		shard_shuffle(l.v, l.n, seed);
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].shard == k)
+			printf("%s\n", l.v[i].id);
+		free((char *)l.v[i].id);
+	}
+	free(l.v);
+	free(dbpath);
+	free(session);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		fatal("stdout:");
+	return 0;
+}
+
+/*
+ * --deadline-at: the time, in seconds since the epoch, DURATION from now:
+ * a number of seconds, or of minutes or hours with "m" or "h" after it.
+ */
+static int
+deadline_command(const char *duration)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(duration, &end);
+	if (end != duration && (*end == 'h' || *end == 'm' || *end == 's') &&
+	    end[1] == '\0') {
+		v *= *end == 'h' ? 3600 : *end == 'm' ? 60 : 1;
+		end++;
+	}
+	if (errno != 0 || end == duration || *end != '\0' || !isfinite(v) ||
+	    v < 0 || v > 1e8)
+		fatal("CR_DEADLINE: '%s' is not a duration (seconds, or a "
+		    "number followed by s, m or h)", duration);
+	printf("%lld\n", (long long)time(NULL) + (long long)v);
+	return 0;
 }
 
 /*
@@ -640,6 +837,8 @@ main(int argc, char **argv)
 	double			 timeout = -1, cpu_timeout = -1;
 	size_t			 mlen = 0;
 	int			 c, quiet = 0, isolation = -1, cold = 0, stop = 0;
+	int			 targets = 0, shuffle = 0;
+	const char		*shard = NULL, *deadline = NULL;
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -671,6 +870,18 @@ main(int argc, char **argv)
 		case OPT_START_WORKER:
 			stop = 2;
 			break;
+		case OPT_TARGETS:
+			targets = 1;
+			break;
+		case OPT_SHARD:
+			shard = optarg;
+			break;
+		case OPT_SHUFFLE:
+			shuffle = 1;
+			break;
+		case OPT_DEADLINE_AT:
+			deadline = optarg;
+			break;
 		case OPT_ISOLATION:
 			isolation = isolation_parse(optarg);
 			if (isolation < 0 || isolation == ISOLATION_NONE) {
@@ -683,6 +894,18 @@ main(int argc, char **argv)
 			usage_error();
 		}
 	}
+	if (deadline != NULL) {
+		if (argc != optind)
+			usage_error();
+		return deadline_command(deadline);
+	}
+	if (targets) {
+		if (argc - optind != 1)
+			usage_error();
+		return targets_command(argv[optind], shard, shuffle);
+	}
+	if (shard != NULL || shuffle)
+		usage_error();
 	if (stop) {
 		if (argc - optind != 1)
 			usage_error();
@@ -713,6 +936,8 @@ main(int argc, char **argv)
 	res.operator = xstrdup(p.operator);
 	res.sha256 = xstrdup(p.sha256);
 	res.inputs = p.inputs != NULL ? xstrdup(p.inputs) : NULL;
+	res.plan = cf.plan_hash[0] != '\0' ? xstrdup(cf.plan_hash) : NULL;
+	where_ran(&res);
 
 	file = xasprintf("%s/%s", cf.root, p.path);
 	if (file_read(file, &src, &cause) == -1)

@@ -117,6 +117,10 @@ result_write(const char *path, const struct result *r, char **cause)
 	add_nullable_field(&b, "killed_by", r->killed_by);
 	add_nullable_field(&b, "limit", r->limit);
 	add_nullable_field(&b, "mode", r->mode);
+	add_nullable_field(&b, "plan", r->plan);
+	add_nullable_field(&b, "host", r->host);
+	add_nullable_field(&b, "slurm_job", r->slurm_job);
+	add_nullable_field(&b, "slurm_step", r->slurm_step);
 	add_key(&b, "output");
 	json_add_string(&b, r->output == NULL ? "" : r->output);
 	buf_adds(&b, "}\n");
@@ -276,7 +280,11 @@ result_read(const char *path, struct result *r, char **cause)
 	    opt_string(path, top, "selection", &r->selection, cause) == -1 ||
 	    opt_string(path, top, "killed_by", &r->killed_by, cause) == -1 ||
 	    opt_string(path, top, "limit", &r->limit, cause) == -1 ||
-	    opt_string(path, top, "mode", &r->mode, cause) == -1)
+	    opt_string(path, top, "mode", &r->mode, cause) == -1 ||
+	    opt_string(path, top, "plan", &r->plan, cause) == -1 ||
+	    opt_string(path, top, "host", &r->host, cause) == -1 ||
+	    opt_string(path, top, "slurm_job", &r->slurm_job, cause) == -1 ||
+	    opt_string(path, top, "slurm_step", &r->slurm_step, cause) == -1)
 		goto fail;
 	if (json_get(top, "tests_run") != NULL) {
 		if (int_field(path, top, "tests_run", 1, 0, INT_MAX, -1, &n,
@@ -328,6 +336,10 @@ result_clear(struct result *r)
 	free(r->killed_by);
 	free(r->limit);
 	free(r->mode);
+	free(r->plan);
+	free(r->host);
+	free(r->slurm_job);
+	free(r->slurm_step);
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
 	r->tests_run = -1;

@@ -38,6 +38,10 @@ struct result {
 	char		*mode;		/* "warm" or "cold": how the tests ran; NULL if none did */
 	double		 cpu;		/* CPU seconds of the test run */
 	double		 tests_seconds;	/* of duration, the tests' own time, or -1 if unknown */
+	char		*plan;		/* the plan's digest (cr-plan's plan_hash), or NULL */
+	char		*host;		/* where the tests ran, or NULL */
+	char		*slurm_job;	/* Slurm's job ID there, or NULL */
+	char		*slurm_step;	/* Slurm's step ID there, or NULL */
 };
 
 /* Lowercase name of an outcome ("killed", ...). */

@@ -285,6 +285,7 @@ child_signals(const struct launch *l)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
 }
@@ -892,6 +893,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
 	getrusage(RUSAGE_CHILDREN, &ru0);
 	start = now_seconds();
@@ -1581,6 +1583,7 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		execve("/bin/sh", argv, envp);
 		child_report(statusfd, "E /bin/sh: %s", strerror(errno));
