@@ -61,6 +61,8 @@ struct reason {
 
 struct report {
 	const char	*session;	/* as given */
+	const char	**more;		/* sessions of the same plan to merge */
+	size_t		 nmore;
 	struct db	*db;
 	int		 store;		/* results go into the database */
 
@@ -75,7 +77,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: cr-report [-hV] [--json] [--all] [--fail-over PCT] "
-	    "[--no-diff] SESSION\n");
+	    "[--no-diff] SESSION [SESSION...]\n");
 }
 
 /* A percentage: digits with an optional fraction, from 0 to 100. */
@@ -110,15 +112,18 @@ report_stop_storing(struct report *rp, char *cause)
 	rp->store = 0;
 }
 
-/* Read and check the result file of p; 1 if it gave a verdict, else 0. */
+/*
+ * Read and check the result file of p in one session; 1 if it gave a
+ * verdict, else 0.
+ */
 static int
-report_read_result(struct report *rp, const struct planned *p,
+read_result_in(const char *session, const struct planned *p,
     struct result *r)
 {
 	char	*file, *cause = NULL;
 	int	 ok = 0;
 
-	file = session_result_path(rp->session, p->id);
+	file = session_result_path(session, p->id);
 	if (access(file, F_OK) == -1 && errno == ENOENT)
 		goto out;
 	if (result_read(file, r, &cause) == -1) {
@@ -140,6 +145,69 @@ report_read_result(struct report *rp, const struct planned *p,
 out:
 	free(file);
 	return ok;
+}
+
+/*
+ * The verdict of p from the first session that has one: shards of one plan
+ * each hold their own results, and a mutant counts once.
+ */
+static int
+report_read_result(struct report *rp, const struct planned *p,
+    struct result *r)
+{
+	size_t	i;
+
+	if (read_result_in(rp->session, p, r))
+		return 1;
+	for (i = 0; i < rp->nmore; i++) {
+		if (read_result_in(rp->more[i], p, r))
+			return 1;
+	}
+	return 0;
+}
+
+/* The plan digest of a session; fatal if it has none. */
+static char *
+session_plan_hash(const char *session)
+{
+	struct db	*db;
+	char		*path, *hash, *cause = NULL;
+
+	path = session_db_path(session);
+	if (access(path, F_OK) == -1)
+		fatal("%s: not a session (no session.db)", session);
+	if ((db = db_open(path, 1, &cause)) == NULL)
+		fatal("%s", cause);
+	hash = db_config_get(db, "plan_hash");
+	db_close(db);
+	free(path);
+	if (hash == NULL)
+		fatal("%s: planned by an older cr-plan, without a plan digest: "
+		    "plan it again to merge its results", session);
+	return hash;
+}
+
+/*
+ * Sessions merge only if they hold the same plan: the same mutants with
+ * the same inputs, wherever and whenever they were planned.
+ */
+static void
+report_check_plans(struct report *rp)
+{
+	char	*first, *other;
+	size_t	 i;
+
+	first = session_plan_hash(rp->session);
+	for (i = 0; i < rp->nmore; i++) {
+		other = session_plan_hash(rp->more[i]);
+		if (strcmp(first, other) != 0)
+			fatal("%s and %s hold different plans (digests %.12s "
+			    "and %.12s): the code, the tests or the options "
+			    "differ; their results cannot be merged",
+			    rp->session, rp->more[i], first, other);
+		free(other);
+	}
+	free(first);
 }
 
 /*
@@ -283,8 +351,9 @@ report_load(struct report *rp)
 		fatal("%s", cause);
 	free(path);
 
-	rp->store = 1;
-	if (db_begin(rp->db, &cause) == -1)
+	/* The database caches one session's own verdicts, not a merge. */
+	rp->store = rp->nmore == 0;
+	if (rp->store && db_begin(rp->db, &cause) == -1)
 		report_stop_storing(rp, cause);
 	if (db_planned_foreach(rp->db, report_add, rp) != 0)
 		fatal("%s: cannot read the planned mutants", rp->session);
@@ -596,14 +665,18 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1) {
-		warn("%s", argc == 0 ? "missing SESSION" : "too many arguments");
+	if (argc < 1) {
+		warn("missing SESSION");
 		usage(stderr);
 		return 2;
 	}
 
 	memset(&rp, 0, sizeof rp);
 	rp.session = argv[0];
+	rp.more = (const char **)argv + 1;
+	rp.nmore = (size_t)argc - 1;
+	if (rp.nmore > 0)
+		report_check_plans(&rp);
 	report_load(&rp);
 	if (json)
 		report_json(&rp, all, diffs, &out);

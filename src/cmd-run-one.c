@@ -249,7 +249,7 @@ write_result(const char *path, const struct result *r)
 		fatal("%s", cause);
 }
 
-/* Where the tests run: the host, and Slurm's job and step when under srun. */
+/* Where the tests run: the host, and Slurm's job, step and node under srun. */
 static void
 where_ran(struct result *r)
 {
@@ -264,6 +264,8 @@ where_ran(struct result *r)
 		r->slurm_job = xstrdup(v);
 	if ((v = getenv("SLURM_STEP_ID")) != NULL && *v != '\0')
 		r->slurm_step = xstrdup(v);
+	if ((v = getenv("SLURMD_NODENAME")) != NULL && *v != '\0')
+		r->slurm_node = xstrdup(v);
 }
 
 /*
@@ -686,19 +688,16 @@ struct target_list {
 };
 
 static int
-add_target(const struct planned *p, void *arg)
+add_target(const char *id, double cost, void *arg)
 {
 	struct target_list	*l = arg;
 
-	/* The targets of the session Makefile: those cr-plan left to run. */
-	if (p->skip != NULL || p->sel == SEL_NONE)
-		return 0;
 	if (l->n == l->cap) {
 		l->cap = l->cap == 0 ? 1024 : l->cap * 2;
 		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
-	l->v[l->n].id = xstrdup(p->id);
-	l->v[l->n].cost = p->wall;
+	l->v[l->n].id = xstrdup(id);
+	l->v[l->n].cost = cost;
 	l->v[l->n].shard = 0;
 	l->n++;
 	return 0;
@@ -706,9 +705,11 @@ add_target(const struct planned *p, void *arg)
 
 /*
  * --targets: print the IDs of the session's targets, one per line: those
- * of shard K of M, longest expected first, or in a random order fixed by
- * the plan (--shuffle). The session Makefile reads them for CR_SHARD and
- * CR_DEADLINE.
+ * of shard K of M, costliest first, or in a random order fixed by the plan
+ * (--shuffle). The session Makefile reads them for CR_SHARD and
+ * CR_DEADLINE. A mutant's cost is the number of tests it runs, not their
+ * timings: CI jobs that each plan the same code on their own must agree
+ * on the shards, and their timings never quite agree.
  */
 static int
 targets_command(const char *session_arg, const char *shard, int shuffle)
@@ -726,8 +727,8 @@ targets_command(const char *session_arg, const char *shard, int shuffle)
 	dbpath = session_db_path(session);
 	if ((db = db_open(dbpath, 1, &cause)) == NULL)
 		fatal("%s", cause);
-	if (db_planned_foreach(db, add_target, &l) == -1)
-		fatal("%s: cannot read the planned mutants", dbpath);
+	if (db_target_costs(db, add_target, &l, &cause) == -1)
+		fatal("%s", cause);
 	if ((hash = db_config_get(db, "plan_hash")) != NULL) {
 		hash[strnlen(hash, 16)] = '\0';
 		seed = strtoull(hash, NULL, 16);

@@ -715,6 +715,28 @@ db_planned_foreach(struct db *db, int (*fn)(const struct planned *, void *),
 }
 
 int
+db_target_costs(struct db *db, int (*fn)(const char *, double, void *),
+    void *arg, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc = 0, step;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT m.id, 1 + CASE m.selection "
+	    "WHEN 'tests' THEN (SELECT count(*) FROM mutant_tests t WHERE "
+	    "t.mutant = m.rowid) ELSE (SELECT count(*) FROM tests) END "
+	    "FROM mutants m WHERE m.skip IS NULL AND m.selection != 'none' "
+	    "ORDER BY m.rowid", -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, cause, "session database");
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn((const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_double(st, 1), arg);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, cause, "session database");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
 db_result_put(struct db *db, const struct result *r, char **cause)
 {
 	sqlite3_stmt	*st;

@@ -93,6 +93,13 @@ void planned_tests_free(struct planned_test *, size_t n);
 int db_planned_get(struct db *, const char *id, struct planned *, char **cause);
 /* Call fn for every mutant in file, position order; stops and returns fn's non-zero value. */
 int db_planned_foreach(struct db *, int (*fn)(const struct planned *, void *), void *);
+/*
+ * Call fn with the ID and cost of every target (a mutant that is neither
+ * skipped nor uncovered), in plan order: one plus the number of tests it
+ * runs, which every session of the same plan agrees on, unlike timings.
+ */
+int db_target_costs(struct db *, int (*fn)(const char *id, double cost, void *),
+    void *, char **cause);
 /* Free the strings of a planned mutant. */
 void planned_clear(struct planned *);
 

@@ -42,6 +42,7 @@ struct result {
 	char		*host;		/* where the tests ran, or NULL */
 	char		*slurm_job;	/* Slurm's job ID there, or NULL */
 	char		*slurm_step;	/* Slurm's step ID there, or NULL */
+	char		*slurm_node;	/* Slurm's name of the node, or NULL */
 };
 
 /* Lowercase name of an outcome ("killed", ...). */

@@ -7,7 +7,7 @@
 
 struct shard_item {
 	const char	*id;
-	double		 cost;		/* expected seconds */
+	double		 cost;		/* expected cost, in any unit */
 	unsigned	 shard;		/* set by shard_assign: 1 to m */
 };
 

@@ -15,7 +15,8 @@ plan() {
 }
 # The IDs make -n would run, sorted.
 would_run() {
-	(cd "$T" && make -n -f "$T/s/Makefile" 2>&1) | sed -n 's/.* \([0-9a-f]\{16\}\)$/\1/p' | sort
+	(cd "$T" && make -n -f "$T/s/Makefile" 2>&1) |
+	    sed -n 's|.* -o [^ ]*/results/\([0-9a-f]\{16\}\)\.json .*|\1|p' | sort
 }
 # The IDs of the mutants in one function, from the plan's listing.
 in_function() {

@@ -79,6 +79,12 @@ sample(struct result *r)
 	r->killed_by = xstrdup("tests/test_x.py::test_a[1-\xc3\xa9 ]");
 	r->cpu = 0.5;
 	r->tests_seconds = 0.25;
+	r->plan = xstrdup("e50fb8f9054288b35d6a2da2e9b43bf0"
+	    "a4b713d77144d2e779313602df1f70d4");
+	r->host = xstrdup("node-7.example");
+	r->slurm_job = xstrdup("4242");
+	r->slurm_step = xstrdup("17");
+	r->slurm_node = xstrdup("node7");
 }
 
 static void
@@ -125,6 +131,11 @@ test_round_trip(void **state)
 	assert_null(back.limit);
 	assert_true(back.cpu == 0.5);
 	assert_true(back.tests_seconds == 0.25);
+	assert_string_equal(back.plan, r.plan);
+	assert_string_equal(back.host, "node-7.example");
+	assert_string_equal(back.slurm_job, "4242");
+	assert_string_equal(back.slurm_step, "17");
+	assert_string_equal(back.slurm_node, "node7");
 	result_clear(&back);
 
 	/* One object, one line, a trailing newline, nulls for absent numbers. */
@@ -292,6 +303,9 @@ test_malformed(void **state)
 	assert_int_equal(r.tests_run, -1);
 	assert_null(r.inputs);
 	assert_null(r.killed_by);
+	assert_null(r.plan);
+	assert_null(r.host);
+	assert_null(r.slurm_job);
 	result_clear(&r);
 	free(path);
 
