@@ -29,12 +29,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One function gives about 40 mutants (see the operator catalogue).
+# One function gives about 86 mutants (see the operator catalogue).
 $py - "$tmp/project" "$want" <<'PYEOF'
 import os, sys
 root, want = sys.argv[1], int(sys.argv[2])
 os.makedirs(root)
-funcs = want // 40 + 1
+funcs = want // 86 + 1
 per_module = 200
 for m in range((funcs + per_module - 1) // per_module):
     with open(os.path.join(root, "mod%03d.py" % m), "w") as f:
@@ -51,7 +51,7 @@ now() {
 # peak KIB COMMAND...: run, print the peak resident size in KiB.
 peak() {
 	/usr/bin/time -f '%M' -o "$tmp/rss" "$@" >/dev/null 2>&1 || true
-	cat "$tmp/rss"
+	tail -n 1 "$tmp/rss"
 }
 
 cd "$tmp/project"

@@ -21,12 +21,13 @@
 # missing, stops whatever an earlier `start` left running on DIR, writes a
 # fresh configuration (ports picked free from a high range), starts the
 # daemons and waits until every node is idle. `stop` kills every daemon of
-# DIR, the job steps they left behind, and leaves DIR in place.
+# DIR, the job steps they left behind and the srun/salloc clients still
+# talking to them, and leaves DIR in place.
 #
 # Run as root (slurmd must be able to start tasks as any user). The
 # settings are chosen for tests, not production: no cgroups, no
 # accounting, and short timeouts so that a killed slurmd is marked DOWN
-# within about 15 seconds.
+# within about 20 seconds.
 set -eu
 
 prog=cluster.sh
