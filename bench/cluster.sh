@@ -1,0 +1,87 @@
+#!/bin/sh
+# Runs on a Slurm cluster made on this machine (tests/slurm/cluster.sh:
+# one slurmctld, slurmd daemons as separate nodes of CPUS each): the
+# per-mutant overhead of a job step over a local run, and the speed-up from
+# 1 to 2 to 4 nodes, on the fixture whose tests mostly wait (0.5 s of
+# sleep each), so that the nodes, not this machine's two cores, bound the
+# speed.
+#
+# Usage: sh bench/cluster.sh [BIN]    (as root: slurmd starts the tasks)
+# BIN holds cr-plan, cr-run-one and cr-report (default: $CR_BIN, else build/
+# at the top of the repository).
+#
+# Environment: CPUS, the CPUs each node declares (default 2).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-${CR_BIN:-$top/build}}
+test -x "$bin/cr-plan" || { echo "cluster.sh: no cr-plan in $bin" >&2; exit 1; }
+bin=$(cd "$bin" && pwd)
+test "$(id -u)" -eq 0 || { echo "cluster.sh: run as root (slurmd starts the tasks)" >&2; exit 1; }
+cpus=${CPUS:-2}
+py=/usr/bin/python3
+export CR_MKDIR="$top/mk"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-cluster.XXXXXX")
+chmod go+x "$tmp"
+trap 'sh "$top/tests/slurm/cluster.sh" stop "$tmp/cluster" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkdir "$tmp/cluster"
+CLUSTER_CPUS=$cpus sh "$top/tests/slurm/cluster.sh" start "$tmp/cluster" 4 >/dev/null
+SLURM_CONF=$tmp/cluster/slurm.conf
+export SLURM_CONF
+
+cp -R "$top/tests/fixtures/waiting" "$tmp/project"
+cd "$tmp/project"
+n=0
+session() {
+	n=$((n + 1))
+	"$bin/cr-plan" -s "$tmp/s$n" -t "$py -m unittest discover -q -s tests" -e 'tests/*' . >/dev/null
+	echo "$tmp/s$n"
+}
+now() {
+	$py -c 'import time; print("%.3f" % time.time())'
+}
+# run SESSION COMMAND...: run, print the seconds it took.
+run() {
+	s=$1
+	shift
+	a=$(now)
+	"$@" >"$tmp/out" 2>&1 || { echo "cluster.sh: failed: $*" >&2; tail -n 20 "$tmp/out" >&2; exit 1; }
+	b=$(now)
+	test "$(find "$s/results" -name '*.json' | wc -l)" -eq "$count" ||
+		{ echo "cluster.sh: results missing after: $*" >&2; exit 1; }
+	$py -c "print('%.3f' % ($b - $a))"
+}
+
+s=$(session)
+count=$("$bin/cr-run-one" --targets "$s" | wc -l)
+echo "== $count mutants of tests/fixtures/waiting, each test 0.5 s of sleep; nodes of $cpus CPUs"
+
+# One at a time: local, then each a job step of a one-task allocation.
+local1=$(run "$s" make -s -f "$s/Makefile" -j1 CR_WARM=0)
+s=$(session)
+step1=$(run "$s" salloc -Q -n1 make -s -f "$s/Makefile" -j1 CR_WARM=0 \
+    CR_LAUNCH='srun -n1 --exact --quiet')
+$py - "$local1" "$step1" "$count" <<'PYEOF'
+import sys
+l, s, n = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+print("one at a time:   local %.3f s per mutant, srun step %.3f s: overhead %.0f ms per mutant"
+      % (l / n, s / n, 1000 * (s - l) / n))
+PYEOF
+
+# The speed-up with nodes, through crmake.sbatch (CPUS steps per node).
+base=
+for nodes in 1 2 4; do
+	s=$(session)
+	t=$(run "$s" sbatch --wait -Q -N "$nodes" -n $((nodes * cpus)) -o "$tmp/job.$nodes" \
+	    "$top/mk/crmake.sbatch" "$s")
+	base=${base:-$t}
+	$py - "$nodes" "$t" "$base" "$count" "$((nodes * cpus))" <<'PYEOF'
+import sys
+nodes, t, base, n, jobs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print("%d node%s (make -j%d): %6.2f s, %.2f mutants/s, speed-up %.2fx"
+      % (nodes, "" if nodes == 1 else "s", jobs, t, n / t, base / t))
+PYEOF
+done

@@ -1,0 +1,105 @@
+#!/bin/sh
+# A real Slurm cluster on this machine (one slurmctld, four slurmd as four
+# nodes): the fixture's plan runs through crmake.sbatch, one job step per
+# mutant, with a result for every mutant, the verdicts of a local run, and
+# work on several nodes. Then, with each mutant a job of its own, a node
+# dies mid-run (its slurmd, its steps and their tests, as in a crash): srun
+# reports a node failure and exits 0, make -k ends with an error for
+# exactly the targets left without a result, and the next make runs
+# exactly those, with the same verdicts.
+. "${CR_SRCDIR:?}/tests/e2e/lib.sh"
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: slurmd needs root" >&2; exit 77; }
+cluster=$T/cluster
+# munged wants every directory above its socket searchable by all.
+chmod go+x "$T" && mkdir -p "$cluster" || exit 99
+trap 'sh "$CR_SRCDIR/tests/slurm/cluster.sh" stop "$cluster" >/dev/null 2>&1; rm -rf "$T"' EXIT
+sh "$CR_SRCDIR/tests/slurm/cluster.sh" start "$cluster" 4 >"$T/cluster.out" 2>&1 ||
+	fail "the cluster did not start: $(cat "$T/cluster.out")"
+SLURM_CONF=$cluster/slurm.conf
+export SLURM_CONF
+sbatch_script=$CR_SRCDIR/mk/crmake.sbatch
+
+p=$(fixture waiting)
+cd "$p" || exit 99
+# Each test waits 2 s, so that a run is long enough to lose a node in.
+RETRY_SETTLE=2
+export RETRY_SETTLE
+plan() {
+	"$CR_PLAN" -s "$1" -t "$PY -m unittest discover -q -s tests" -e 'tests/*' . \
+	    >"$T/out" 2>"$T/err" || fail "cr-plan $1: $(cat "$T/err")"
+}
+n_results() {
+	find "$1/results" -name '*.json' 2>/dev/null | wc -l
+}
+
+# The reference: a local run.
+plan "$T/local"
+make -s -f "$T/local/Makefile" -j4 >/dev/null 2>"$T/err" || fail "local run: $(cat "$T/err")"
+outcomes "$T/local" >"$T/o.local"
+all=$("$CR_RUN_ONE" --targets "$T/local" | wc -l)
+
+# The whole plan through sbatch: one step per mutant, four at a time.
+plan "$T/s"
+sbatch --wait -n 4 -o "$T/job.out" "$sbatch_script" "$T/s" >"$T/sbatch.out" 2>&1 ||
+	fail "sbatch: $(cat "$T/sbatch.out") $(tail -n 20 "$T/job.out")"
+[ "$(n_results "$T/s")" -eq "$all" ] || fail "$(n_results "$T/s") results of $all"
+outcomes "$T/s" >"$T/o.slurm"
+cmp -s "$T/o.local" "$T/o.slurm" || fail "Slurm verdicts differ: $(diff "$T/o.local" "$T/o.slurm")"
+"$PY" - "$T/s/results" <<'PYEOF' || fail "where the steps ran"
+import glob, json, sys
+rs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
+nodes = {r["slurm_node"] for r in rs}
+assert None not in nodes and len(nodes) >= 2, nodes
+assert all(r["slurm_job"] and r["slurm_step"] is not None for r in rs)
+assert len({(r["slurm_job"], r["slurm_step"]) for r in rs}) == len(rs), "a step ran two mutants"
+print("nodes:", sorted(nodes), file=sys.stderr)
+PYEOF
+
+# A node dies mid-run, with make outside any allocation: each mutant is
+# a job of its own, as from a login node.
+plan "$T/f"
+CR_LAUNCH='srun -n1 -c1 --quiet' make -k -f "$T/f/Makefile" -j4 CR_WARM=0 \
+    >"$T/f.out" 2>&1 &
+mk=$!
+victim=
+i=0
+while [ -z "$victim" ]; do
+	i=$((i + 1))
+	[ "$i" -ge 300 ] && fail "no mutant ran on node2..node4: $(squeue)"
+	sleep 0.2
+	[ "$(n_results "$T/f")" -ge 2 ] || continue
+	# A node other than node1, running a mutant now.
+	victim=$(squeue -h -o %N 2>/dev/null | grep -v -x -e node1 -e "" | head -n 1)
+done
+# As a crash: the node's slurmd, then every process of its jobs.
+kill -KILL "$(cat "$cluster/run/slurmd-$victim.pid")" || fail "no slurmd for $victim"
+for pid in $(grep -l -z -x "SLURMD_NODENAME=$victim" /proc/[0-9]*/environ 2>/dev/null |
+    sed 's|/proc/\([0-9]*\)/environ|\1|'); do
+	kill -KILL "$pid" 2>/dev/null
+done
+for step in $(squeue -h -s -o "%i %N" 2>/dev/null | awk -v n="$victim" '$2 == n { print $1 }'); do
+	pkill -KILL -f "slurmstepd: \[$step\]"
+done
+wait "$mk" && fail "make -k exited 0 with a node lost: $(tail -n 30 "$T/f.out")"
+lost=$(grep -c "no result was written (srun ended without an error)" "$T/f.out")
+[ "$lost" -ge 1 ] || fail "no run was lost: $(tail -n 30 "$T/f.out")"
+grep -q -e "Node failure" -e "launch failed" "$T/f.out" || fail "srun reported no failure: $(tail -n 30 "$T/f.out")"
+[ "$(n_results "$T/f")" -eq $((all - lost)) ] ||
+	fail "$(n_results "$T/f") results, $lost lost of $all: $(tail -n 30 "$T/f.out")"
+# make -k ended with an error for exactly the targets without a result.
+sed -n 's|^make: \*\*\* \[.*/results/\([0-9a-f]*\)\.json\] Error.*|\1|p' "$T/f.out" | sort >"$T/failed"
+"$CR_RUN_ONE" --targets "$T/f" | while read -r id; do
+	[ -f "$T/f/results/$id.json" ] || echo "$id"
+done | sort >"$T/missing"
+cmp -s "$T/failed" "$T/missing" || fail "failed targets are not the missing ones: $(diff "$T/failed" "$T/missing")"
+# No verdict came from the lost runs, and the next make runs exactly them.
+make -n -f "$T/f/Makefile" 2>/dev/null | sed -n 's|.* -o [^ ]*/results/\([0-9a-f]*\)\.json .*|\1|p' | sort >"$T/would"
+cmp -s "$T/would" "$T/missing" || fail "make -n would run: $(diff "$T/missing" "$T/would")"
+CR_LAUNCH='srun -n1 -c1 --quiet' make -s -f "$T/f/Makefile" -j4 CR_WARM=0 >"$T/f2.out" 2>&1 ||
+	fail "the second make: $(tail -n 20 "$T/f2.out")"
+[ "$(grep -c " killed \| survived \| timeout " "$T/f2.out")" -eq "$lost" ] ||
+	fail "the second make ran $(grep -c " killed \| survived \| timeout " "$T/f2.out"), $lost were lost"
+outcomes "$T/f" >"$T/o.f"
+cmp -s "$T/o.local" "$T/o.f" || fail "after the node failure: $(diff "$T/o.local" "$T/o.f")"
+exit 0
