@@ -34,36 +34,45 @@ export SLURM_CONF
 
 cp -R "$top/tests/fixtures/waiting" "$tmp/project"
 cd "$tmp/project"
-n=0
+# session NAME: plan a fresh session, and print its directory.
 session() {
-	n=$((n + 1))
-	"$bin/cr-plan" -s "$tmp/s$n" -t "$py -m unittest discover -q -s tests" -e 'tests/*' . >/dev/null
-	echo "$tmp/s$n"
+	"$bin/cr-plan" -s "$tmp/$1" -t "$py -m unittest discover -q -s tests" -e 'tests/*' . >/dev/null
+	echo "$tmp/$1"
 }
 now() {
 	$py -c 'import time; print("%.3f" % time.time())'
 }
-# run SESSION COMMAND...: run, print the seconds it took.
+# cpu: the machine's busy and total CPU time so far, in clock ticks.
+cpu() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat
+}
+# run SESSION COMMAND...: run, print the seconds it took and how busy the
+# machine's CPUs were meanwhile (a fraction).
 run() {
 	s=$1
 	shift
+	c0=$(cpu)
 	a=$(now)
 	"$@" >"$tmp/out" 2>&1 || { echo "cluster.sh: failed: $*" >&2; tail -n 20 "$tmp/out" >&2; exit 1; }
 	b=$(now)
+	c1=$(cpu)
 	test "$(find "$s/results" -name '*.json' | wc -l)" -eq "$count" ||
 		{ echo "cluster.sh: results missing after: $*" >&2; exit 1; }
-	$py -c "print('%.3f' % ($b - $a))"
+	$py -c "
+a, b = map(float, '$c0'.split()), map(float, '$c1'.split())
+(b0, t0), (b1, t1) = a, b
+print('%.3f %.2f' % ($b - $a, (b1 - b0) / max(t1 - t0, 1)))"
 }
 
-s=$(session)
+s=$(session local)
 count=$("$bin/cr-run-one" --targets "$s" | wc -l)
 echo "== $count mutants of tests/fixtures/waiting, each test 0.5 s of sleep; nodes of $cpus CPUs"
 
 # One at a time: local, then each a job step of a one-task allocation.
-local1=$(run "$s" make -s -f "$s/Makefile" -j1 CR_WARM=0)
-s=$(session)
+local1=$(run "$s" make -s -f "$s/Makefile" -j1 CR_WARM=0 | cut -d' ' -f1)
+s=$(session step)
 step1=$(run "$s" salloc -Q -n1 make -s -f "$s/Makefile" -j1 CR_WARM=0 \
-    CR_LAUNCH='srun -n1 --exact --quiet')
+    CR_LAUNCH='srun -n1 --exact --quiet' | cut -d' ' -f1)
 $py - "$local1" "$step1" "$count" <<'PYEOF'
 import sys
 l, s, n = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
@@ -74,14 +83,15 @@ PYEOF
 # The speed-up with nodes, through crmake.sbatch (CPUS steps per node).
 base=
 for nodes in 1 2 4; do
-	s=$(session)
-	t=$(run "$s" sbatch --wait -Q -N "$nodes" -n $((nodes * cpus)) -o "$tmp/job.$nodes" \
-	    "$top/mk/crmake.sbatch" "$s")
-	base=${base:-$t}
-	$py - "$nodes" "$t" "$base" "$count" "$((nodes * cpus))" <<'PYEOF'
+	s=$(session "nodes$nodes")
+	# salloc, not sbatch --wait, whose polling would round the times up.
+	t=$(run "$s" salloc -Q -N "$nodes" -n $((nodes * cpus)) \
+	    sh "$top/mk/crmake.sbatch" "$s")
+	base=${base:-${t% *}}
+	$py - "$nodes" ${t} "$base" "$count" "$((nodes * cpus))" <<'PYEOF'
 import sys
-nodes, t, base, n, jobs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-print("%d node%s (make -j%d): %6.2f s, %.2f mutants/s, speed-up %.2fx"
-      % (nodes, "" if nodes == 1 else "s", jobs, t, n / t, base / t))
+nodes, t, busy, base, n, jobs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+print("%d node%s (make -j%d): %6.2f s, %.2f mutants/s, speed-up %.2fx; this machine's CPUs %.0f%% busy"
+      % (nodes, "" if nodes == 1 else "s", jobs, t, n / t, base / t, 100 * busy))
 PYEOF
 done
