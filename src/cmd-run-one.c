@@ -22,6 +22,7 @@
 #include "mutant.h"
 #include "pyast.h"
 #include "pyhooks.h"
+#include "remote.h"
 #include "result.h"
 #include "sandbox.h"
 #include "session.h"
@@ -48,6 +49,8 @@ enum {
 	OPT_SHARD,
 	OPT_SHUFFLE,
 	OPT_DEADLINE_AT,
+	OPT_REMOTE,
+	OPT_RECEIVE,
 };
 
 static const struct option longopts[] = {
@@ -63,6 +66,8 @@ static const struct option longopts[] = {
 	{ "shard",	required_argument,	NULL, OPT_SHARD },
 	{ "shuffle",	no_argument,		NULL, OPT_SHUFFLE },
 	{ "deadline-at", required_argument,	NULL, OPT_DEADLINE_AT },
+	{ "remote",	required_argument,	NULL, OPT_REMOTE },
+	{ "receive-session", required_argument,	NULL, OPT_RECEIVE },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -777,6 +782,46 @@ deadline_command(const char *duration)
 }
 
 /*
+ * Write the result where it goes (the session's results, or the -o file),
+ * and print the progress line unless quiet.
+ */
+static void
+finish(const char *session, const char *output, const struct planned *p,
+    const struct result *res, int quiet)
+{
+	char	*out_path, *dir, *cause = NULL;
+
+	if (output != NULL)
+		out_path = xstrdup(output);
+	else {
+		dir = session_results_dir(session);
+		if (mkdir_p(dir, &cause) == -1)
+			fatal("%s", cause);
+		free(dir);
+		out_path = session_result_path(session, p->id);
+	}
+	write_result(out_path, res);
+	if (output == NULL)
+		check_stamp(session, p, out_path);
+	if (!quiet) {
+		printf("%s %s %s:%u:%u %s (%.2f s", p->id,
+		    outcome_name(res->outcome), p->path, p->line, p->col,
+		    p->operator, res->duration);
+		if (res->tests_run >= 0)
+			printf(", %d test%s", res->tests_run,
+			    res->tests_run == 1 ? "" : "s");
+		if (res->limit != NULL)
+			printf(", %s limit", res->limit);
+		if (res->remote != NULL)
+			printf(", on %s", res->remote);
+		printf(")\n");
+		if (fflush(stdout) == EOF || ferror(stdout))
+			fatal("stdout:");
+	}
+	free(out_path);
+}
+
+/*
  * --start-worker and --stop-worker: start the session's warm worker on this
  * host and wait until it serves, or ask it to stop.
  */
@@ -833,13 +878,20 @@ main(int argc, char **argv)
 	struct db		*db;
 	const char		*output = NULL, *session_arg, *id;
 	char			*session, *dbpath, *file, *mutated = NULL;
-	char			*cause = NULL, *why, *out_path, *dir;
+	char			*cause = NULL, *why, *out_remote = NULL;
 	char			 hex[65];
 	double			 timeout = -1, cpu_timeout = -1;
 	size_t			 mlen = 0;
 	int			 c, quiet = 0, isolation = -1, cold = 0, stop = 0;
 	int			 targets = 0, shuffle = 0;
 	const char		*shard = NULL, *deadline = NULL;
+	const char		*remote = NULL, *receive = NULL, *hosts;
+	const char		*flags[8];
+	char			 num[2][32];
+	struct result		 rres;
+	struct remote_job	 rj;
+	size_t			 nflags = 0;
+	int			 rc;
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -883,6 +935,12 @@ main(int argc, char **argv)
 		case OPT_DEADLINE_AT:
 			deadline = optarg;
 			break;
+		case OPT_REMOTE:
+			remote = optarg;
+			break;
+		case OPT_RECEIVE:
+			receive = optarg;
+			break;
 		case OPT_ISOLATION:
 			isolation = isolation_parse(optarg);
 			if (isolation < 0 || isolation == ISOLATION_NONE) {
@@ -912,19 +970,89 @@ main(int argc, char **argv)
 			usage_error();
 		return worker_command(argv[optind], stop == 2);
 	}
-	if (argc - optind != 2)
-		usage_error();
-	session_arg = argv[optind];
-	id = argv[optind + 1];
+	if (receive != NULL) {
+		if (argc != optind)
+			usage_error();
+		return remote_receive(receive);
+	}
+	if (remote != NULL) {
+		/* On a host of CR_HOSTS: the session as received, by digest. */
+		if (argc - optind != 1)
+			usage_error();
+		id = argv[optind];
+		if ((session = remote_session(remote, &cause)) == NULL)
+			fatal("%s", cause);
+		dbpath = session_db_path(session);
+		if (access(dbpath, F_OK) == -1) {
+			warn("%s: no session of plan %.12s here", session,
+			    remote);
+			exit(REMOTE_NO_SESSION);
+		}
+		free(dbpath);
+		output = out_remote = xasprintf("%s/out.%ld.json", session,
+		    (long)getpid());
+		quiet = 1;
+		remote_watch(output);
+	} else {
+		if (argc - optind != 2)
+			usage_error();
+		session_arg = argv[optind];
+		id = argv[optind + 1];
+		session = path_absolute(session_arg);
+	}
 	cleanup_init();
 
-	session = path_absolute(session_arg);
 	dbpath = session_db_path(session);
 	if ((db = db_open(dbpath, 1, &cause)) == NULL)
 		fatal("%s", cause);
 	if (db_planned_get(db, id, &p, &cause) == -1)
 		fatal("%s", cause);
 	config_load(db, isolation, &cf);
+
+	/* On another host of CR_HOSTS, if a slot there comes first. */
+	hosts = getenv("CR_HOSTS");
+	if (remote == NULL && hosts != NULL && *hosts != '\0' &&
+	    p.skip == NULL && p.sel != SEL_NONE) {
+		if (*cf.plan_hash == '\0')
+			fatal("%s: planned by an older cr-plan, without a plan "
+			    "digest: plan it again to use CR_HOSTS", session);
+		if (cold)
+			flags[nflags++] = "--cold";
+		if (timeout >= 0) {
+			snprintf(num[0], sizeof num[0], "%.3f", timeout);
+			flags[nflags++] = "--timeout";
+			flags[nflags++] = num[0];
+		}
+		if (cpu_timeout >= 0) {
+			snprintf(num[1], sizeof num[1], "%.3f", cpu_timeout);
+			flags[nflags++] = "--cpu-timeout";
+			flags[nflags++] = num[1];
+		}
+		if (isolation >= 0) {
+			flags[nflags++] = "--isolation";
+			flags[nflags++] = isolation_name(isolation);
+		}
+		flags[nflags] = NULL;
+		memset(&rj, 0, sizeof rj);
+		rj.session = session;
+		rj.id = p.id;
+		rj.plan_hash = cf.plan_hash;
+		rj.hosts = hosts;
+		rj.flags = flags;
+		memset(&rres, 0, sizeof rres);
+		if ((rc = remote_run(&rj, &rres, &cause)) == -1)
+			fatal("%s", cause);
+		if (rc == 0) {
+			db_close(db);
+			finish(session, output, &p, &rres, quiet);
+			result_clear(&rres);
+			planned_clear(&p);
+			config_clear(&cf);
+			free(dbpath);
+			free(session);
+			return 0;
+		}
+	}
 
 	memset(&res, 0, sizeof res);
 	res.id = xstrdup(p.id);
@@ -978,37 +1106,13 @@ main(int argc, char **argv)
 	}
 	db_close(db);
 
-	if (output != NULL)
-		out_path = xstrdup(output);
-	else {
-		dir = session_results_dir(session);
-		if (mkdir_p(dir, &cause) == -1)
-			fatal("%s", cause);
-		free(dir);
-		out_path = session_result_path(session, p.id);
-	}
-	write_result(out_path, &res);
-	if (output == NULL)
-		check_stamp(session, &p, out_path);
-	if (!quiet) {
-		printf("%s %s %s:%u:%u %s (%.2f s", p.id,
-		    outcome_name(res.outcome), p.path, p.line, p.col,
-		    p.operator, res.duration);
-		if (res.tests_run >= 0)
-			printf(", %d test%s", res.tests_run,
-			    res.tests_run == 1 ? "" : "s");
-		if (res.limit != NULL)
-			printf(", %s limit", res.limit);
-		printf(")\n");
-		if (fflush(stdout) == EOF || ferror(stdout))
-			fatal("stdout:");
-	}
+	finish(session, output, &p, &res, quiet);
 
 	result_clear(&res);
 	planned_clear(&p);
 	config_clear(&cf);
 	buf_free(&src);
-	free(out_path);
+	free(out_remote);
 	free(mutated);
 	free(file);
 	free(dbpath);

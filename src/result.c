@@ -122,6 +122,7 @@ result_write(const char *path, const struct result *r, char **cause)
 	add_nullable_field(&b, "slurm_job", r->slurm_job);
 	add_nullable_field(&b, "slurm_step", r->slurm_step);
 	add_nullable_field(&b, "slurm_node", r->slurm_node);
+	add_nullable_field(&b, "remote", r->remote);
 	add_key(&b, "output");
 	json_add_string(&b, r->output == NULL ? "" : r->output);
 	buf_adds(&b, "}\n");
@@ -286,7 +287,8 @@ result_read(const char *path, struct result *r, char **cause)
 	    opt_string(path, top, "host", &r->host, cause) == -1 ||
 	    opt_string(path, top, "slurm_job", &r->slurm_job, cause) == -1 ||
 	    opt_string(path, top, "slurm_step", &r->slurm_step, cause) == -1 ||
-	    opt_string(path, top, "slurm_node", &r->slurm_node, cause) == -1)
+	    opt_string(path, top, "slurm_node", &r->slurm_node, cause) == -1 ||
+	    opt_string(path, top, "remote", &r->remote, cause) == -1)
 		goto fail;
 	if (json_get(top, "tests_run") != NULL) {
 		if (int_field(path, top, "tests_run", 1, 0, INT_MAX, -1, &n,
@@ -343,6 +345,7 @@ result_clear(struct result *r)
 	free(r->slurm_job);
 	free(r->slurm_step);
 	free(r->slurm_node);
+	free(r->remote);
 	memset(r, 0, sizeof *r);
 	r->exit_status = -1;
 	r->tests_run = -1;

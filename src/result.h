@@ -43,6 +43,7 @@ struct result {
 	char		*slurm_job;	/* Slurm's job ID there, or NULL */
 	char		*slurm_step;	/* Slurm's step ID there, or NULL */
 	char		*slurm_node;	/* Slurm's name of the node, or NULL */
+	char		*remote;	/* the CR_HOSTS host it ran on, or NULL if here */
 };
 
 /* Lowercase name of an outcome ("killed", ...). */

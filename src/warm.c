@@ -46,8 +46,8 @@
 #define DRAIN_MAX (1024 * 1024)
 
 /* Our private state directory, on local disk and outside root; NULL with *cause. */
-static char *
-state_dir(const char *root, char **cause)
+char *
+warm_state_dir(const char *root, char **cause)
 {
 	const char	*bases[3];
 	struct stat	 st;
@@ -93,7 +93,7 @@ state_prefix(const char *session, const char *plan_id, const char *root,
 	struct sha256	 h;
 	char		*dir, *prefix, hex[65];
 
-	if ((dir = state_dir(root, cause)) == NULL)
+	if ((dir = warm_state_dir(root, cause)) == NULL)
 		return NULL;
 	sha256_init(&h);
 	sha256_update(&h, session, strlen(session) + 1);

@@ -91,4 +91,11 @@ void warm_clear(struct warm *);
  */
 int warm_stop(const char *session, const char *plan_id);
 
+/*
+ * The caller's private state directory (mode 0700) on local disk, outside
+ * root: $XDG_RUNTIME_DIR/crmake-UID, else /tmp/crmake-UID; NULL with
+ * *cause.
+ */
+char *warm_state_dir(const char *root, char **cause);
+
 #endif
