@@ -1,10 +1,11 @@
 #!/bin/sh
 # Runs on a Slurm cluster made on this machine (tests/slurm/cluster.sh:
-# one slurmctld, slurmd daemons as separate nodes of CPUS each): the
-# per-mutant overhead of a job step over a local run, and the speed-up from
-# 1 to 2 to 4 nodes, on the fixture whose tests mostly wait (0.5 s of
-# sleep each), so that the nodes, not this machine's two cores, bound the
-# speed.
+# one slurmctld, slurmd daemons as separate nodes of CPUS each) and on ssh
+# hosts made on it (tests/ssh/hosts.sh: network namespaces with their own
+# sshd): the per-mutant overhead of a job step, and of a run over ssh,
+# over a local run, and the speed-up from 1 to 2 to 4 nodes, on the
+# fixture whose tests mostly wait (0.5 s of sleep each), so that the
+# nodes, not this machine's two cores, bound the speed. Every run is cold.
 #
 # Usage: sh bench/cluster.sh [BIN]    (as root: slurmd starts the tasks)
 # BIN holds cr-plan, cr-run-one and cr-report (default: $CR_BIN, else build/
@@ -24,7 +25,7 @@ export CR_MKDIR="$top/mk"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cr-cluster.XXXXXX")
 chmod go+x "$tmp"
-trap 'sh "$top/tests/slurm/cluster.sh" stop "$tmp/cluster" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'sh "$top/tests/slurm/cluster.sh" stop "$tmp/cluster" >/dev/null 2>&1; sh "$top/tests/ssh/hosts.sh" stop "$tmp/hosts" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 mkdir "$tmp/cluster"
@@ -73,11 +74,16 @@ local1=$(run "$s" make -s -f "$s/Makefile" -j1 CR_WARM=0 | cut -d' ' -f1)
 s=$(session step)
 step1=$(run "$s" salloc -Q -n1 make -s -f "$s/Makefile" -j1 CR_WARM=0 \
     CR_LAUNCH='srun -n1 --exact --quiet' | cut -d' ' -f1)
-$py - "$local1" "$step1" "$count" <<'PYEOF'
+mkdir "$tmp/hosts"
+sh "$top/tests/ssh/hosts.sh" start "$tmp/hosts" 1 >/dev/null
+s=$(session ssh)
+ssh1=$(run "$s" env CR_SSH="ssh -F $tmp/hosts/ssh_config" CR_HOSTS=h1/1 \
+    make -s -f "$s/Makefile" -j1 CR_WARM=0 | cut -d' ' -f1)
+$py - "$local1" "$step1" "$ssh1" "$count" <<'PYEOF'
 import sys
-l, s, n = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-print("one at a time:   local %.3f s per mutant, srun step %.3f s: overhead %.0f ms per mutant"
-      % (l / n, s / n, 1000 * (s - l) / n))
+l, s, h, n = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print("one at a time:   local %.3f s per mutant; srun step %.3f s: overhead %.0f ms; "
+      "ssh %.3f s: overhead %.0f ms" % (l / n, s / n, 1000 * (s - l) / n, h / n, 1000 * (h - l) / n))
 PYEOF
 
 # The speed-up with nodes, through crmake.sbatch (CPUS steps per node).

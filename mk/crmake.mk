@@ -5,6 +5,7 @@
 #   CR_LAUNCH     a prefix for each run, e.g. 'srun -n1 -c1' on Slurm
 #   CR_RUN_FLAGS  extra cr-run-one options, e.g. '--timeout 30'
 #   CR_WARM=0     run every mutant cold: no warm worker
+#   CR_HOSTS      hosts to run on over ssh, e.g. 'localhost/2 build1/8'
 #   CR_SHARD=K/M  run only shard K of M (of equal expected cost)
 #   CR_DEADLINE   start no mutant once this long has passed since make
 #                 started (seconds, or with s, m or h); the ones running
