@@ -1009,6 +1009,28 @@ main(int argc, char **argv)
 		fatal("%s", cause);
 	config_load(db, isolation, &cf);
 
+	memset(&res, 0, sizeof res);
+	res.id = xstrdup(p.id);
+	res.exit_status = -1;
+	res.tests_run = -1;
+	res.tests_seconds = -1;
+	res.path = xstrdup(p.path);
+	res.line = p.line;
+	res.col = p.col;
+	res.operator = xstrdup(p.operator);
+	res.sha256 = xstrdup(p.sha256);
+	res.inputs = p.inputs != NULL ? xstrdup(p.inputs) : NULL;
+	res.plan = cf.plan_hash[0] != '\0' ? xstrdup(cf.plan_hash) : NULL;
+	where_ran(&res);
+
+	file = xasprintf("%s/%s", cf.root, p.path);
+	if (file_read(file, &src, &cause) == -1)
+		fatal("%s", cause);
+	sha256_hex(src.data, src.len, hex);
+	if (strcmp(hex, p.sha256) != 0)
+		fatal("stale plan: '%s' changed since it was planned; run "
+		    "cr-plan again", p.path);
+
 	/* On another host of CR_HOSTS, if a slot there comes first. */
 	hosts = getenv("CR_HOSTS");
 	if (remote == NULL && hosts != NULL && *hosts != '\0' &&
@@ -1046,35 +1068,16 @@ main(int argc, char **argv)
 			db_close(db);
 			finish(session, output, &p, &rres, quiet);
 			result_clear(&rres);
+			result_clear(&res);
 			planned_clear(&p);
 			config_clear(&cf);
+			buf_free(&src);
+			free(file);
 			free(dbpath);
 			free(session);
 			return 0;
 		}
 	}
-
-	memset(&res, 0, sizeof res);
-	res.id = xstrdup(p.id);
-	res.exit_status = -1;
-	res.tests_run = -1;
-	res.tests_seconds = -1;
-	res.path = xstrdup(p.path);
-	res.line = p.line;
-	res.col = p.col;
-	res.operator = xstrdup(p.operator);
-	res.sha256 = xstrdup(p.sha256);
-	res.inputs = p.inputs != NULL ? xstrdup(p.inputs) : NULL;
-	res.plan = cf.plan_hash[0] != '\0' ? xstrdup(cf.plan_hash) : NULL;
-	where_ran(&res);
-
-	file = xasprintf("%s/%s", cf.root, p.path);
-	if (file_read(file, &src, &cause) == -1)
-		fatal("%s", cause);
-	sha256_hex(src.data, src.len, hex);
-	if (strcmp(hex, p.sha256) != 0)
-		fatal("stale plan: '%s' changed since it was planned; run "
-		    "cr-plan again", p.path);
 
 	if (p.skip != NULL) {
 		res.outcome = OUTCOME_SKIPPED;

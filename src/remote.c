@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "hosts.h"
 #include "remote.h"
+#include "sha256.h"
 #include "util.h"
 #include "warm.h"
 
@@ -257,18 +258,44 @@ ask(const char *dir, const char *host, const struct remote_job *j,
 	return st;
 }
 
+/*
+ * The directory of the hosts' slots, markers and shared connections: one
+ * per ssh command, since another CR_SSH (another configuration) may give
+ * the same host name to another host.
+ */
+static char *
+hosts_dir(char **cause)
+{
+	const char	*ssh = getenv("CR_SSH");
+	char		 hex[65], *base, *dir;
+
+	if (ssh == NULL || *ssh == '\0')
+		ssh = "ssh";
+	sha256_hex(ssh, strlen(ssh), hex);
+	if ((base = warm_state_dir("/nonexistent", cause)) == NULL)
+		return NULL;
+	dir = xasprintf("%s/hosts-%.12s", base, hex);
+	free(base);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		cause_set(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 int
 remote_run(const struct remote_job *j, struct result *r, char **cause)
 {
 	struct host	*h;
 	unsigned char	*skip;
 	size_t		 n, i;
-	char		*dir, *exe = NULL, *tmp = NULL, *why = NULL;
+	char		*dir, *exe = NULL, *tmp = NULL, *why = NULL, *marker;
 	int		 tries, k, fd = -1, st, rc = -1;
 
 	if (hosts_parse(j->hosts, &h, &n, cause) == -1)
 		return -1;
-	if ((dir = warm_state_dir("/nonexistent", cause)) == NULL) {
+	if ((dir = hosts_dir(cause)) == NULL) {
 		hosts_free(h, n);
 		return -1;
 	}
@@ -313,12 +340,10 @@ remote_run(const struct remote_job *j, struct result *r, char **cause)
 		}
 		if (st == REMOTE_NO_SESSION) {
 			/* The host lost its copy: send it again. */
-			free(why);
-			why = xasprintf("%s/sent.%s.%s", dir, h[k].name,
+			marker = xasprintf("%s/sent.%s.%s", dir, h[k].name,
 			    j->plan_hash);
-			unlink(why);
-			free(why);
-			why = NULL;
+			unlink(marker);
+			free(marker);
 			continue;
 		}
 		if (st == 255 || st == 127) {

@@ -46,6 +46,30 @@ c = json.load(sys.stdin)["counts"]
 print(" ".join(str(c[k]) for k in ("killed", "survived", "timeout", "incompetent", "skipped", "no-coverage", "pending")))'
 }
 
+# plan_unittest DIR [OPTIONS...]: plan the project in the current directory,
+# whose unittest tests are under tests/, into the session DIR.
+plan_unittest() {
+	dir=$1
+	shift
+	"$CR_PLAN" -s "$dir" -t "$PY -m unittest discover -q -s tests" -e 'tests/*' \
+	    "$@" . >"$T/out" 2>"$T/err" || fail "cr-plan $dir: $(cat "$T/err")"
+}
+
+# The number of result files of a session.
+n_results() {
+	find "$1/results" -name '*.json' 2>/dev/null | wc -l
+}
+
+# A reference run of the session DIR, planned with plan_unittest, with
+# make -jJOBS: its outcomes go to DIR.outcomes, its number of targets to
+# the variable all.
+reference_run() {
+	plan_unittest "$1"
+	make -s -f "$1/Makefile" -j"$2" >/dev/null 2>"$T/err" || fail "reference run: $(cat "$T/err")"
+	outcomes "$1" >"$1.outcomes"
+	all=$("$CR_RUN_ONE" --targets "$1" | wc -l)
+}
+
 # Every mutant ID with its outcome, sorted.
 outcomes() {
 	"$CR_REPORT" --json --all "$1" | "$PY" -c '

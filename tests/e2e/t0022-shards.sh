@@ -7,29 +7,17 @@
 
 p=$(fixture calc)
 cd "$p" || exit 99
-plan() {
-	dir=$1
-	shift
-	"$CR_PLAN" -s "$dir" -t "$PY -m unittest discover -q -s tests" -e 'tests/*' \
-	    "$@" . >"$T/out" 2>"$T/err" || fail "cr-plan $dir failed: $(cat "$T/err")"
-}
 hash_of() {
 	sqlite3 "$1/session.db" "select value from config where key = 'plan_hash'"
 }
-n_results() {
-	find "$1/results" -name '*.json' 2>/dev/null | wc -l
-}
 
 # One whole run, the reference.
-plan "$T/whole"
-make -s -f "$T/whole/Makefile" -j2 >/dev/null 2>"$T/err" || fail "whole run: $(cat "$T/err")"
-outcomes "$T/whole" >"$T/o.whole"
-all=$("$CR_RUN_ONE" --targets "$T/whole" | wc -l)
+reference_run "$T/whole" 2
 [ "$all" -gt 20 ] || fail "only $all targets"
 
 # Three CI jobs: each plans on its own (as on a fresh clone) and runs its shard.
 for k in 1 2 3; do
-	plan "$T/s$k"
+	plan_unittest "$T/s$k"
 	[ "$(hash_of "$T/s$k")" = "$(hash_of "$T/whole")" ] ||
 		fail "plans of the same code differ: $(hash_of "$T/s$k") $(hash_of "$T/whole")"
 	make -s -f "$T/s$k/Makefile" -j2 CR_SHARD=$k/3 >/dev/null 2>"$T/err" ||
@@ -62,7 +50,7 @@ for m in sorted(json.load(sys.stdin)["mutants"], key=lambda m: m["id"]):
     print(m["id"], m["outcome"])'
 }
 outcomes_of "$T/s1" "$T/s2" "$T/s3" >"$T/o.merged" || fail "cr-report s1 s2 s3 failed"
-cmp -s "$T/o.whole" "$T/o.merged" || fail "merged shards differ: $(diff "$T/o.whole" "$T/o.merged")"
+cmp -s "$T/whole.outcomes" "$T/o.merged" || fail "merged shards differ: $(diff "$T/whole.outcomes" "$T/o.merged")"
 "$CR_REPORT" "$T/s1" "$T/s2" "$T/s3" "$T/whole" >"$T/out" || fail "merging the whole run too failed"
 grep -q "pending          0" "$T/out" || fail "pending after the merge: $(cat "$T/out")"
 # One shard alone leaves the others' mutants pending.
@@ -72,7 +60,7 @@ c = json.load(sys.stdin)["counts"]
 sys.exit(0 if c["pending"] > 0 else 1)' || fail "shard 1 alone reports nothing pending"
 
 # A different plan (another option) is refused, naming both sessions.
-plan "$T/other" --timeout-factor 7
+plan_unittest "$T/other" --timeout-factor 7
 if "$CR_REPORT" "$T/s1" "$T/other" >"$T/out" 2>"$T/err"; then
 	fail "a merge of different plans was accepted"
 fi
@@ -86,7 +74,7 @@ fi
 grep -q "shard '4/3'" "$T/err" || fail "CR_SHARD=4/3 message: $(cat "$T/err")"
 
 # A deadline that has passed starts nothing and says so; make succeeds.
-plan "$T/d"
+plan_unittest "$T/d"
 make -s -f "$T/d/Makefile" -j2 CR_DEADLINE=0 >"$T/out" 2>&1 || fail "CR_DEADLINE=0: $(cat "$T/out")"
 [ "$(n_results "$T/d")" -eq 0 ] || fail "CR_DEADLINE=0 ran $(n_results "$T/d") mutants"
 grep -q "CR_DEADLINE=0 has passed" "$T/out" || fail "no deadline message: $(cat "$T/out")"
@@ -97,11 +85,11 @@ grep -q "not a duration" "$T/out" || fail "CR_DEADLINE=soon message: $(cat "$T/o
 # A generous one runs everything, with the same verdicts.
 make -s -f "$T/d/Makefile" -j2 CR_DEADLINE=30m >"$T/out" 2>&1 || fail "CR_DEADLINE=30m: $(cat "$T/out")"
 outcomes "$T/d" >"$T/o.d"
-cmp -s "$T/o.whole" "$T/o.d" || fail "deadline run differs: $(diff "$T/o.whole" "$T/o.d")"
+cmp -s "$T/whole.outcomes" "$T/o.d" || fail "deadline run differs: $(diff "$T/whole.outcomes" "$T/o.d")"
 
 # A launcher that exits 0 without running anything (srun after a node
 # failure): every target fails, make -k says so, and nothing is recorded.
-plan "$T/l"
+plan_unittest "$T/l"
 if make -s -k -f "$T/l/Makefile" -j2 CR_LAUNCH=true >"$T/out" 2>"$T/err"; then
 	fail "make succeeded with no results"
 fi
@@ -125,5 +113,5 @@ make -n -f "$T/l/Makefile" 2>/dev/null | grep -c -- "-o [^ ]*/results/" >"$T/nru
 [ "$(cat "$T/nrun")" -eq "$lost" ] || fail "make -n would run $(cat "$T/nrun"), $lost were lost"
 make -s -f "$T/l/Makefile" -j2 >/dev/null 2>"$T/err" || fail "the make after: $(cat "$T/err")"
 outcomes "$T/l" >"$T/o.l"
-cmp -s "$T/o.whole" "$T/o.l" || fail "after lost runs: $(diff "$T/o.whole" "$T/o.l")"
+cmp -s "$T/whole.outcomes" "$T/o.l" || fail "after lost runs: $(diff "$T/whole.outcomes" "$T/o.l")"
 exit 0

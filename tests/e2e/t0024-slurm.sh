@@ -25,27 +25,17 @@ cd "$p" || exit 99
 # Each test waits 2 s, so that a run is long enough to lose a node in.
 RETRY_SETTLE=2
 export RETRY_SETTLE
-plan() {
-	"$CR_PLAN" -s "$1" -t "$PY -m unittest discover -q -s tests" -e 'tests/*' . \
-	    >"$T/out" 2>"$T/err" || fail "cr-plan $1: $(cat "$T/err")"
-}
-n_results() {
-	find "$1/results" -name '*.json' 2>/dev/null | wc -l
-}
 
 # The reference: a local run.
-plan "$T/local"
-make -s -f "$T/local/Makefile" -j4 >/dev/null 2>"$T/err" || fail "local run: $(cat "$T/err")"
-outcomes "$T/local" >"$T/o.local"
-all=$("$CR_RUN_ONE" --targets "$T/local" | wc -l)
+reference_run "$T/local" 4
 
 # The whole plan through sbatch: one step per mutant, four at a time.
-plan "$T/s"
+plan_unittest "$T/s"
 sbatch --wait -n 4 -o "$T/job.out" "$sbatch_script" "$T/s" >"$T/sbatch.out" 2>&1 ||
 	fail "sbatch: $(cat "$T/sbatch.out") $(tail -n 20 "$T/job.out")"
 [ "$(n_results "$T/s")" -eq "$all" ] || fail "$(n_results "$T/s") results of $all"
 outcomes "$T/s" >"$T/o.slurm"
-cmp -s "$T/o.local" "$T/o.slurm" || fail "Slurm verdicts differ: $(diff "$T/o.local" "$T/o.slurm")"
+cmp -s "$T/local.outcomes" "$T/o.slurm" || fail "Slurm verdicts differ: $(diff "$T/local.outcomes" "$T/o.slurm")"
 "$PY" - "$T/s/results" <<'PYEOF' || fail "where the steps ran"
 import glob, json, sys
 rs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
@@ -58,7 +48,7 @@ PYEOF
 
 # A node dies mid-run, with make outside any allocation: each mutant is
 # a job of its own, as from a login node.
-plan "$T/f"
+plan_unittest "$T/f"
 CR_LAUNCH='srun -n1 -c1 --quiet' make -k -f "$T/f/Makefile" -j4 CR_WARM=0 \
     >"$T/f.out" 2>&1 &
 mk=$!
@@ -87,7 +77,8 @@ lost=$(grep -c "no result was written (srun ended without an error)" "$T/f.out")
 [ "$(n_results "$T/f")" -eq $((all - lost)) ] ||
 	fail "$(n_results "$T/f") results, $lost lost of $all: $(tail -n 30 "$T/f.out")"
 # make -k ended with an error for exactly the targets without a result.
-sed -n 's|^make: \*\*\* \[.*/results/\([0-9a-f]*\)\.json\] Error.*|\1|p' "$T/f.out" | sort >"$T/failed"
+# (make[N]: when make check runs this under make.)
+sed -n 's|^make[][0-9]*: \*\*\* \[.*/results/\([0-9a-f]*\)\.json\] Error.*|\1|p' "$T/f.out" | sort >"$T/failed"
 "$CR_RUN_ONE" --targets "$T/f" | while read -r id; do
 	[ -f "$T/f/results/$id.json" ] || echo "$id"
 done | sort >"$T/missing"
@@ -100,5 +91,5 @@ CR_LAUNCH='srun -n1 -c1 --quiet' make -s -f "$T/f/Makefile" -j4 CR_WARM=0 >"$T/f
 [ "$(grep -c " killed \| survived \| timeout " "$T/f2.out")" -eq "$lost" ] ||
 	fail "the second make ran $(grep -c " killed \| survived \| timeout " "$T/f2.out"), $lost were lost"
 outcomes "$T/f" >"$T/o.f"
-cmp -s "$T/o.local" "$T/o.f" || fail "after the node failure: $(diff "$T/o.local" "$T/o.f")"
+cmp -s "$T/local.outcomes" "$T/o.f" || fail "after the node failure: $(diff "$T/local.outcomes" "$T/o.f")"
 exit 0

@@ -18,21 +18,11 @@ export CR_SSH
 
 p=$(fixture waiting)
 cd "$p" || exit 99
-plan() {
-	"$CR_PLAN" -s "$1" -t "$PY -m unittest discover -q -s tests" -e 'tests/*' . \
-	    >"$T/out" 2>"$T/err" || fail "cr-plan $1: $(cat "$T/err")"
-}
-n_results() {
-	find "$1/results" -name '*.json' 2>/dev/null | wc -l
-}
 
-plan "$T/local"
-make -s -f "$T/local/Makefile" -j4 >/dev/null 2>"$T/err" || fail "local run: $(cat "$T/err")"
-outcomes "$T/local" >"$T/o.local"
-all=$("$CR_RUN_ONE" --targets "$T/local" | wc -l)
+reference_run "$T/local" 4
 
 # A bad host list is a clear error, naming the entry, and runs nothing.
-plan "$T/s"
+plan_unittest "$T/s"
 id=$("$CR_RUN_ONE" --targets "$T/s" | head -n 1)
 if CR_HOSTS='h1/2 h2/0' "$CR_RUN_ONE" "$T/s" "$id" >"$T/out" 2>&1; then
 	fail "CR_HOSTS='h1/2 h2/0' accepted"
@@ -45,7 +35,7 @@ make -s -f "$T/s/Makefile" -j4 CR_HOSTS='h1/2 h2/2' >"$T/out" 2>"$T/err" ||
 	fail "make with CR_HOSTS: $(cat "$T/err")"
 [ "$(n_results "$T/s")" -eq "$all" ] || fail "$(n_results "$T/s") results of $all"
 outcomes "$T/s" >"$T/o.s"
-cmp -s "$T/o.local" "$T/o.s" || fail "CR_HOSTS verdicts differ: $(diff "$T/o.local" "$T/o.s")"
+cmp -s "$T/local.outcomes" "$T/o.s" || fail "CR_HOSTS verdicts differ: $(diff "$T/local.outcomes" "$T/o.s")"
 "$PY" - "$T/s/results" <<'PYEOF' || fail "where the mutants ran"
 import glob, json, sys
 rs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
@@ -59,7 +49,7 @@ hash=$(sqlite3 "$T/s/session.db" "select value from config where key = 'plan_has
 	fail "no received copy of the session"
 
 # h2 dies mid-run: its mutants go to h1, and make ends well.
-plan "$T/f"
+plan_unittest "$T/f"
 make -s -k -f "$T/f/Makefile" -j4 CR_HOSTS='h2/2 h1/2' >"$T/f.out" 2>"$T/f.err" &
 mk=$!
 i=0
@@ -77,7 +67,7 @@ grep -q "ssh failed (status 255); h2 is passed over" "$T/f.err" ||
 	fail "no mutant was moved off h2: $(cat "$T/f.err")"
 [ "$(n_results "$T/f")" -eq "$all" ] || fail "$(n_results "$T/f") results of $all"
 outcomes "$T/f" >"$T/o.f"
-cmp -s "$T/o.local" "$T/o.f" || fail "after h2 died: $(diff "$T/o.local" "$T/o.f")"
+cmp -s "$T/local.outcomes" "$T/o.f" || fail "after h2 died: $(diff "$T/local.outcomes" "$T/o.f")"
 # Each mutant once: one progress line per mutant.
 [ "$(grep -c " killed \| survived \| timeout " "$T/f.out")" -eq "$all" ] ||
 	fail "$(grep -c " killed \| survived \| timeout " "$T/f.out") verdict lines for $all mutants"
