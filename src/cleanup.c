@@ -75,6 +75,29 @@ cleanup_run(void)
 	npaths = 0;
 }
 
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define NSTOP (sizeof stop_signals / sizeof *stop_signals)
+
+void
+cleanup_stop_signals(sigset_t *set)
+{
+	size_t	i;
+
+	sigemptyset(set);
+	for (i = 0; i < NSTOP; i++)
+		sigaddset(set, stop_signals[i]);
+}
+
+void
+cleanup_default_signals(void)
+{
+	size_t	i;
+
+	for (i = 0; i < NSTOP; i++)
+		signal(stop_signals[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
 static void
 on_signal(int sig)
 {
@@ -93,6 +116,7 @@ void
 cleanup_init(void)
 {
 	struct sigaction	sa;
+	size_t			i;
 
 	if (installed)
 		return;
@@ -101,10 +125,8 @@ cleanup_init(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	for (i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &sa, NULL);
 }
 
 void

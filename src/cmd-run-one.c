@@ -233,11 +233,7 @@ write_result(const char *path, const struct result *r)
 	char		*cause = NULL;
 	int		 rc, sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	cleanup_stop_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	sigpending(&pending);
 	for (sig = 1; sig < NSIG; sig++) {
@@ -822,6 +818,59 @@ finish(const char *session, const char *output, const struct planned *p,
 }
 
 /*
+ * Run the mutant on another host of CR_HOSTS if the first free slot is
+ * there: 1 with that host's result in *res, or 0 to run it here.
+ */
+static int
+run_elsewhere(const char *session, const char *hosts, const struct planned *p,
+    const struct config *cf, int cold, double timeout, double cpu_timeout,
+    int isolation, struct result *res)
+{
+	struct remote_job	 rj;
+	struct result		 r;
+	const char		*flags[8];
+	char			 num[2][32], *cause = NULL;
+	size_t			 n = 0;
+	int			 rc;
+
+	if (*cf->plan_hash == '\0')
+		fatal("%s: planned by an older cr-plan, without a plan digest: "
+		    "plan it again to use CR_HOSTS", session);
+	/* The options that change the run go with it. */
+	if (cold)
+		flags[n++] = "--cold";
+	if (timeout >= 0) {
+		snprintf(num[0], sizeof num[0], "%.3f", timeout);
+		flags[n++] = "--timeout";
+		flags[n++] = num[0];
+	}
+	if (cpu_timeout >= 0) {
+		snprintf(num[1], sizeof num[1], "%.3f", cpu_timeout);
+		flags[n++] = "--cpu-timeout";
+		flags[n++] = num[1];
+	}
+	if (isolation >= 0) {
+		flags[n++] = "--isolation";
+		flags[n++] = isolation_name(isolation);
+	}
+	flags[n] = NULL;
+	memset(&rj, 0, sizeof rj);
+	rj.session = session;
+	rj.id = p->id;
+	rj.plan_hash = cf->plan_hash;
+	rj.hosts = hosts;
+	rj.flags = flags;
+	memset(&r, 0, sizeof r);
+	if ((rc = remote_run(&rj, &r, &cause)) == -1)
+		fatal("%s", cause);
+	if (rc == 1)
+		return 0;
+	result_clear(res);
+	*res = r;
+	return 1;
+}
+
+/*
  * --start-worker and --stop-worker: start the session's warm worker on this
  * host and wait until it serves, or ask it to stop.
  */
@@ -886,12 +935,6 @@ main(int argc, char **argv)
 	int			 targets = 0, shuffle = 0;
 	const char		*shard = NULL, *deadline = NULL;
 	const char		*remote = NULL, *receive = NULL, *hosts;
-	const char		*flags[8];
-	char			 num[2][32];
-	struct result		 rres;
-	struct remote_job	 rj;
-	size_t			 nflags = 0;
-	int			 rc;
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -1034,49 +1077,12 @@ main(int argc, char **argv)
 	/* On another host of CR_HOSTS, if a slot there comes first. */
 	hosts = getenv("CR_HOSTS");
 	if (remote == NULL && hosts != NULL && *hosts != '\0' &&
-	    p.skip == NULL && p.sel != SEL_NONE) {
-		if (*cf.plan_hash == '\0')
-			fatal("%s: planned by an older cr-plan, without a plan "
-			    "digest: plan it again to use CR_HOSTS", session);
-		if (cold)
-			flags[nflags++] = "--cold";
-		if (timeout >= 0) {
-			snprintf(num[0], sizeof num[0], "%.3f", timeout);
-			flags[nflags++] = "--timeout";
-			flags[nflags++] = num[0];
-		}
-		if (cpu_timeout >= 0) {
-			snprintf(num[1], sizeof num[1], "%.3f", cpu_timeout);
-			flags[nflags++] = "--cpu-timeout";
-			flags[nflags++] = num[1];
-		}
-		if (isolation >= 0) {
-			flags[nflags++] = "--isolation";
-			flags[nflags++] = isolation_name(isolation);
-		}
-		flags[nflags] = NULL;
-		memset(&rj, 0, sizeof rj);
-		rj.session = session;
-		rj.id = p.id;
-		rj.plan_hash = cf.plan_hash;
-		rj.hosts = hosts;
-		rj.flags = flags;
-		memset(&rres, 0, sizeof rres);
-		if ((rc = remote_run(&rj, &rres, &cause)) == -1)
-			fatal("%s", cause);
-		if (rc == 0) {
-			db_close(db);
-			finish(session, output, &p, &rres, quiet);
-			result_clear(&rres);
-			result_clear(&res);
-			planned_clear(&p);
-			config_clear(&cf);
-			buf_free(&src);
-			free(file);
-			free(dbpath);
-			free(session);
-			return 0;
-		}
+	    p.skip == NULL && p.sel != SEL_NONE &&
+	    run_elsewhere(session, hosts, &p, &cf, cold, timeout, cpu_timeout,
+	    isolation, &res)) {
+		db_close(db);
+		finish(session, output, &p, &res, quiet);
+		goto done;
 	}
 
 	if (p.skip != NULL) {
@@ -1110,7 +1116,7 @@ main(int argc, char **argv)
 	db_close(db);
 
 	finish(session, output, &p, &res, quiet);
-
+done:
 	result_clear(&res);
 	planned_clear(&p);
 	config_clear(&cf);

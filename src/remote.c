@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,10 +114,7 @@ ssh_run(char **argv, int in, int out, char **cause)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
+		cleanup_default_signals();
 		if (dup2(in != -1 ? in : p[0], 0) == -1 || dup2(out, 1) == -1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -162,18 +158,6 @@ mark_down(const char *dir, const char *host)
 		close(fd);
 	}
 	free(path);
-}
-
-static char *
-self_path(void)
-{
-	char	buf[PATH_MAX];
-	ssize_t	n;
-
-	if ((n = readlink("/proc/self/exe", buf, sizeof buf - 1)) <= 0)
-		return xstrdup("cr-run-one");
-	buf[n] = '\0';
-	return xstrdup(buf);
 }
 
 /*
@@ -302,7 +286,8 @@ remote_run(const struct remote_job *j, struct result *r, char **cause)
 	skip = xcalloc(n, 1);
 	for (i = 0; i < n; i++)
 		skip[i] = !h[i].local && host_down(dir, h[i].name);
-	exe = self_path();
+	if ((exe = exe_path()) == NULL)
+		exe = xstrdup("cr-run-one");
 	tmp = xasprintf("%s/remote.%ld.json", dir, (long)getpid());
 	cleanup_add(tmp);
 	for (tries = 0; tries < REMOTE_TRIES; tries++) {
@@ -397,42 +382,17 @@ remote_session(const char *hash, char **cause)
 int
 remote_receive(const char *hash)
 {
-	char	 chunk[65536], *dir, *tmp, *db, *cause = NULL;
-	ssize_t	 n, w, off;
-	int	 fd;
+	struct buf	 b = { 0 };
+	char		*dir, *db, *cause = NULL;
 
-	if ((dir = remote_session(hash, &cause)) == NULL)
+	if ((dir = remote_session(hash, &cause)) == NULL ||
+	    mkdir_p(dir, &cause) == -1 ||
+	    file_read("/dev/stdin", &b, &cause) == -1)
 		fatal("%s", cause);
-	if (mkdir_p(dir, &cause) == -1)
-		fatal("%s", cause);
-	tmp = xasprintf("%s/session.db.%ld", dir, (long)getpid());
 	db = xasprintf("%s/session.db", dir);
-	cleanup_init();
-	cleanup_add(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
-		fatal("%s:", tmp);
-	while ((n = read(0, chunk, sizeof chunk)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("standard input:");
-		}
-		for (off = 0; off < n; off += w) {
-			if ((w = write(fd, chunk + off, (size_t)(n - off))) ==
-			    -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				fatal("%s:", tmp);
-			}
-		}
-	}
-	if (close(fd) == -1 || rename(tmp, db) == -1)
-		fatal("%s:", db);
-	cleanup_forget(tmp);
-	free(tmp);
+	if (file_write_atomic(db, b.data, b.len, &cause) == -1)
+		fatal("%s", cause);
+	buf_free(&b);
 	free(db);
 	free(dir);
 	return 0;
@@ -442,10 +402,11 @@ void
 remote_watch(const char *path)
 {
 	struct pollfd	 pfd[2];
-	char		 chunk[65536];
+	struct buf	 b = { 0 };
+	char		 chunk[4096];
 	pid_t		 pid;
 	ssize_t		 n;
-	int		 pidfd, st, fd, in_open = 1;
+	int		 pidfd, st, in_open = 1;
 
 	fflush(NULL);
 	if ((pid = fork()) == -1)
@@ -478,13 +439,11 @@ remote_watch(const char *path)
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && in_open &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-		while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-			if (write(1, chunk, (size_t)n) != n)
-				break;
-		}
-		close(fd);
+	    file_read(path, &b, NULL) == 0) {
 		unlink(path);
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fflush(stdout) == EOF)
+			exit(1);
 		exit(0);
 	}
 	unlink(path);

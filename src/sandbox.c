@@ -282,11 +282,7 @@ child_report(int fd, const char *fmt, ...)
 static void
 child_signals(const struct launch *l)
 {
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	cleanup_default_signals();
 	sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
 }
 
@@ -889,11 +885,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	l->parent = getpid();
 	l->envp = env_build(l->spec, l->cwd, &nown);
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
+	cleanup_stop_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
 	getrusage(RUSAGE_CHILDREN, &ru0);
 	start = now_seconds();
@@ -1580,11 +1572,7 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 			    strerror(errno));
 			_exit(1);
 		}
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
+		cleanup_default_signals();
 		execve("/bin/sh", argv, envp);
 		child_report(statusfd, "E /bin/sh: %s", strerror(errno));
 		_exit(127);

@@ -507,20 +507,33 @@ path_inside(const char *path, const char *root)
 }
 
 char *
-exe_dir(void)
+exe_path(void)
 {
 	char	 buf[PATH_MAX];
 	ssize_t	 n;
-	char	*slash;
 
 	n = readlink("/proc/self/exe", buf, sizeof buf - 1);
 	if (n <= 0)
 		return NULL;
 	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) == NULL)
+	return xstrdup(buf);
+}
+
+char *
+exe_dir(void)
+{
+	char	*path, *slash;
+
+	if ((path = exe_path()) == NULL)
 		return NULL;
+	if ((slash = strrchr(path, '/')) == NULL) {
+		free(path);
+		return NULL;
+	}
+	if (slash == path)
+		slash++;
 	*slash = '\0';
-	return xstrdup(buf[0] == '\0' ? "/" : buf);
+	return path;
 }
 
 double

@@ -82,6 +82,8 @@ ssize_t fd_send(int sock, const void *data, size_t len, const int *fds,
 int path_inside(const char *path, const char *root);
 /* Return the directory holding the running executable, or NULL. */
 char *exe_dir(void);
+/* The running program's own path, or NULL. */
+char *exe_path(void);
 
 /* Seconds from an arbitrary fixed point, monotonic. */
 double now_seconds(void);

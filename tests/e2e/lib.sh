@@ -60,14 +60,24 @@ n_results() {
 	find "$1/results" -name '*.json' 2>/dev/null | wc -l
 }
 
-# A reference run of the session DIR, planned with plan_unittest, with
-# make -jJOBS: its outcomes go to DIR.outcomes, its number of targets to
-# the variable all.
+# reference_run DIR JOBS: a reference run of the session DIR, planned with
+# plan_unittest, with make -jJOBS: its outcomes go to DIR.outcomes, its
+# number of targets to the variable all, DIR to REFERENCE.
 reference_run() {
 	plan_unittest "$1"
 	make -s -f "$1/Makefile" -j"$2" >/dev/null 2>"$T/err" || fail "reference run: $(cat "$T/err")"
 	outcomes "$1" >"$1.outcomes"
 	all=$("$CR_RUN_ONE" --targets "$1" | wc -l)
+	REFERENCE=$1
+}
+
+# same_as_reference DIR WHAT: DIR has a result for every one of the $all
+# targets, with the outcomes of reference_run's session REFERENCE.
+same_as_reference() {
+	[ "$(n_results "$1")" -eq "$all" ] || fail "$2: $(n_results "$1") results of $all"
+	outcomes "$1" >"$1.outcomes"
+	cmp -s "$REFERENCE.outcomes" "$1.outcomes" ||
+		fail "$2: verdicts differ: $(diff "$REFERENCE.outcomes" "$1.outcomes")"
 }
 
 # Every mutant ID with its outcome, sorted.

@@ -33,9 +33,7 @@ reference_run "$T/local" 4
 plan_unittest "$T/s"
 sbatch --wait -n 4 -o "$T/job.out" "$sbatch_script" "$T/s" >"$T/sbatch.out" 2>&1 ||
 	fail "sbatch: $(cat "$T/sbatch.out") $(tail -n 20 "$T/job.out")"
-[ "$(n_results "$T/s")" -eq "$all" ] || fail "$(n_results "$T/s") results of $all"
-outcomes "$T/s" >"$T/o.slurm"
-cmp -s "$T/local.outcomes" "$T/o.slurm" || fail "Slurm verdicts differ: $(diff "$T/local.outcomes" "$T/o.slurm")"
+same_as_reference "$T/s" "through sbatch"
 "$PY" - "$T/s/results" <<'PYEOF' || fail "where the steps ran"
 import glob, json, sys
 rs = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/*.json")]
@@ -90,6 +88,5 @@ CR_LAUNCH='srun -n1 -c1 --quiet' make -s -f "$T/f/Makefile" -j4 CR_WARM=0 >"$T/f
 	fail "the second make: $(tail -n 20 "$T/f2.out")"
 [ "$(grep -c " killed \| survived \| timeout " "$T/f2.out")" -eq "$lost" ] ||
 	fail "the second make ran $(grep -c " killed \| survived \| timeout " "$T/f2.out"), $lost were lost"
-outcomes "$T/f" >"$T/o.f"
-cmp -s "$T/local.outcomes" "$T/o.f" || fail "after the node failure: $(diff "$T/local.outcomes" "$T/o.f")"
+same_as_reference "$T/f" "after the node failure"
 exit 0
