@@ -80,10 +80,12 @@ def pytest_runtest_protocol(item, nextitem):
     _outcome = None
     if getattr(result, "excinfo", None) is not None:
         outcome = "failed"
-    try:
-        file, line = _where(item)
-    except Exception:
-        file, line = None, None
+    file, line = None, None
+    if crmake_record.recording():
+        try:
+            file, line = _where(item)
+        except Exception:
+            pass
     _run.test_done(test_id, file, line, wall, cpu, outcome)
 
 
@@ -138,6 +140,11 @@ class _PytestAdapter:
 
     def __init__(self, session):
         self.session = session
+        self._index = None
+
+    def prepare(self):
+        """Index the items by node ID once, in the worker, for every child's selection."""
+        self._index = crmake_record.index_tests(self.session.items, _nodeid)
 
     def tests(self):
         return list(self.session.items)
@@ -163,7 +170,7 @@ class _PytestAdapter:
         run.selection = list(entries)
         _run = run
         session = self.session
-        items = run.select(session.items, _nodeid)
+        items = run.select(session.items, _nodeid, self._index)
         session.config.option.maxfail = 1
         # A failure's report is read for where the mutant was caught, not
         # debugged from: one line, instead of source and locals page by page

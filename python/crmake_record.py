@@ -89,6 +89,11 @@ def silence():
     _record_path = None
 
 
+def recording():
+    """Return whether records are written (not in a warm worker's child)."""
+    return _record_path is not None
+
+
 def error(what, message):
     """Record a failure of crmake's own (what is "coverage" or "hook")."""
     emit({"type": "error", "what": what, "message": message})
@@ -175,6 +180,14 @@ def read_selection(path, runner):
     return entries
 
 
+def index_tests(tests, key):
+    """Return {id: [tests with that id]} over tests, in their order."""
+    groups = {}
+    for test in tests:
+        groups.setdefault(key(test), []).append(test)
+    return groups
+
+
 class Run:
     """The test session a runner claimed: its selection, what ran and what failed first."""
 
@@ -194,19 +207,23 @@ class Run:
             except Exception as exc:
                 error("hook", "selection: " + describe(exc))
 
-    def select(self, tests, key):
-        """Return the listed tests among tests in listed order; note which were found."""
-        groups = {}
-        for test in tests:
-            groups.setdefault(key(test), []).append(test)
+    def select(self, tests, key, index=None):
+        """Return the listed tests among tests in listed order; note which were found.
+
+        index, if given, is index_tests(tests, key), made once for many
+        selections.
+        """
+        groups = index if index is not None else index_tests(tests, key)
         kept = []
-        for index, test_id in self.selection:
+        taken = set()
+        for number, test_id in self.selection:
             group = groups.get(test_id)
             if group is None:
                 continue
-            self.found.append(index)
-            kept.extend(group)
-            groups[test_id] = []
+            self.found.append(number)
+            if test_id not in taken:
+                taken.add(test_id)
+                kept.extend(group)
         return kept
 
     def fail(self, description):

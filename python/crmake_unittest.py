@@ -61,6 +61,11 @@ class _UnittestAdapter:
         self.original = original
         self._tests = []
         _flatten(program.test, self._tests)
+        self._index = None
+
+    def prepare(self):
+        """Index the tests by ID once, in the worker, for every child's selection."""
+        self._index = crmake_record.index_tests(self._tests, _test_id)
 
     def tests(self):
         return list(self._tests)
@@ -77,7 +82,7 @@ class _UnittestAdapter:
         run = crmake_record.Run("unittest", None)
         run.selection = list(entries)
         program = self.program
-        if not _select(program, run):
+        if not _select(program, run, self._tests, self._index):
             return run
         hook = _CaseHook(run)
         hook.install()
@@ -100,17 +105,22 @@ def _selected(program, run):
         return True
 
 
-def _select(program, run):
-    """Keep the listed tests of program in listed order; return whether any is kept."""
+def _select(program, run, tests=None, index=None):
+    """Keep the listed tests of program in listed order; return whether any is kept.
+
+    tests and index, if given, are program's tests flattened and indexed
+    by ID, made once for many selections.
+    """
     import unittest
     import unittest.loader
-    tests = []
-    _flatten(program.test, tests)
+    if tests is None:
+        tests = []
+        _flatten(program.test, tests)
     failed_type = getattr(unittest.loader, "_FailedTest", None)
     # A module that failed to import must still fail the run.
     load_errors = [t for t in tests if failed_type is not None and isinstance(t, failed_type)]
     loaded = set(map(id, load_errors))
-    listed = [t for t in run.select(tests, _test_id) if id(t) not in loaded]
+    listed = [t for t in run.select(tests, _test_id, index) if id(t) not in loaded]
     kept = load_errors + listed
     program.test = unittest.TestSuite(kept)
     program.failfast = True
@@ -237,10 +247,12 @@ class _CaseHook:
             outcome = "skipped"
         if result is not None and result is self.result:
             self.seen_errors = len(getattr(result, "errors", ()))
-        try:
-            file, line = _where(test)
-        except Exception:
-            file, line = None, None
+        file, line = None, None
+        if crmake_record.recording():
+            try:
+                file, line = _where(test)
+            except Exception:
+                pass
         self.run.test_done(test_id, file, line, wall, cpu, outcome)
         if outcome == "failed" and self.run.selection is not None:
             stop = getattr(result, "stop", None)

@@ -485,7 +485,7 @@ def _recv_request(conn):
     conn.settimeout(10)
 
     def more():
-        msg, ancdata, _flags, _addr = conn.recvmsg(1 << 20, socket.CMSG_SPACE(4 * fds.itemsize))
+        msg, ancdata, _flags, _addr = conn.recvmsg(1 << 16, socket.CMSG_SPACE(4 * fds.itemsize))
         for level, kind, payload in ancdata:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
                 fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
@@ -716,6 +716,13 @@ def serve(adapter, path):
                             "after collection" % threads if threads > 1 else ""))
         os._exit(3)
     try:
+        # What every child needs is made or imported here, once, not in each.
+        prepare = getattr(adapter, "prepare", None)
+        if prepare is not None:
+            prepare()
+        import array  # noqa: F401
+        import fcntl  # noqa: F401
+        import json  # noqa: F401
         index = index_functions(files)
         loaded = loaded_files()
         server, mine = _listen(path)

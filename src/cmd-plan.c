@@ -962,6 +962,7 @@ struct fileplan {
 	char		 skeleton[65];
 	uint8_t		*hit;		/* per coverage context */
 	int64_t		*rows;		/* room for every test */
+	struct buf	 reduced;	/* the mutant's codemap_reduce_lines */
 };
 
 /* Fill in the digest of everything a mutant's verdict depends on. */
@@ -1026,6 +1027,10 @@ mutant_select(const struct plan *pl, struct fileplan *fp,
 	first = codemap_stmt_line(fp->cm, m->start);
 	hits = coverage_hits(pl->cov, fp->cov, first, m->end_line > first ?
 	    m->end_line : first, fp->hit);
+	/* A run need not parse the whole file to check or compile its function. */
+	buf_reset(&fp->reduced);
+	if (codemap_reduce_lines(fp->cm, m->start, &fp->reduced) == 0)
+		mp->reduced = buf_str(&fp->reduced);
 	if (hits == 0)
 		mp->sel = SEL_NONE;
 	else if (codemap_function(fp->cm, m->start, CODEMAP_BODY, &s, &e) == -1)
@@ -1513,6 +1518,7 @@ plan(struct plan *pl)
 	free(targets);
 	free(fp.hit);
 	free(fp.rows);
+	buf_free(&fp.reduced);
 	mutant_list_free(&list);
 	buf_free(&src);
 	free(tmp);

@@ -99,6 +99,8 @@ struct job {
 	const struct planned *p;
 	const char	*mutated;
 	size_t		 mlen;
+	const char	*reduced;	/* the mutated function's reduced text, or NULL */
+	size_t		 rlen;
 	double		 timeout;	/* --timeout, or -1 */
 	double		 cpu_timeout;	/* --cpu-timeout, or -1 */
 	int		 cold;		/* --cold */
@@ -478,6 +480,35 @@ warm_spec_init(struct warm_spec *ws, const char *session,
 }
 
 /*
+ * Whether the mutated text parses: 0, or -1 with *why (an incompetent
+ * mutant). A mutant in a function is checked in its reduced text, the
+ * function and the headers around it, which is what a warm run compiles:
+ * the rest of the file parsed before the change and the function is a
+ * statement of its own, so the whole file parses if the reduced text does.
+ * Only an error there is looked for in the whole file, which decides.
+ */
+static int
+check_mutant(const struct planned *p, struct buf *src, const char *mutated,
+    size_t mlen, struct buf *reduced, char **why)
+{
+	char	*cause = NULL;
+
+	if (p->reduced != NULL) {
+		if (codemap_reduce_text(src->data, src->len, p->reduced,
+		    p->start, p->end, p->replacement, strlen(p->replacement),
+		    reduced, &cause) == -1) {
+			warn("%s: %s; checking the whole file", p->id, cause);
+			free(cause);
+			buf_reset(reduced);
+		} else if (pyast_check(reduced->data, reduced->len, NULL) == 0)
+			return 0;
+		else
+			buf_reset(reduced);
+	}
+	return pyast_check(mutated, mlen, why);
+}
+
+/*
  * Test the mutant in the session's warm worker: a forked child of the test
  * command, paused after its tests were collected, that puts the mutated
  * function in place and runs the selected tests. Returns 1 with a verdict,
@@ -504,13 +535,17 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	size_t			  i;
 	int			  mntns, overlay, done = 0;
 
-	if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL)
-		return 0;
-	if (codemap_reduce(cm, p->start, &reduced) == -1) {
+	if (j->reduced != NULL)
+		buf_add(&reduced, j->reduced, j->rlen);
+	else {
+		if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL)
+			return 0;
+		if (codemap_reduce(cm, p->start, &reduced) == -1) {
+			codemap_free(cm);
+			return 0;
+		}
 		codemap_free(cm);
-		return 0;
 	}
-	codemap_free(cm);
 	warm_spec_init(&ws, j->session, cf, j->pydir, db);
 	if (warm_find(&ws, &w, &why) == -1) {
 		if (why != NULL)
@@ -923,7 +958,7 @@ main(int argc, char **argv)
 	struct job		 job;
 	struct result		 res;
 	struct planned		 p;
-	struct buf		 src = { 0 };
+	struct buf		 src = { 0 }, reduced = { 0 };
 	struct db		*db;
 	const char		*output = NULL, *session_arg, *id;
 	char			*session, *dbpath, *file, *mutated = NULL;
@@ -1095,7 +1130,8 @@ main(int argc, char **argv)
 	    p.replacement, &mlen)) == NULL) {
 		fatal("%s:%u:%u: mutant %s lies outside the file; run cr-plan "
 		    "again", p.path, p.line, p.col, p.id);
-	} else if (pyast_check(mutated, mlen, &why) == -1) {
+	} else if (check_mutant(&p, &src, mutated, mlen, &reduced, &why) ==
+	    -1) {
 		res.outcome = OUTCOME_INCOMPETENT;
 		res.output = xasprintf("%s:%s", p.path, why);
 		free(why);
@@ -1106,6 +1142,10 @@ main(int argc, char **argv)
 		job.p = &p;
 		job.mutated = mutated;
 		job.mlen = mlen;
+		if (reduced.len > 0) {
+			job.reduced = reduced.data;
+			job.rlen = reduced.len;
+		}
 		job.timeout = timeout;
 		job.cpu_timeout = cpu_timeout;
 		job.cold = cold;
@@ -1121,6 +1161,7 @@ done:
 	planned_clear(&p);
 	config_clear(&cf);
 	buf_free(&src);
+	buf_free(&reduced);
 	free(out_remote);
 	free(mutated);
 	free(file);

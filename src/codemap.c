@@ -119,13 +119,12 @@ keep_rows(uint8_t *keep, uint32_t first, uint32_t last, uint32_t nrows)
 		keep[r] = 1;
 }
 
-int
-codemap_reduce(const struct codemap *cm, uint32_t off, struct buf *out)
+/* The rows (0-based) codemap_reduce keeps for off, as a map of t->nlines + 1; NULL if none. */
+static uint8_t *
+reduce_rows(const struct pyast *t, uint32_t off)
 {
-	const struct pyast	*t = cm->t;
-	uint8_t			*keep;
-	uint32_t		 row, start, end;
-	int32_t			 i, outer = -1, body, c;
+	uint8_t		*keep;
+	int32_t		 i, outer = -1, body, c;
 
 	/* The outermost function whose body holds off. */
 	for (i = deepest(t, off); i > 0; i = t->v[i].parent) {
@@ -139,7 +138,7 @@ codemap_reduce(const struct codemap *cm, uint32_t off, struct buf *out)
 			break;
 	}
 	if (outer == -1)
-		return -1;
+		return NULL;
 	keep = xcalloc(t->nlines + 1, 1);
 	keep_rows(keep, t->v[outer].start_row, t->v[outer].end_row, t->nlines);
 	for (i = t->v[outer].parent; i > 0; i = t->v[i].parent) {
@@ -155,16 +154,170 @@ codemap_reduce(const struct codemap *cm, uint32_t off, struct buf *out)
 			keep_rows(keep, t->v[c].start_row, t->v[c].end_row,
 			    t->nlines);
 	}
+	return keep;
+}
+
+int
+codemap_reduce_lines(const struct codemap *cm, uint32_t off, struct buf *out)
+{
+	const struct pyast	*t = cm->t;
+	uint8_t			*keep;
+	uint32_t		 row, first;
+
+	if ((keep = reduce_rows(t, off)) == NULL)
+		return -1;
 	for (row = 0; row < t->nlines; row++) {
-		start = t->lines[row];
-		end = row + 1 < t->nlines ? t->lines[row + 1] : (uint32_t)t->len;
-		if (keep[row])
-			buf_add(out, t->src + start, end - start);
-		else if (end > start && t->src[end - 1] == '\n')
-			buf_addc(out, '\n');
+		if (!keep[row])
+			continue;
+		for (first = row; row + 1 < t->nlines && keep[row + 1]; row++)
+			;
+		buf_addf(out, "%s%u-%u", out->len > 0 ? "," : "",
+		    (unsigned)first + 1, (unsigned)row + 1);
 	}
 	free(keep);
 	return 0;
+}
+
+int
+codemap_reduce(const struct codemap *cm, uint32_t off, struct buf *out)
+{
+	struct buf	lines = { 0 };
+	char		*cause = NULL;
+	int		 rc;
+
+	if (codemap_reduce_lines(cm, off, &lines) == -1)
+		return -1;
+	rc = codemap_reduce_text(cm->t->src, cm->t->len, buf_str(&lines), 0,
+	    0, NULL, 0, out, &cause);
+	free(cause);
+	buf_free(&lines);
+	return rc;
+}
+
+/* The 0-based row holding byte off, given the rows' first bytes. */
+static size_t
+row_of(const size_t *starts, size_t nrows, size_t off)
+{
+	size_t	lo = 0, hi = nrows;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Where byte off of the text (on a kept row, or a row's first byte) is in the reduced text. */
+static size_t
+mapped(const size_t *starts, const size_t *outpos, size_t nrows, size_t off)
+{
+	size_t	row;
+
+	if (off >= starts[nrows])
+		return outpos[nrows];
+	row = row_of(starts, nrows, off);
+	return outpos[row] + (off - starts[row]);
+}
+
+int
+codemap_reduce_text(const char *src, size_t len, const char *lines,
+    uint32_t start, uint32_t end, const char *repl, size_t rlen,
+    struct buf *out, char **cause)
+{
+	const char	*p = lines;
+	uint8_t		*keep;
+	size_t		*starts, *outpos, nrows = 1, row, rend, i, s, e, n;
+	size_t		 base = out->len;
+	unsigned long	 a, b;
+	char		*q, *tail;
+	int		 rc = -1;
+
+	/* Rows as the parser counts them: one more after each newline. */
+	for (i = 0; i < len; i++) {
+		if (src[i] == '\n')
+			nrows++;
+	}
+	starts = xcalloc(nrows + 1, sizeof *starts);
+	for (i = 0, row = 1; i < len; i++) {
+		if (src[i] == '\n')
+			starts[row++] = i + 1;
+	}
+	starts[nrows] = len;
+	outpos = xcalloc(nrows + 1, sizeof *outpos);
+	keep = xcalloc(nrows, 1);
+	while (*p != '\0') {
+		a = strtoul(p, &q, 10);
+		if (q == p || *q != '-') {
+			cause_set(cause, "kept lines '%s': a range expected at "
+			    "'%s'", lines, p);
+			goto out;
+		}
+		p = q + 1;
+		b = strtoul(p, &q, 10);
+		if (q == p || a == 0 || b < a || b > nrows) {
+			cause_set(cause, "kept lines '%s': lines %lu-%lu are "
+			    "not in a text of %zu", lines, a, b, nrows);
+			goto out;
+		}
+		for (row = a - 1; row < b; row++)
+			keep[row] = 1;
+		if ((*q != ',' && *q != '\0') || (*q == ',' && q[1] == '\0')) {
+			cause_set(cause, "kept lines '%s': a range expected "
+			    "after '%.*s'", lines, (int)(q - lines), lines);
+			goto out;
+		}
+		p = *q == ',' ? q + 1 : q;
+	}
+	if (repl != NULL) {
+		if (start > end || end > len) {
+			cause_set(cause, "bytes %lu-%lu are not in a text of "
+			    "%zu", (unsigned long)start, (unsigned long)end,
+			    len);
+			goto out;
+		}
+		rend = row_of(starts, nrows, end > start ? end - 1 : start);
+		for (row = row_of(starts, nrows, start); row <= rend; row++) {
+			if (!keep[row]) {
+				cause_set(cause, "line %zu is changed but not "
+				    "kept", row + 1);
+				goto out;
+			}
+		}
+	}
+	/* The text with the other rows left empty; where each row begins in it. */
+	for (row = 0; row < nrows; row++) {
+		s = starts[row];
+		e = starts[row + 1];
+		outpos[row] = out->len - base;
+		if (keep[row])
+			buf_add(out, src + s, e - s);
+		else if (e > s && src[e - 1] == '\n')
+			buf_addc(out, '\n');
+	}
+	outpos[nrows] = out->len - base;
+	if (repl != NULL) {
+		/* Kept rows are whole: a byte on one keeps its distance from the row's start. */
+		s = mapped(starts, outpos, nrows, start);
+		e = mapped(starts, outpos, nrows, end);
+		n = out->len - base - e;
+		tail = xmalloc(n + 1);
+		if (n > 0)
+			memcpy(tail, out->data + base + e, n);
+		out->len = base + s;
+		buf_add(out, repl, rlen);
+		buf_add(out, tail, n);
+		free(tail);
+	}
+	rc = 0;
+out:
+	free(keep);
+	free(outpos);
+	free(starts);
+	return rc;
 }
 
 int

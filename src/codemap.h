@@ -40,6 +40,22 @@ int codemap_definition_at(const struct codemap *, uint32_t line,
  */
 int codemap_reduce(const struct codemap *, uint32_t off, struct buf *out);
 /*
+ * The lines codemap_reduce keeps, as "first-last,..." (1-based, ascending,
+ * apart), so that the text can be made again without a parse. -1 if off is
+ * in no function body.
+ */
+int codemap_reduce_lines(const struct codemap *, uint32_t off,
+    struct buf *out);
+/*
+ * The reduced text of src with only lines (from codemap_reduce_lines) kept,
+ * and bytes start to end replaced by repl (no replacement if repl is NULL).
+ * -1 with *cause if lines does not fit src, or the bytes replaced are not
+ * all on kept lines.
+ */
+int codemap_reduce_text(const char *src, size_t len, const char *lines,
+    uint32_t start, uint32_t end, const char *repl, size_t rlen,
+    struct buf *out, char **cause);
+/*
  * Digest (64 hex digits) of the file's skeleton: its statements, with class
  * bodies entered, leaving out comments, the space between statements and
  * the function definitions that start at one of the byte offsets in skip

@@ -56,6 +56,7 @@ static const char schema[] =
     "  operator TEXT NOT NULL,"
     "  occurrence INTEGER NOT NULL,"
     "  scope TEXT NOT NULL,"
+    "  reduced TEXT,"
     "  line INTEGER NOT NULL,"
     "  col INTEGER NOT NULL,"
     "  end_line INTEGER NOT NULL,"
@@ -437,7 +438,8 @@ db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
 	if (prepare(db, &db->mutant_add, "INSERT INTO mutants(id, file_id, "
 	    "operator, occurrence, scope, line, col, end_line, end_col, "
 	    "start_byte, end_byte, replacement, skip, selection, inputs, wall, "
-	    "cpu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "cpu, reduced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)",
 	    cause) == -1)
 		return -1;
 	st = db->mutant_add;
@@ -462,6 +464,10 @@ db_mutant_add(struct db *db, int64_t file, const struct mutant *m,
 	sqlite3_bind_text(st, 15, mp->inputs, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 16, mp->wall);
 	sqlite3_bind_double(st, 17, mp->cpu);
+	if (mp->reduced != NULL)
+		sqlite3_bind_text(st, 18, mp->reduced, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 18);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT)
@@ -620,7 +626,7 @@ db_coverage_foreach(const char *path, int (*fn)(const char *,
 #define PLANNED_COLUMNS \
 	"m.id, f.path, f.sha256, m.operator, m.line, m.col, m.end_line, " \
 	"m.end_col, m.start_byte, m.end_byte, m.occurrence, m.replacement, " \
-	"m.scope, m.skip, m.selection, m.inputs, m.wall, m.cpu"
+	"m.scope, m.skip, m.selection, m.inputs, m.wall, m.cpu, m.reduced"
 
 static char *
 column_text(sqlite3_stmt *st, int i)
@@ -654,6 +660,7 @@ planned_load(sqlite3_stmt *st, struct planned *p)
 	p->inputs = column_text(st, 15);
 	p->wall = sqlite3_column_double(st, 16);
 	p->cpu = sqlite3_column_double(st, 17);
+	p->reduced = column_text(st, 18);
 }
 
 void
@@ -665,6 +672,7 @@ planned_clear(struct planned *p)
 	free(p->operator);
 	free(p->replacement);
 	free(p->scope);
+	free(p->reduced);
 	free(p->skip);
 	free(p->inputs);
 	memset(p, 0, sizeof *p);

@@ -10,7 +10,7 @@ struct mutant;
 struct result;
 
 /* Version of the schema, stored as PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Which tests a mutant runs. */
 enum selection {
@@ -28,6 +28,7 @@ struct mutant_plan {
 	double		 cpu;		/* expected CPU seconds of its run */
 	const int64_t	*tests;		/* test row IDs, for SEL_TESTS */
 	size_t		 ntests;
+	const char	*reduced;	/* codemap_reduce_lines, or NULL */
 };
 
 /* A test as planned. */
@@ -49,6 +50,7 @@ struct planned {
 	uint32_t	 occurrence;
 	char		*replacement;
 	char		*scope;
+	char		*reduced;	/* the lines its warm run compiles, or NULL */
 	char		*skip;		/* NULL unless a filter skipped it */
 	enum selection	 sel;
 	char		*inputs;	/* digest of what its verdict depends on */

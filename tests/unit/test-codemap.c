@@ -12,6 +12,9 @@
 #include <cmocka.h>
 
 #include "codemap.h"
+#include "mutant.h"
+#include "operators.h"
+#include "pyast.h"
 #include "util.h"
 
 static const char src[] =
@@ -232,6 +235,195 @@ test_skeleton_skip(void **state)
 	free(t);
 }
 
+/* The lines a function's reduced text keeps, and the text made from them. */
+static void
+test_reduce_lines(void **state)
+{
+	struct codemap	*cm;
+	struct buf	 b = { 0 }, text = { 0 };
+	char		*cause = NULL, *mutated;
+	uint32_t	 off;
+	size_t		 mlen;
+
+	(void)state;
+	cm = map(src);
+	assert_int_equal(codemap_reduce_lines(cm, at(src, "total + 1"), &b), 0);
+	assert_string_equal(buf_str(&b), "5-14");
+	buf_reset(&b);
+	assert_int_equal(codemap_reduce_lines(cm, at(src, "* 2\n"), &b), 0);
+	assert_string_equal(buf_str(&b), "16-16,18-19");
+	/* Module and class level, and a default value: no function body. */
+	buf_reset(&b);
+	assert_int_equal(codemap_reduce_lines(cm, at(src, "10 + 1"), &b), -1);
+	assert_int_equal(codemap_reduce_lines(cm, at(src, "3 + 1"), &b), -1);
+	assert_int_equal(codemap_reduce_lines(cm, at(src, "4 - 1"), &b), -1);
+	assert_int_equal(b.len, 0);
+
+	/* The text: the kept lines, every other line empty, the change made. */
+	off = at(src, "* 2\n") + 2;
+	assert_int_equal(codemap_reduce_text(src, strlen(src), "16-16,18-19",
+	    off, off + 1, "3", 1, &text, &cause), 0);
+	assert_string_equal(buf_str(&text), "\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+	    "\nclass Shape:\n\n    def perimeter(self):\n"
+	    "        return self.sides * 3\n");
+	mutated = mutant_splice(src, strlen(src), off, off + 1, "3", &mlen);
+	buf_reset(&b);
+	codemap_free(cm);
+	cm = map(mutated);
+	assert_int_equal(codemap_reduce(cm, off, &b), 0);
+	assert_string_equal(buf_str(&b), buf_str(&text));
+	codemap_free(cm);
+	free(mutated);
+
+	/* Lines that do not fit the text, or a change off them, are refused. */
+	static const char *const bad[] = { "", "x", "3", "3-2", "0-1", "1-21",
+	    "1-2;3-4", "1-2,", NULL };
+	size_t i;
+	for (i = 0; bad[i] != NULL; i++) {
+		buf_reset(&text);
+		if (bad[i][0] == '\0') {
+			/* No line kept: only a change is refused. */
+			assert_int_equal(codemap_reduce_text(src, strlen(src),
+			    bad[i], 0, 0, NULL, 0, &text, &cause), 0);
+			assert_int_equal(codemap_reduce_text(src, strlen(src),
+			    bad[i], 0, 1, "y", 1, &text, &cause), -1);
+		} else
+			assert_int_equal(codemap_reduce_text(src, strlen(src),
+			    bad[i], 0, 0, NULL, 0, &text, &cause), -1);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+	}
+	buf_reset(&text);
+	assert_int_equal(codemap_reduce_text(src, strlen(src), "18-19",
+	    at(src, "3 + 1"), at(src, "3 + 1") + 1, "4", 1, &text, &cause), -1);
+	assert_non_null(strstr(cause, "line 17"));
+	free(cause);
+	buf_free(&text);
+	buf_free(&b);
+}
+
+/* Read a file of the source tree, or fail. */
+static char *
+source_file(const char *rel, size_t *len)
+{
+	struct buf	 b = { 0 };
+	const char	*top = getenv("CR_SRCDIR");
+	char		*path, *cause = NULL;
+
+	path = xasprintf("%s/%s", top != NULL ? top : ".", rel);
+	if (file_read(path, &b, &cause) == -1)
+		fail_msg("%s", cause);
+	free(path);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/*
+ * Every mutant of real files: the reduced text made from the original and
+ * the kept lines is the one a parse of the mutated file gives, and it
+ * parses exactly when the whole mutated file does.
+ */
+static void
+test_reduce_mutants(void **state)
+{
+	static const char *const files[] = {
+		"tests/fixtures/constructs/constructs.py",
+		"tests/fixtures/warmth/store.py",
+		"examples/inventory/inventory/catalog.py",
+		"examples/inventory/inventory/money.py",
+		"examples/inventory/inventory/stock.py",
+		NULL,
+	};
+	struct mutant_list	 list;
+	struct codemap		*cm, *mcm;
+	struct buf		 lines = { 0 }, made = { 0 }, parsed = { 0 };
+	static const char *const junk[] = { "(", ")", "\"", "'''", "\\",
+	    ":", "lambda", "\n  x = 1\n", "\nclass C:\n", "#", "1 2", NULL };
+	char			*text, *mutated, *cause = NULL;
+	size_t			 len, mlen, f, i, k, compared = 0, broken = 0;
+	size_t			 lenient = 0;
+	int			 whole;
+
+	(void)state;
+	for (f = 0; files[f] != NULL; f++) {
+		text = source_file(files[f], &len);
+		cm = map(text);
+		memset(&list, 0, sizeof list);
+		if (operators_enumerate(files[f], text, len, &list, &cause) == -1)
+			fail_msg("%s", cause);
+		for (i = 0; i < list.n; i++) {
+			const struct mutant *m = &list.v[i];
+
+			buf_reset(&lines);
+			if (codemap_reduce_lines(cm, m->start, &lines) == -1)
+				continue;
+			buf_reset(&made);
+			if (codemap_reduce_text(text, len, buf_str(&lines),
+			    m->start, m->end, m->replacement,
+			    strlen(m->replacement), &made, &cause) == -1)
+				fail_msg("%s %s: %s", files[f], m->id, cause);
+			mutated = mutant_splice(text, len, m->start, m->end,
+			    m->replacement, &mlen);
+			assert_int_equal(pyast_check(made.data, made.len, NULL),
+			    pyast_check(mutated, mlen, NULL));
+			free(mutated);
+			/*
+			 * Broken on purpose: whenever the reduced text parses,
+			 * so does the whole file (a run trusts that direction
+			 * and looks at the whole file for the other).
+			 */
+			for (k = 0; junk[k] != NULL; k++) {
+				buf_reset(&made);
+				assert_int_equal(codemap_reduce_text(text, len,
+				    buf_str(&lines), m->start, m->end, junk[k],
+				    strlen(junk[k]), &made, &cause), 0);
+				mutated = mutant_splice(text, len, m->start,
+				    m->end, junk[k], &mlen);
+				whole = pyast_check(mutated, mlen, NULL);
+				if (pyast_check(made.data, made.len, NULL) == 0)
+					assert_int_equal(whole, 0);
+				else if (whole == 0)
+					lenient++;
+				else
+					broken++;
+				free(mutated);
+			}
+			buf_reset(&made);
+			assert_int_equal(codemap_reduce_text(text, len,
+			    buf_str(&lines), m->start, m->end, m->replacement,
+			    strlen(m->replacement), &made, &cause), 0);
+			mutated = mutant_splice(text, len, m->start, m->end,
+			    m->replacement, &mlen);
+			if ((mcm = codemap_new(mutated, mlen, NULL)) == NULL)
+				fail_msg("%s %s: the mutant does not parse",
+				    files[f], m->id);
+			buf_reset(&parsed);
+			assert_int_equal(codemap_reduce(mcm, m->start, &parsed),
+			    0);
+			if (strcmp(buf_str(&made), buf_str(&parsed)) != 0)
+				fail_msg("%s %s %s at line %u: reduced texts "
+				    "differ", files[f], m->id, m->operator,
+				    (unsigned)m->line);
+			compared++;
+			codemap_free(mcm);
+			free(mutated);
+		}
+		mutant_list_free(&list);
+		codemap_free(cm);
+		free(text);
+	}
+	/* Enough of them to mean something. */
+	assert_true(compared > 1000);
+	assert_true(broken > 5000);
+	print_message("%zu mutants; %zu broken on purpose, %zu of them "
+	    "refused only in the reduced text\n", compared, broken + lenient,
+	    lenient);
+	buf_free(&lines);
+	buf_free(&made);
+	buf_free(&parsed);
+}
+
 static void
 test_syntax_error(void **state)
 {
@@ -251,6 +443,8 @@ main(void)
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_skeleton),
 		cmocka_unit_test(test_skeleton_skip),
+		cmocka_unit_test(test_reduce_lines),
+		cmocka_unit_test(test_reduce_mutants),
 		cmocka_unit_test(test_syntax_error),
 	};
 
