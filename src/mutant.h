@@ -14,8 +14,13 @@ struct mutant {
 	uint32_t	 start;		/* first byte replaced */
 	uint32_t	 end;		/* one past the last byte replaced */
 	char		*replacement;	/* text put in place of [start, end) */
-	uint32_t	 line;		/* 1-based line of start */
-	uint32_t	 col;		/* 0-based column of start, in characters */
+	/*
+	 * Where the operator applies: start, or the node it mutates when the
+	 * bytes replaced begin before it (a decorator's '@', not the start of
+	 * its line). 1-based line, 0-based column in characters.
+	 */
+	uint32_t	 line;
+	uint32_t	 col;
 	uint32_t	 end_line;	/* 1-based line of end */
 	uint32_t	 end_col;	/* 0-based column of end, in characters */
 	uint32_t	 occurrence;	/* index among this operator's sites in the file, pre-order */

@@ -2008,7 +2008,8 @@ operators_enumerate_opts(const char *path, const char *src, size_t len,
 		m->end = s->end;
 		m->replacement = s->text;
 		s->text = NULL;
-		pyast_position(t, s->start, &m->line, &m->col);
+		pyast_position(t, s->anchor > s->start && s->anchor < s->end ?
+		    s->anchor : s->start, &m->line, &m->col);
 		pyast_position(t, s->end, &m->end_line, &m->end_col);
 		m->occurrence = occ[i];
 		m->scope = xstrdup(w.scopes[s->scope]);

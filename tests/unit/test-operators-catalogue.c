@@ -250,7 +250,7 @@ test_remove_decorator(void **state)
 	    "    def p(self): pass\n", "core/RemoveDecorator",
 	    "core/RemoveDecorator 1:0-2:0 ''\n"
 	    "core/RemoveDecorator 2:0-4:0 ''\n"
-	    "core/RemoveDecorator 7:0-8:0 ''\n");
+	    "core/RemoveDecorator 7:4-8:0 ''\n");
 	check_apply("@a\n@b\n@c\ndef f(): pass\n", "core/RemoveDecorator", 1,
 	    "@a\n@c\ndef f(): pass\n");
 	check_apply("class C:\r\n    @staticmethod\r\n    def f(): pass\r\n",
@@ -683,9 +683,9 @@ test_remove_match_case(void **state)
 	    "    case _: pass\n"
 	    "match y:\n"
 	    "    case _: pass\n", "crmake/",
-	    "crmake/RemoveMatchCase 2:0-4:0 ''\n"
-	    "crmake/RemoveMatchCase 4:0-7:0 ''\n"
-	    "crmake/RemoveMatchCase 7:0-8:0 ''\n");
+	    "crmake/RemoveMatchCase 2:4-4:0 ''\n"
+	    "crmake/RemoveMatchCase 4:4-7:0 ''\n"
+	    "crmake/RemoveMatchCase 7:4-8:0 ''\n");
 	check_apply("match x:\r\n    case 1: a()\r\n    case 2: b()",
 	    "crmake/RemoveMatchCase", 1, "match x:\r\n    case 1: a()\r\n");
 	check_apply("match x:\n    case 1: a()\n    case 2: b()\nc()\n",
@@ -863,13 +863,13 @@ test_pragma_block(void **state)
 	    "        pass\n"
 	    "    case 2:\n"
 	    "        pass\n", "crmake/RemoveMatchCase",
-	    "crmake/RemoveMatchCase 2:0-4:0 '' skip=pragma\n"
-	    "crmake/RemoveMatchCase 4:0-6:0 ''\n");
+	    "crmake/RemoveMatchCase 2:4-4:0 '' skip=pragma\n"
+	    "crmake/RemoveMatchCase 4:4-6:0 ''\n");
 	check("match x:  # pragma: no mutate block\n"
 	    "    case 1: pass\n"
 	    "    case 2: pass\n", "crmake/RemoveMatchCase",
-	    "crmake/RemoveMatchCase 2:0-3:0 '' skip=pragma\n"
-	    "crmake/RemoveMatchCase 3:0-4:0 '' skip=pragma\n");
+	    "crmake/RemoveMatchCase 2:4-3:0 '' skip=pragma\n"
+	    "crmake/RemoveMatchCase 3:4-4:0 '' skip=pragma\n");
 }
 
 /* Cosmic Ray's noise, absent here: one case for each. */
