@@ -17,7 +17,10 @@
 # for both, the ratio, whether every verdict agrees, and the warm path's
 # overhead per mutant: the wall-clock time of one cr-run-one, run alone,
 # less the selected tests' own time in the baseline, over the warm mutants
-# that survive (they run every selected test).
+# that survive (they run every selected test). The fork floor is what those
+# survivors' tests cost in a forked child of a process that collected them,
+# with no crmake code (bench/forkfloor.py): what the machine and the test
+# framework charge any warm runner.
 #
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
 # project's mutants, spread evenly (default 300; 0 runs them all);
@@ -168,6 +171,26 @@ EOF
 	done
 	make -s -f "$d/warm/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null || true
 
+	# The floor: the same survivors' tests in a forked child, without crmake.
+	$py - "$d" >"$d/floor.sel" <<'EOF'
+import os, sqlite3, sys
+d = sys.argv[1]
+db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "warm", "session.db"), uri=True)
+for i in open(os.path.join(d, "survivors")).read().split():
+    names = [r[0] for r in db.execute(
+        "select t.name from mutants m join mutant_tests mt on mt.mutant = m.rowid "
+        "join tests t on t.id = mt.test where m.id = ? order by t.wall, t.runner, t.name", (i,))]
+    if names:
+        print("\t".join(names))
+EOF
+	: >"$d/floor"
+	if test -s "$d/floor.sel"; then
+		case $project in
+		heavy) (cd "$d/project" && $py "$top/bench/forkfloor.py" pytest "$d/floor.sel" tests) ;;
+		*) (cd "$d/project" && PYTHONPATH=. $py "$top/bench/forkfloor.py" unittest "$d/floor.sel") ;;
+		esac >"$d/floor" 2>"$d/floor.err" || : >"$d/floor"
+	fi
+
 	# A difference is reported, and the other projects still run.
 	$py - "$project" "$d" "$jobs" <<'EOF' || status=1
 import json, os, sqlite3, sys
@@ -207,12 +230,24 @@ print("warm:                 %.1f s, %.1f mutants/s (%s)" % (tw, n / tw, ", ".jo
     "%s %d" % (k, v) for k, v in sorted(modes.items(), key=lambda kv: str(kv[0])))))
 print("speed-up:             %.2fx" % (tc / tw))
 print("verdicts that differ: %d%s" % (len(differ), "" if not missing else " (%d without a result)" % len(missing)))
+
+def spent(results, timeouts):
+    return sum(r.get("duration") or 0.0 for r in results.values()
+               if (r["outcome"] == "timeout") == timeouts)
+nt = sum(1 for r in cold.values() if r["outcome"] == "timeout")
+if nt:
+    # Timeouts take the time limit whichever path runs them.
+    print("timeouts:             %d, %.1f s of the mutants' run time warm and %.1f s cold; the "
+          "others took %.1f s warm and %.1f s cold (%.2fx)" % (
+              nt, spent(warm, True), spent(cold, True), spent(warm, False), spent(cold, False),
+              spent(cold, False) / max(spent(warm, False), 1e-9)))
 for i in differ[:10]:
     w, c = warm[i], cold[i]
     def said(r):
         return r["outcome"] + (" by " + r["killed_by"] if r.get("killed_by") else "") + \
             (" (%s limit)" % r["limit"] if r.get("limit") else "")
     print("  %s %s:%d %s: cold %s, warm %s" % (i, w["path"], w["line"], w["operator"], said(c), said(w)))
+floor = open(os.path.join(d, "floor")).read().strip()
 if overheads:
     overheads.sort()
     mean = sum(o[0] for o in overheads) / len(overheads)
@@ -222,6 +257,11 @@ if overheads:
           % (1000 * mean, 1000 * med, len(overheads),
              1000 * sum(o[1] for o in overheads) / len(overheads),
              1000 * sum(o[2] for o in overheads) / len(overheads)))
+    if floor:
+        walls = sorted(o[1] for o in overheads)
+        print("fork floor:           %s ms median: the same tests in a forked child of a process that "
+              "collected them, nothing of crmake (bench/forkfloor.py); the warm path adds %.1f ms to it"
+              % (floor, 1000 * walls[len(walls) // 2] - float(floor)))
 sys.exit(1 if differ or missing else 0)
 EOF
 done
