@@ -22,14 +22,32 @@
 enum {
 	OPT_ALL = CHAR_MAX + 1,
 	OPT_FAIL_OVER,
+	OPT_FAIL_UNDER,
+	OPT_FORMAT,
 	OPT_JSON,
 	OPT_NO_DIFF,
+};
+
+/* What cr-report writes. */
+enum format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_STRYKER,
+	FORMAT_JUNIT,
+	FORMAT_GITHUB,
+};
+
+static const char *const format_names[] = {
+	"text", "json", "stryker-json", "junit", "github", NULL
 };
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
 	{ "fail-over",	required_argument,	NULL, OPT_FAIL_OVER },
+	{ "fail-under",	required_argument,	NULL, OPT_FAIL_UNDER },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "output",	required_argument,	NULL, 'o' },
 	{ "no-diff",	no_argument,		NULL, OPT_NO_DIFF },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -44,7 +62,9 @@ struct entry {
 	char		*replacement;
 	char		*skip;		/* why a filter skipped it, or NULL */
 	uint32_t	 line, col;
+	uint32_t	 end_line, end_col;
 	uint32_t	 start, end;
+	enum selection	 sel;
 	enum outcome	 outcome;
 	int		 has_duration;
 	double		 duration;
@@ -76,8 +96,11 @@ struct report {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: cr-report [-hV] [--json] [--all] [--fail-over PCT] "
-	    "[--no-diff] SESSION [SESSION...]\n");
+	fprintf(f, "usage: cr-report [-hV] [--format text|json|stryker-json|junit|"
+	    "github] [-o FILE]\n"
+	    "                 [--all] [--fail-over PCT] [--fail-under SCORE] "
+	    "[--no-diff]\n"
+	    "                 SESSION [SESSION...]\n");
 }
 
 /* A percentage: digits with an optional fraction, from 0 to 100. */
@@ -261,6 +284,9 @@ report_add(const struct planned *p, void *arg)
 	e->skip = p->skip != NULL ? xstrdup(p->skip) : NULL;
 	e->line = p->line;
 	e->col = p->col;
+	e->end_line = p->end_line;
+	e->end_col = p->end_col;
+	e->sel = p->sel;
 	e->start = p->start;
 	e->end = p->end;
 	e->seq = rp->n++;
@@ -402,6 +428,24 @@ report_rate(const struct report *rp, size_t *completed)
 	    (double)*completed;
 }
 
+/*
+ * The mutation score as the mutation-testing report schema defines it:
+ * detected (killed, timeout) over valid (detected, survived, no coverage),
+ * in percent; and the covered score, which leaves out the mutants no test
+ * reaches. -1 when there is nothing to divide by.
+ */
+static double
+report_score(const struct report *rp, int covered)
+{
+	double	detected, valid;
+
+	detected = (double)(rp->counts[OUTCOME_KILLED] +
+	    rp->counts[OUTCOME_TIMEOUT]);
+	valid = detected + (double)rp->counts[OUTCOME_SURVIVED] +
+	    (covered ? 0 : (double)rp->counts[OUTCOME_NO_COVERAGE]);
+	return valid > 0 ? 100.0 * detected / valid : -1;
+}
+
 /* The diff of one mutant; file content is cached across calls. */
 struct differ {
 	char	*path;
@@ -444,7 +488,7 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	struct differ	 d = { 0 };
 	const struct entry *e;
 	size_t		 i, k, completed, listed = 0;
-	double		 rate;
+	double		 rate, score;
 	int		 o;
 
 	buf_addf(out, "%s: %zu mutant%s\n", rp->session, rp->n,
@@ -463,6 +507,9 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	else
 		buf_addf(out, "survival rate: %.1f%% (%zu of %zu)\n", rate,
 		    rp->counts[OUTCOME_SURVIVED], completed);
+	if ((score = report_score(rp, 0)) >= 0)
+		buf_addf(out, "mutation score: %.1f%% (covered code: %.1f%%)\n",
+		    score, report_score(rp, 1) >= 0 ? report_score(rp, 1) : 0);
 
 	for (i = 0; i < rp->n; i++) {
 		e = &rp->v[i];
@@ -588,6 +635,16 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		buf_adds(out, "null");
 	else
 		buf_addf(out, "%.6g", rate);
+	buf_adds(out, ",\"mutation_score\":");
+	if (report_score(rp, 0) < 0)
+		buf_adds(out, "null");
+	else
+		buf_addf(out, "%.6g", report_score(rp, 0));
+	buf_adds(out, ",\"covered_score\":");
+	if (report_score(rp, 1) < 0)
+		buf_adds(out, "null");
+	else
+		buf_addf(out, "%.6g", report_score(rp, 1));
 
 	report_json_list(rp, "survivors", OUTCOME_SURVIVED, diffs, 1, out);
 	report_json_list(rp, "no_coverage", OUTCOME_NO_COVERAGE, 0, 0, out);
@@ -627,18 +684,334 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 	buf_adds(out, "}\n");
 }
 
+
+/* The schema's name for an outcome. */
+static const char *
+stryker_status(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_KILLED:		return "Killed";
+	case OUTCOME_SURVIVED:		return "Survived";
+	case OUTCOME_TIMEOUT:		return "Timeout";
+	case OUTCOME_INCOMPETENT:	return "CompileError";
+	case OUTCOME_NO_COVERAGE:	return "NoCoverage";
+	case OUTCOME_SKIPPED:		return "Ignored";
+	default:			return "Pending";
+	}
+}
+
+struct test_files {
+	struct buf	*out;
+	const char	*root;
+	char		*file;		/* the file whose tests are being listed */
+	int		 any;
+};
+
+/* "file":{"tests":[...]} entries of the testFiles object. */
+static int
+test_file_add(const char *runner, const char *name, const char *file,
+    uint32_t line, void *arg)
+{
+	struct test_files	*tf = arg;
+	const char		*key = file != NULL ? file : "";
+	size_t			 n = strlen(tf->root);
+
+	(void)runner;
+	if (n > 0 && strncmp(key, tf->root, n) == 0 && key[n] == '/')
+		key += n + 1;
+	if (tf->file == NULL || strcmp(tf->file, key) != 0) {
+		buf_adds(tf->out, tf->file == NULL ? "" : "]},");
+		free(tf->file);
+		tf->file = xstrdup(key);
+		json_add_string(tf->out, key);
+		buf_adds(tf->out, ":{\"tests\":[");
+		tf->any = 0;
+	}
+	buf_adds(tf->out, tf->any ? ",{\"id\":" : "{\"id\":");
+	tf->any = 1;
+	json_add_string(tf->out, name);
+	buf_adds(tf->out, ",\"name\":");
+	json_add_string(tf->out, name);
+	if (line > 0)
+		buf_addf(tf->out, ",\"location\":{\"start\":{\"line\":%u,"
+		    "\"column\":1}}", (unsigned)line);
+	buf_addc(tf->out, '}');
+	return 0;
+}
+
+/*
+ * The mutation-testing report schema (version 2, as the npm package
+ * mutation-testing-report-schema defines it), read by Stryker's dashboard
+ * and the mutation-testing-elements web component.
+ */
+static void
+report_stryker(struct report *rp, struct buf *out)
+{
+	struct test_files	 tf;
+	struct planned_test	*tests;
+	const struct entry	*e;
+	char			*root, *content, *cause = NULL;
+	size_t			 i, k, len, ntests;
+	int			 selecting = 0;
+
+	root = db_config_get(rp->db, "root");
+	buf_adds(out, "{\"schemaVersion\":\"2\",\"thresholds\":{\"high\":80,"
+	    "\"low\":60},\"projectRoot\":");
+	json_add_string(out, root != NULL ? root : "");
+	buf_adds(out, ",\"files\":{");
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (i == 0 || strcmp(e->path, rp->v[i - 1].path) != 0) {
+			if (i > 0)
+				buf_adds(out, "]},");
+			json_add_string(out, e->path);
+			buf_adds(out, ":{\"language\":\"python\",\"source\":");
+			len = 0;
+			content = db_file_content(rp->db, e->path, &len);
+			json_add_stringn(out, content != NULL ? content : "",
+			    content != NULL ? len : 0);
+			free(content);
+			buf_adds(out, ",\"mutants\":[");
+		} else
+			buf_addc(out, ',');
+		buf_adds(out, "\n{\"id\":");
+		json_add_string(out, e->id);
+		buf_adds(out, ",\"mutatorName\":");
+		json_add_string(out, e->operator);
+		buf_adds(out, ",\"replacement\":");
+		json_add_string(out, e->replacement);
+		buf_addf(out, ",\"location\":{\"start\":{\"line\":%u,\"column\":%u},"
+		    "\"end\":{\"line\":%u,\"column\":%u}},\"status\":\"%s\"",
+		    (unsigned)e->line, (unsigned)e->col + 1,
+		    (unsigned)e->end_line, (unsigned)e->end_col + 1,
+		    stryker_status(e->outcome));
+		if (e->outcome == OUTCOME_SKIPPED && e->skip != NULL) {
+			buf_adds(out, ",\"statusReason\":");
+			json_add_string(out, e->skip);
+		}
+		if (e->killed_by != NULL) {
+			buf_adds(out, ",\"killedBy\":[");
+			json_add_string(out, e->killed_by);
+			buf_addc(out, ']');
+		}
+		if (e->sel == SEL_TESTS) {
+			selecting = 1;
+			if (db_mutant_tests(rp->db, e->id, &tests, &ntests,
+			    &cause) == -1)
+				fatal("%s", cause);
+			buf_adds(out, ",\"coveredBy\":[");
+			for (k = 0; k < ntests; k++) {
+				if (k > 0)
+					buf_addc(out, ',');
+				json_add_string(out, tests[k].name);
+			}
+			buf_addc(out, ']');
+			planned_tests_free(tests, ntests);
+		}
+		if (e->has_duration)
+			buf_addf(out, ",\"duration\":%.0f",
+			    isfinite(e->duration) ? 1000 * e->duration : 0);
+		if (e->tests_run >= 0)
+			buf_addf(out, ",\"testsCompleted\":%d", e->tests_run);
+		buf_addc(out, '}');
+	}
+	buf_adds(out, rp->n > 0 ? "]}}" : "}");
+	if (selecting) {
+		memset(&tf, 0, sizeof tf);
+		tf.out = out;
+		tf.root = root != NULL ? root : "";
+		buf_adds(out, ",\"testFiles\":{");
+		db_tests_foreach(rp->db, test_file_add, &tf);
+		buf_adds(out, tf.file != NULL ? "]}}" : "}");
+		free(tf.file);
+	}
+	buf_addf(out, ",\"framework\":{\"name\":\"crmake\",\"version\":\"%s\"},"
+	    "\"system\":{\"ci\":%s}}\n", PACKAGE_VERSION,
+	    getenv("CI") != NULL && *getenv("CI") != '\0' ? "true" : "false");
+	free(root);
+}
+
+/* Text for XML, in an attribute or between tags. */
+static void
+xml_add(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':	buf_adds(out, "&amp;"); break;
+		case '<':	buf_adds(out, "&lt;"); break;
+		case '>':	buf_adds(out, "&gt;"); break;
+		case '"':	buf_adds(out, "&quot;"); break;
+		case '\n':	buf_adds(out, "&#10;"); break;
+		case '\t':	buf_adds(out, "&#9;"); break;
+		case '\r':	buf_adds(out, "&#13;"); break;
+		default:
+			/* XML 1.0 has no other control characters. */
+			if ((unsigned char)*s >= 0x20)
+				buf_addc(out, *s);
+			else
+				buf_addf(out, "\\x%02x", (unsigned char)*s);
+		}
+	}
+}
+
+/*
+ * JUnit XML: a test suite per file, a test case per mutant. A survivor is a
+ * failure (with its diff), a mutant that did not run to a verdict is
+ * skipped, and killed and timed-out mutants pass.
+ */
+static void
+report_junit(struct report *rp, int diffs, struct buf *out)
+{
+	struct differ		 d = { 0 };
+	struct buf		 name = { 0 }, diff = { 0 };
+	const struct entry	*e;
+	size_t			 i, j, n, failures, skipped;
+	double			 seconds;
+
+	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_addf(out, "<testsuites name=\"crmake\" tests=\"%zu\" failures=\"%zu\">"
+	    "\n", rp->n, rp->counts[OUTCOME_SURVIVED]);
+	for (i = 0; i < rp->n; i = j) {
+		failures = skipped = 0;
+		seconds = 0;
+		for (j = i; j < rp->n && strcmp(rp->v[j].path, rp->v[i].path) ==
+		    0; j++) {
+			e = &rp->v[j];
+			failures += e->outcome == OUTCOME_SURVIVED;
+			skipped += e->outcome != OUTCOME_SURVIVED &&
+			    e->outcome != OUTCOME_KILLED &&
+			    e->outcome != OUTCOME_TIMEOUT;
+			if (e->has_duration && isfinite(e->duration))
+				seconds += e->duration;
+		}
+		buf_adds(out, "  <testsuite name=\"");
+		xml_add(out, rp->v[i].path);
+		buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		    "skipped=\"%zu\" time=\"%.3f\">\n", j - i, failures, skipped,
+		    seconds);
+		for (n = i; n < j; n++) {
+			e = &rp->v[n];
+			buf_reset(&name);
+			buf_addf(&name, "%s:%u:%u %s %s", e->path,
+			    (unsigned)e->line, (unsigned)e->col, e->operator,
+			    e->id);
+			buf_adds(out, "    <testcase classname=\"");
+			xml_add(out, e->path);
+			buf_adds(out, "\" name=\"");
+			xml_add(out, buf_str(&name));
+			buf_addf(out, "\" time=\"%.3f\"", e->has_duration &&
+			    isfinite(e->duration) ? e->duration : 0);
+			if (e->outcome == OUTCOME_KILLED ||
+			    e->outcome == OUTCOME_TIMEOUT) {
+				buf_adds(out, "/>\n");
+				continue;
+			}
+			buf_adds(out, ">\n");
+			if (e->outcome == OUTCOME_SURVIVED) {
+				buf_adds(out, "      <failure type=\"survived\" "
+				    "message=\"the tests passed with this mutant: ");
+				xml_add(out, e->operator);
+				buf_adds(out, "\">");
+				if (diffs) {
+					buf_reset(&diff);
+					differ_add(&d, rp, e, &diff);
+					xml_add(out, buf_str(&diff));
+				}
+				buf_adds(out, "</failure>\n");
+			} else {
+				buf_addf(out, "      <skipped message=\"%s",
+				    outcome_name(e->outcome));
+				if (e->outcome == OUTCOME_SKIPPED &&
+				    e->skip != NULL) {
+					buf_adds(out, ": ");
+					xml_add(out, e->skip);
+				}
+				buf_adds(out, "\"/>\n");
+			}
+			buf_adds(out, "    </testcase>\n");
+		}
+		buf_adds(out, "  </testsuite>\n");
+	}
+	buf_adds(out, "</testsuites>\n");
+	buf_free(&name);
+	buf_free(&diff);
+	differ_clear(&d);
+}
+
+/* Text for a GitHub workflow command: its data, or (prop) a property value. */
+static void
+github_add(struct buf *out, const char *s, int prop)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '%')
+			buf_adds(out, "%25");
+		else if (*s == '\r')
+			buf_adds(out, "%0D");
+		else if (*s == '\n')
+			buf_adds(out, "%0A");
+		else if (prop && *s == ':')
+			buf_adds(out, "%3A");
+		else if (prop && *s == ',')
+			buf_adds(out, "%2C");
+		else
+			buf_addc(out, *s);
+	}
+}
+
+/* GitHub Actions annotations: a warning at each survivor, then the counts. */
+static void
+report_github(struct report *rp, struct buf *out)
+{
+	const struct entry	*e;
+	struct buf		 msg = { 0 };
+	size_t			 i;
+	double			 score;
+
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome != OUTCOME_SURVIVED)
+			continue;
+		buf_adds(out, "::warning file=");
+		github_add(out, e->path, 1);
+		buf_addf(out, ",line=%u,col=%u,endLine=%u,title=", (unsigned)e->line,
+		    (unsigned)e->col + 1, (unsigned)e->end_line);
+		github_add(out, "survived mutant", 1);
+		buf_adds(out, "::");
+		buf_reset(&msg);
+		buf_addf(&msg, "%s survived: the tests passed with %s replaced by "
+		    "'%s' (mutant %s)", e->operator, e->end_line > e->line ?
+		    "these lines" : "this code", e->replacement, e->id);
+		github_add(out, buf_str(&msg), 0);
+		buf_addc(out, '\n');
+	}
+	buf_reset(&msg);
+	buf_addf(&msg, "crmake: %zu killed, %zu survived, %zu timeout, %zu "
+	    "no-coverage, %zu pending", rp->counts[OUTCOME_KILLED],
+	    rp->counts[OUTCOME_SURVIVED], rp->counts[OUTCOME_TIMEOUT],
+	    rp->counts[OUTCOME_NO_COVERAGE], rp->counts[OUTCOME_PENDING]);
+	if ((score = report_score(rp, 0)) >= 0)
+		buf_addf(&msg, "; mutation score %.1f%%", score);
+	buf_adds(out, "::notice title=crmake::");
+	github_add(out, buf_str(&msg), 0);
+	buf_addc(out, '\n');
+	buf_free(&msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct report	 rp;
 	struct buf	 out = { 0 };
-	double		 fail_over = -1, rate;
-	size_t		 completed;
-	int		 c, json = 0, all = 0, diffs = 1, status = 0;
+	enum format	 format = FORMAT_TEXT;
+	const char	*output = NULL;
+	char		*cause = NULL;
+	double		 fail_over = -1, fail_under = -1, rate, score;
+	size_t		 completed, i;
+	int		 c, all = 0, diffs = 1, status = 0;
 
 	progname = "cr-report";
 	argv[0] = (char *)progname;	/* getopt's messages name argv[0] */
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ALL:
 			all = 1;
@@ -646,8 +1019,25 @@ main(int argc, char **argv)
 		case OPT_FAIL_OVER:
 			fail_over = parse_percent(optarg);
 			break;
+		case OPT_FAIL_UNDER:
+			fail_under = parse_percent(optarg);
+			break;
+		case OPT_FORMAT:
+			for (i = 0; format_names[i] != NULL &&
+			    strcmp(format_names[i], optarg) != 0; i++)
+				;
+			if (format_names[i] == NULL) {
+				warn("--format: '%s' is not one of text, json, "
+				    "stryker-json, junit, github", optarg);
+				return 2;
+			}
+			format = (enum format)i;
+			break;
 		case OPT_JSON:
-			json = 1;
+			format = FORMAT_JSON;
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case OPT_NO_DIFF:
 			diffs = 0;
@@ -678,17 +1068,37 @@ main(int argc, char **argv)
 	if (rp.nmore > 0)
 		report_check_plans(&rp);
 	report_load(&rp);
-	if (json)
+	switch (format) {
+	case FORMAT_JSON:
 		report_json(&rp, all, diffs, &out);
-	else
+		break;
+	case FORMAT_STRYKER:
+		report_stryker(&rp, &out);
+		break;
+	case FORMAT_JUNIT:
+		report_junit(&rp, diffs, &out);
+		break;
+	case FORMAT_GITHUB:
+		report_github(&rp, &out);
+		break;
+	default:
 		report_text(&rp, all, diffs, &out);
-	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+		break;
+	}
+	if (output != NULL) {
+		if (file_write_atomic(output, buf_str(&out), out.len,
+		    &cause) == -1)
+			fatal("%s", cause);
+	} else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout) == EOF)
 		fatal("stdout:");
 
-	/* No completed mutant (rate -1) never fails the threshold. */
+	/* No completed mutant (rate or score -1) never fails a threshold. */
 	rate = report_rate(&rp, &completed);
 	if (fail_over >= 0 && rate > fail_over)
+		status = 3;
+	score = report_score(&rp, 0);
+	if (fail_under >= 0 && score >= 0 && score < fail_under)
 		status = 3;
 	buf_free(&out);
 	report_free(&rp);

@@ -679,6 +679,25 @@ planned_clear(struct planned *p)
 }
 
 int
+db_tests_foreach(struct db *db, int (*fn)(const char *runner,
+    const char *name, const char *file, uint32_t line, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc = 0;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT runner, name, file, line FROM "
+	    "tests ORDER BY file, line, name", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = fn((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (uint32_t)sqlite3_column_int64(st, 3), arg);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
 db_planned_get(struct db *db, const char *id, struct planned *p, char **cause)
 {
 	sqlite3_stmt	*st;

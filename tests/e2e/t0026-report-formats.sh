@@ -1,0 +1,129 @@
+#!/bin/sh
+# cr-report's formats for CI systems: the mutation-testing report schema
+# (validated against the schema's own JSON Schema), JUnit XML read back by
+# a JUnit reader, GitHub annotations, the mutation score and its gate.
+. "$CR_SRCDIR/tests/e2e/lib.sh"
+
+: "${CR_REPORT_SCHEMA:?run through make check (it fetches the report schema)}"
+"$PY" -c 'import jsonschema' 2>/dev/null ||
+	fail "$PY has no jsonschema (Debian package python3-jsonschema)"
+
+P=$(fixture calc)
+cd "$P" || exit 99
+plan_unittest "$T/s"
+make -s -f "$T/s/Makefile" -j2 >/dev/null 2>&1 || fail "make failed"
+"$CR_REPORT" --json --all "$T/s" >"$T/all.json" || fail "cr-report --json failed"
+
+# The schema's format, valid against the pinned schema, and the same
+# mutants, outcomes, positions and tests as the JSON report.
+"$CR_REPORT" --format stryker-json -o "$T/stryker.json" "$T/s" ||
+	fail "cr-report --format stryker-json failed"
+"$PY" - "$CR_REPORT_SCHEMA" "$T/stryker.json" "$T/all.json" "$P" <<'PY' || fail "stryker-json report"
+import json, sys, jsonschema
+schema, report, mine, root = (sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4])
+schema = json.load(open(schema))
+r = json.load(open(report))
+jsonschema.Draft7Validator.check_schema(schema)
+errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(r), key=str)
+assert not errors, "\n".join(e.message for e in errors[:5])
+assert r["schemaVersion"] == "2" and r["projectRoot"] == root, r["projectRoot"]
+assert r["framework"]["name"] == "crmake"
+status = {"killed": "Killed", "survived": "Survived", "timeout": "Timeout",
+          "incompetent": "CompileError", "no-coverage": "NoCoverage",
+          "skipped": "Ignored", "pending": "Pending"}
+ours = {m["id"]: m for m in json.load(open(mine))["mutants"]}
+theirs = {m["id"]: (path, m) for path, f in r["files"].items() for m in f["mutants"]}
+assert set(ours) == set(theirs), (len(ours), len(theirs))
+# The excluded test file is there too, its mutants Ignored with the reason.
+assert sorted(r["files"]) == ["calc.py", "tests/test_calc.py"], list(r["files"])
+assert all(m["status"] == "Ignored" and m["statusReason"] for m in r["files"]["tests/test_calc.py"]["mutants"])
+assert r["files"]["calc.py"]["source"] == open(root + "/calc.py").read()
+tests = {t["id"] for f in r["testFiles"].values() for t in f["tests"]}
+covered = 0
+assert list(r["testFiles"]) == ["tests/test_calc.py"], list(r["testFiles"])
+for i, o in ours.items():
+    path, m = theirs[i]
+    assert path == o["path"] and m["mutatorName"] == o["operator"], (o, m)
+    assert m["status"] == status[o["outcome"]], (o, m)
+    # The schema counts lines and columns from 1; cr-report's columns from 0.
+    assert m["location"]["start"] == {"line": o["line"], "column": o["col"] + 1}, (o, m)
+    if o["killed_by"]:
+        assert m["killedBy"] == [o["killed_by"]] and o["killed_by"] in tests, (o, m)
+    # The tests selected for it; a mutant that every test may reach (code
+    # run at import) has none listed.
+    if "coveredBy" in m:
+        assert m["coveredBy"] and set(m["coveredBy"]) <= tests, m
+        covered += 1
+    if o["outcome"] in ("killed", "survived"):
+        assert m["testsCompleted"] == o["tests_run"], (o, m)
+        assert m["duration"] >= 0
+    if o["outcome"] == "no-coverage":
+        assert "coveredBy" not in m, m
+assert covered > 30, covered
+PY
+
+# JUnit XML, read back with the checks a JUnit consumer makes.
+"$CR_REPORT" --format junit "$T/s" >"$T/junit.xml" || fail "cr-report --format junit failed"
+"$PY" - "$T/junit.xml" "$T/all.json" <<'PY' || fail "junit report"
+import json, sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+mine = json.load(open(sys.argv[2]))
+counts = mine["counts"]
+assert root.tag == "testsuites", root.tag
+assert int(root.get("tests")) == mine["total"] and int(root.get("failures")) == counts["survived"]
+cases = failures = skipped = 0
+for suite in root.findall("testsuite"):
+    n = suite.findall("testcase")
+    assert int(suite.get("tests")) == len(n), suite.attrib
+    assert int(suite.get("failures")) == sum(1 for c in n if c.find("failure") is not None)
+    assert int(suite.get("skipped")) == sum(1 for c in n if c.find("skipped") is not None)
+    float(suite.get("time"))
+    for c in n:
+        assert c.get("classname") == suite.get("name") and c.get("name"), c.attrib
+        float(c.get("time"))
+        f = c.find("failure")
+        if f is not None:
+            assert f.get("type") == "survived" and f.text.startswith("--- a/"), f.attrib
+    cases += len(n)
+    failures += int(suite.get("failures"))
+    skipped += int(suite.get("skipped"))
+assert cases == mine["total"] and failures == counts["survived"], (cases, failures)
+assert skipped == counts["no-coverage"] + counts["pending"] + counts["skipped"] + counts["incompetent"]
+PY
+
+# GitHub annotations: one warning at each survivor, and a summary notice.
+"$CR_REPORT" --format github "$T/s" >"$T/gh" || fail "cr-report --format github failed"
+"$PY" - "$T/gh" "$T/all.json" <<'PY' || fail "github annotations: $(cat "$T/gh")"
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+mine = json.load(open(sys.argv[2]))
+survivors = sorted((m["path"], m["line"], m["col"] + 1) for m in mine["mutants"] if m["outcome"] == "survived")
+found = []
+for l in lines[:-1]:
+    m = re.match(r"::warning file=([^,]+),line=(\d+),col=(\d+),endLine=\d+,title=survived mutant::(.+)$", l)
+    assert m, l
+    found.append((m.group(1), int(m.group(2)), int(m.group(3))))
+assert sorted(found) == survivors, (found, survivors)
+assert re.match(r"::notice title=crmake::crmake: \d+ killed, %d survived, .*mutation score [0-9.]+%%25$"
+                % len(survivors), lines[-1]), lines[-1]
+PY
+
+# The mutation score as the schema defines it, and its gate.
+score=$("$PY" -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+d = c["killed"] + c["timeout"]
+print("%.1f" % (100.0 * d / (d + c["survived"] + c["no-coverage"])))' "$T/all.json")
+"$CR_REPORT" "$T/s" >"$T/text" || fail "cr-report failed"
+grep -q "^mutation score: $score% (covered code: " "$T/text" ||
+	fail "text score, expected $score: $(grep score "$T/text")"
+"$CR_REPORT" --fail-under 99 "$T/s" >/dev/null
+[ $? -eq 3 ] || fail "--fail-under 99 did not exit 3 with a score of $score"
+"$CR_REPORT" --fail-under 10 "$T/s" >/dev/null || fail "--fail-under 10 failed with a score of $score"
+"$CR_REPORT" --format xml "$T/s" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q "'xml' is not one of" "$T/err" || fail "a bad --format: $(cat "$T/err")"
+# -o writes the file whole, and nothing to stdout.
+"$CR_REPORT" --format junit -o "$T/j2.xml" "$T/s" >"$T/stdout" || fail "-o failed"
+[ ! -s "$T/stdout" ] && cmp -s "$T/j2.xml" "$T/junit.xml" || fail "-o wrote another report"
+exit 0
