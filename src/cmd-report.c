@@ -35,10 +35,14 @@ enum format {
 	FORMAT_STRYKER,
 	FORMAT_JUNIT,
 	FORMAT_GITHUB,
+	FORMAT_SARIF,
+	FORMAT_BADGE,
+	FORMAT_HTML,
 };
 
 static const char *const format_names[] = {
-	"text", "json", "stryker-json", "junit", "github", NULL
+	"text", "json", "stryker-json", "junit", "github", "sarif", "badge",
+	"html", NULL
 };
 
 static const struct option longopts[] = {
@@ -97,7 +101,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: cr-report [-hV] [--format text|json|stryker-json|junit|"
-	    "github] [-o FILE]\n"
+	    "github|sarif|badge|html]\n"
+	    "                 [-o FILE]"
 	    "                 [--all] [--fail-over PCT] [--fail-under SCORE] "
 	    "[--no-diff]\n"
 	    "                 SESSION [SESSION...]\n");
@@ -435,15 +440,51 @@ report_rate(const struct report *rp, size_t *completed)
  * reaches. -1 when there is nothing to divide by.
  */
 static double
-report_score(const struct report *rp, int covered)
+score_of(const size_t *counts, int covered)
 {
 	double	detected, valid;
 
-	detected = (double)(rp->counts[OUTCOME_KILLED] +
-	    rp->counts[OUTCOME_TIMEOUT]);
-	valid = detected + (double)rp->counts[OUTCOME_SURVIVED] +
-	    (covered ? 0 : (double)rp->counts[OUTCOME_NO_COVERAGE]);
+	detected = (double)(counts[OUTCOME_KILLED] + counts[OUTCOME_TIMEOUT]);
+	valid = detected + (double)counts[OUTCOME_SURVIVED] +
+	    (covered ? 0 : (double)counts[OUTCOME_NO_COVERAGE]);
 	return valid > 0 ? 100.0 * detected / valid : -1;
+}
+
+static double
+report_score(const struct report *rp, int covered)
+{
+	return score_of(rp->counts, covered);
+}
+
+/* Each file's counts and score, one line a file, in path order. */
+static void
+report_files(const struct report *rp, struct buf *out)
+{
+	size_t	counts[OUTCOME_COUNT], i, j, width = 4;
+	double	score;
+
+	for (i = 0; i < rp->n; i++) {
+		if (strlen(rp->v[i].path) > width)
+			width = strlen(rp->v[i].path);
+	}
+	if (width > 48)
+		width = 48;
+	buf_addf(out, "%-*s %7s %8s %7s %11s %7s %6s\n", (int)width, "file",
+	    "killed", "survived", "timeout", "no-coverage", "skipped", "score");
+	for (i = 0; i < rp->n; i = j) {
+		memset(counts, 0, sizeof counts);
+		for (j = i; j < rp->n && strcmp(rp->v[j].path, rp->v[i].path) ==
+		    0; j++)
+			counts[rp->v[j].outcome]++;
+		buf_addf(out, "%-*s %7zu %8zu %7zu %11zu %7zu", (int)width,
+		    rp->v[i].path, counts[OUTCOME_KILLED],
+		    counts[OUTCOME_SURVIVED], counts[OUTCOME_TIMEOUT],
+		    counts[OUTCOME_NO_COVERAGE], counts[OUTCOME_SKIPPED]);
+		if ((score = score_of(counts, 0)) >= 0)
+			buf_addf(out, " %5.1f%%\n", score);
+		else
+			buf_adds(out, "    n/a\n");
+	}
 }
 
 /* The diff of one mutant; file content is cached across calls. */
@@ -510,6 +551,10 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	if ((score = report_score(rp, 0)) >= 0)
 		buf_addf(out, "mutation score: %.1f%% (covered code: %.1f%%)\n",
 		    score, report_score(rp, 1) >= 0 ? report_score(rp, 1) : 0);
+	if (rp->n > 0) {
+		buf_addc(out, '\n');
+		report_files(rp, out);
+	}
 
 	for (i = 0; i < rp->n; i++) {
 		e = &rp->v[i];
@@ -997,6 +1042,193 @@ report_github(struct report *rp, struct buf *out)
 	buf_free(&msg);
 }
 
+/* A path as a URI reference: bytes other than unreserved ones and '/' percent-encoded. */
+static void
+uri_add(struct buf *out, const char *path)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p) != NULL)
+			buf_addc(out, (char)*p);
+		else
+			buf_addf(out, "%%%02X", *p);
+	}
+}
+
+/*
+ * SARIF 2.1.0 for code scanning: a rule per operator that has survivors, a
+ * warning result at each survivor, identified across runs by its ID.
+ */
+static void
+report_sarif(struct report *rp, struct buf *out)
+{
+	const struct entry	*e;
+	const char		**rules = NULL;
+	struct buf		 uri = { 0 };
+	char			*root;
+	size_t			 nrules = 0, i, k;
+
+	for (i = 0; i < rp->n; i++) {
+		e = &rp->v[i];
+		if (e->outcome != OUTCOME_SURVIVED)
+			continue;
+		for (k = 0; k < nrules && strcmp(rules[k], e->operator) != 0; k++)
+			;
+		if (k == nrules) {
+			rules = xreallocarray(rules, nrules + 1, sizeof *rules);
+			rules[nrules++] = e->operator;
+		}
+	}
+	root = db_config_get(rp->db, "root");
+	buf_adds(out, "{\"$schema\":\"https://json.schemastore.org/"
+	    "sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":"
+	    "{\"driver\":{\"name\":\"crmake\",\"version\":\"" PACKAGE_VERSION
+	    "\",\"rules\":[");
+	for (k = 0; k < nrules; k++) {
+		buf_adds(out, k == 0 ? "{\"id\":" : ",{\"id\":");
+		json_add_string(out, rules[k]);
+		buf_adds(out, ",\"shortDescription\":{\"text\":");
+		json_add_string(out, rules[k]);
+		buf_adds(out, "},\"fullDescription\":{\"text\":\"A mutant made by "
+		    "this operator survived: the tests passed with the code "
+		    "changed.\"},\"defaultConfiguration\":{\"level\":\"warning\"}}");
+	}
+	buf_adds(out, "]}},\"originalUriBaseIds\":{\"SRCROOT\":{\"uri\":");
+	buf_adds(&uri, "file://");
+	uri_add(&uri, root != NULL ? root : "");
+	buf_addc(&uri, '/');
+	json_add_string(out, buf_str(&uri));
+	buf_adds(out, "}},\"results\":[");
+	for (i = 0, k = 0; i < rp->n; i++) {
+		struct buf msg = { 0 };
+		size_t r;
+
+		e = &rp->v[i];
+		if (e->outcome != OUTCOME_SURVIVED)
+			continue;
+		for (r = 0; strcmp(rules[r], e->operator) != 0; r++)
+			;
+		buf_adds(out, k++ == 0 ? "\n{\"ruleId\":" : ",\n{\"ruleId\":");
+		json_add_string(out, e->operator);
+		buf_addf(out, ",\"ruleIndex\":%zu,\"level\":\"warning\","
+		    "\"message\":{\"text\":", r);
+		buf_addf(&msg, "Mutant %s survived: the tests passed with this "
+		    "code replaced by '%s'.", e->id, e->replacement);
+		json_add_string(out, buf_str(&msg));
+		buf_free(&msg);
+		buf_adds(out, "},\"locations\":[{\"physicalLocation\":"
+		    "{\"artifactLocation\":{\"uri\":");
+		buf_reset(&uri);
+		uri_add(&uri, e->path);
+		json_add_string(out, buf_str(&uri));
+		buf_addf(out, ",\"uriBaseId\":\"SRCROOT\"},\"region\":"
+		    "{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,"
+		    "\"endColumn\":%u}}}],\"partialFingerprints\":"
+		    "{\"crmakeMutant/v1\":", (unsigned)e->line,
+		    (unsigned)e->col + 1, (unsigned)e->end_line,
+		    (unsigned)e->end_col + 1);
+		json_add_string(out, e->id);
+		buf_adds(out, "}}");
+	}
+	buf_adds(out, "]}]}\n");
+	buf_free(&uri);
+	free(rules);
+	free(root);
+}
+
+/* Width in pixels of text in an 11 px sans-serif badge, roughly. */
+static int
+badge_width(const char *text)
+{
+	int	w = 10;
+
+	for (; *text != '\0'; text++)
+		w += *text == ' ' ? 3 : *text == '.' ? 3 : *text == '%' ? 10 :
+		    7;
+	return w;
+}
+
+/* An SVG badge with the mutation score, for a README. */
+static void
+report_badge(struct report *rp, struct buf *out)
+{
+	static const char	 label[] = "mutation score";
+	const char		*color;
+	char			 value[16];
+	double			 score;
+	int			 lw, vw;
+
+	if ((score = report_score(rp, 0)) < 0) {
+		snprintf(value, sizeof value, "n/a");
+		color = "#9f9f9f";
+	} else {
+		snprintf(value, sizeof value, "%.1f%%", score);
+		color = score >= 80 ? "#4c1" : score >= 60 ? "#dfb317" :
+		    "#e05d44";
+	}
+	lw = badge_width(label);
+	vw = badge_width(value);
+	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"20\" role=\"img\" aria-label=\"%s: %s\">"
+	    "<title>%s: %s</title>"
+	    "<rect width=\"%d\" height=\"20\" rx=\"3\" fill=\"#555\"/>"
+	    "<rect x=\"%d\" width=\"%d\" height=\"20\" rx=\"3\" fill=\"%s\"/>"
+	    "<rect x=\"%d\" width=\"4\" height=\"20\" fill=\"%s\"/>"
+	    "<g fill=\"#fff\" text-anchor=\"middle\" font-family=\"Verdana,"
+	    "DejaVu Sans,sans-serif\" font-size=\"11\">"
+	    "<text x=\"%d\" y=\"14\">%s</text>"
+	    "<text x=\"%d\" y=\"14\">%s</text></g></svg>\n",
+	    lw + vw, label, value, label, value, lw + vw, lw, vw, color, lw,
+	    color, lw / 2, label, lw + vw / 2, value);
+}
+
+/*
+ * One HTML file, readable offline: the mutation-testing-elements web
+ * component, inline, shown the schema's report of the session.
+ */
+static void
+report_html(struct report *rp, struct buf *out)
+{
+	struct buf	 js = { 0 }, json = { 0 };
+	char		*path, *cause = NULL;
+	size_t		 i;
+
+	if ((path = session_find_elements()) == NULL)
+		fatal("cannot find mutation-test-elements.js, which HTML reports "
+		    "embed (set CR_ELEMENTS to the file)");
+	if (file_read(path, &js, &cause) == -1)
+		fatal("%s", cause);
+	if (memmem(js.data, js.len, "</script", 8) != NULL)
+		fatal("%s: holds '</script', which would end it in the page",
+		    path);
+	report_stryker(rp, &json);
+	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>crmake: ");
+	xml_add(out, rp->session);
+	buf_adds(out, "</title>\n<script>\n");
+	buf_add(out, js.data, js.len);
+	buf_adds(out, "\n</script>\n</head>\n<body>\n"
+	    "<mutation-test-report-app title-postfix=\"crmake\">This report "
+	    "needs a browser that runs JavaScript.</mutation-test-report-app>\n"
+	    "<script>\ndocument.querySelector(\"mutation-test-report-app\")"
+	    ".report = ");
+	/* '<' only occurs in strings, where \u003c says the same. */
+	for (i = 0; i < json.len; i++) {
+		if (json.data[i] == '<')
+			buf_adds(out, "\\u003c");
+		else
+			buf_addc(out, json.data[i]);
+	}
+	buf_adds(out, ";\n</script>\n</body>\n</html>\n");
+	buf_free(&json);
+	buf_free(&js);
+	free(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1028,7 +1260,8 @@ main(int argc, char **argv)
 				;
 			if (format_names[i] == NULL) {
 				warn("--format: '%s' is not one of text, json, "
-				    "stryker-json, junit, github", optarg);
+				    "stryker-json, junit, github, sarif, badge, "
+				    "html", optarg);
 				return 2;
 			}
 			format = (enum format)i;
@@ -1080,6 +1313,15 @@ main(int argc, char **argv)
 		break;
 	case FORMAT_GITHUB:
 		report_github(&rp, &out);
+		break;
+	case FORMAT_SARIF:
+		report_sarif(&rp, &out);
+		break;
+	case FORMAT_BADGE:
+		report_badge(&rp, &out);
+		break;
+	case FORMAT_HTML:
+		report_html(&rp, &out);
 		break;
 	default:
 		report_text(&rp, all, diffs, &out);

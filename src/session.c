@@ -166,3 +166,33 @@ session_tmpdir(const char *root, const char *prefix, char **cause)
 	    "(set TMPDIR)", root);
 	return NULL;
 }
+
+char *
+session_find_elements(void)
+{
+	const char	*env;
+	char		*dir, *p;
+
+	if ((env = getenv("CR_ELEMENTS")) != NULL && *env != '\0')
+		return path_absolute(env);
+	if ((dir = exe_dir()) != NULL) {
+		p = xasprintf("%s/../share/crmake/mutation-test-elements.js",
+		    dir);
+		if (access(p, R_OK) == 0) {
+			free(dir);
+			return p;
+		}
+		free(p);
+		if (strcmp(dir, ABS_TOP_BUILDDIR) == 0) {
+			free(dir);
+			return xstrdup(ABS_TOP_BUILDDIR
+			    "/elements/mutation-test-elements.js");
+		}
+		free(dir);
+	}
+	p = xstrdup(PKGDATADIR "/mutation-test-elements.js");
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}

@@ -26,5 +26,7 @@ char *session_find_runner(void);
 char *session_find_mk(void);
 /* The directory of crmake's Python hooks that belong to this program, or NULL. */
 char *session_find_python(void);
+/* The mutation-testing-elements bundle that HTML reports embed, or NULL. */
+char *session_find_elements(void);
 
 #endif

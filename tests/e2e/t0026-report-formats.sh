@@ -1,10 +1,12 @@
 #!/bin/sh
 # cr-report's formats for CI systems: the mutation-testing report schema
-# (validated against the schema's own JSON Schema), JUnit XML read back by
-# a JUnit reader, GitHub annotations, the mutation score and its gate.
+# and SARIF (each validated against its own JSON Schema), JUnit XML read
+# back by a JUnit reader, GitHub annotations, the badge, the per-file table,
+# the mutation score and its gate.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 : "${CR_REPORT_SCHEMA:?run through make check (it fetches the report schema)}"
+: "${CR_SARIF_SCHEMA:?run through make check (it fetches the SARIF schema)}"
 "$PY" -c 'import jsonschema' 2>/dev/null ||
 	fail "$PY has no jsonschema (Debian package python3-jsonschema)"
 
@@ -109,13 +111,69 @@ assert re.match(r"::notice title=crmake::crmake: \d+ killed, %d survived, .*muta
                 % len(survivors), lines[-1]), lines[-1]
 PY
 
+# SARIF 2.1.0: valid, with a warning at each survivor, on the same spot.
+"$CR_REPORT" --format sarif -o "$T/r.sarif" "$T/s" || fail "cr-report --format sarif failed"
+"$PY" - "$CR_SARIF_SCHEMA" "$T/r.sarif" "$T/all.json" <<'PY' || fail "sarif report"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[2]))
+mine = json.load(open(sys.argv[3]))
+v = jsonschema.validators.validator_for(schema)(schema)
+errors = list(v.iter_errors(r))
+assert not errors, "\n".join(e.message for e in errors[:5])
+run = r["runs"][0]
+rules = [x["id"] for x in run["tool"]["driver"]["rules"]]
+got = sorted((x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              x["locations"][0]["physicalLocation"]["region"]["startLine"],
+              x["locations"][0]["physicalLocation"]["region"]["startColumn"],
+              x["ruleId"], x["partialFingerprints"]["crmakeMutant/v1"]) for x in run["results"])
+want = sorted((m["path"], m["line"], m["col"] + 1, m["operator"], m["id"])
+              for m in mine["mutants"] if m["outcome"] == "survived")
+assert got == want and got, (got, want)
+assert all(rules[x["ruleIndex"]] == x["ruleId"] for x in run["results"])
+PY
+
+# The badge: an SVG image that says the score.
+"$CR_REPORT" --format badge -o "$T/badge.svg" "$T/s" || fail "cr-report --format badge failed"
+"$PY" - "$T/badge.svg" "$T/all.json" <<'PY' || fail "badge: $(cat "$T/badge.svg")"
+import json, sys
+import xml.etree.ElementTree as ET
+svg = ET.parse(sys.argv[1]).getroot()
+assert svg.tag == "{http://www.w3.org/2000/svg}svg", svg.tag
+c = json.load(open(sys.argv[2]))["counts"]
+d = c["killed"] + c["timeout"]
+score = "%.1f%%" % (100.0 * d / (d + c["survived"] + c["no-coverage"]))
+texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+assert texts == ["mutation score", score], texts
+PY
+
+# The text report's table: a line per file with its counts and score.
+"$CR_REPORT" "$T/s" >"$T/text" || fail "cr-report failed"
+"$PY" - "$T/text" "$T/all.json" <<'PY' || fail "per-file table: $(cat "$T/text")"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+mine = json.load(open(sys.argv[2]))
+head = [i for i, l in enumerate(lines) if l.split()[:7] == ["file", "killed", "survived", "timeout", "no-coverage", "skipped", "score"]]
+assert len(head) == 1, lines
+rows = {}
+for l in lines[head[0] + 1:]:
+    if not l.strip():
+        break
+    f = l.split()
+    rows[f[0]] = f[1:]
+for path in {m["path"] for m in mine["mutants"]}:
+    ms = [m for m in mine["mutants"] if m["path"] == path]
+    n = lambda o: str(sum(1 for m in ms if m["outcome"] == o))
+    assert rows[path][:5] == [n("killed"), n("survived"), n("timeout"), n("no-coverage"), n("skipped")], (path, rows[path])
+assert rows["tests/test_calc.py"][5] == "n/a", rows
+PY
+
 # The mutation score as the schema defines it, and its gate.
 score=$("$PY" -c '
 import json, sys
 c = json.load(open(sys.argv[1]))["counts"]
 d = c["killed"] + c["timeout"]
 print("%.1f" % (100.0 * d / (d + c["survived"] + c["no-coverage"])))' "$T/all.json")
-"$CR_REPORT" "$T/s" >"$T/text" || fail "cr-report failed"
 grep -q "^mutation score: $score% (covered code: " "$T/text" ||
 	fail "text score, expected $score: $(grep score "$T/text")"
 "$CR_REPORT" --fail-under 99 "$T/s" >/dev/null
