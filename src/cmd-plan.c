@@ -47,6 +47,7 @@ enum {
 	OPT_VARIABLE_REPLACER,
 	OPT_VARIABLE_INSERTER,
 	OPT_SEED,
+	OPT_ORDER,
 	OPT_RUNNER,
 	OPT_CPU_TIMEOUT_FACTOR,
 	OPT_CPU_TIMEOUT_CONSTANT,
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "variable-inserter",	required_argument,	NULL,
 	    OPT_VARIABLE_INSERTER },
 	{ "seed",		required_argument,	NULL, OPT_SEED },
+	{ "order",		required_argument,	NULL, OPT_ORDER },
 	{ "runner",		required_argument,	NULL, OPT_RUNNER },
 	{ "cpu-timeout-factor",	required_argument,	NULL,
 	    OPT_CPU_TIMEOUT_FACTOR },
@@ -101,6 +103,7 @@ struct ptest {
 };
 
 struct plan {
+	int		  random_order;	/* --order random */
 	const char	 *session_arg;
 	char		 *session;	/* absolute; NULL when listing without one */
 	char		 *root;		/* absolute, the working directory */
@@ -168,7 +171,8 @@ usage(FILE *f)
 	    "               [--isolation auto|namespace|copy] "
 	    "[--variable-replacer CAUSE[:EFFECT]]...\n"
 	    "               [--variable-inserter CAUSE:EFFECT]... [--seed N] "
-	    "PATH...\n"
+	    "[--order cost|random]\n"
+	    "               PATH...\n"
 	    "       cr-plan --list [--all] [--json] [-e GLOB]... "
 	    "[--operators RE]...\n"
 	    "               [--exclude-operators RE]... [--since REV] "
@@ -1077,6 +1081,7 @@ struct target {
 	const char	*id;
 	double		 wall;
 	char		 inputs[65];
+	char		 key[65];	/* its place in a random order */
 	size_t		 seq;
 };
 
@@ -1088,6 +1093,36 @@ compare_targets(const void *a, const void *b)
 	if (x->wall != y->wall)
 		return x->wall > y->wall ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+compare_target_keys(const void *a, const void *b)
+{
+	return strcmp(((const struct target *)a)->key,
+	    ((const struct target *)b)->key);
+}
+
+/*
+ * --order random: each target's place is a digest of the seed and its ID,
+ * the same wherever and whenever the plan is made, and unrelated to where
+ * the mutant is or how long it runs.
+ */
+static void
+order_randomly(struct target *v, size_t n, uint64_t seed)
+{
+	struct sha256	h;
+	char		text[32];
+	size_t		i;
+
+	snprintf(text, sizeof text, "%llu:", (unsigned long long)seed);
+	for (i = 0; i < n; i++) {
+		sha256_init(&h);
+		sha256_update(&h, text, strlen(text));
+		sha256_update(&h, v[i].id, strlen(v[i].id));
+		sha256_final_hex(&h, v[i].key);
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, compare_target_keys);
 }
 
 static int
@@ -1357,6 +1392,7 @@ plan(struct plan *pl)
 	text = xasprintf("%llu", (unsigned long long)pl->opts.seed);
 	config_set(db, "seed", text);
 	free(text);
+	config_set(db, "order", pl->random_order ? "random" : "cost");
 	config_set(db, "crmake_version", PACKAGE_VERSION);
 	if (pl->since != NULL)
 		config_set(db, "since", pl->since);
@@ -1464,7 +1500,9 @@ plan(struct plan *pl)
 
 	write_stamps(pl, targets, ntargets);
 	reruns = pl->rerun != 0 ? rerun_outcomes(pl, targets, ntargets) : 0;
-	if (ntargets > 1)
+	if (pl->random_order)
+		order_randomly(targets, ntargets, pl->opts.seed);
+	else if (ntargets > 1)
 		qsort(targets, ntargets, sizeof *targets, compare_targets);
 	ids = xcalloc(ntargets + 1, sizeof *ids);
 	for (i = 0; i < ntargets; i++)
@@ -1770,6 +1808,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_SEED:
 			pl.opts.seed = parse_seed(optarg);
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "random") == 0)
+				pl.random_order = 1;
+			else if (strcmp(optarg, "cost") != 0) {
+				warn("--order: '%s' is not cost or random",
+				    optarg);
+				usage(stderr);
+				return 2;
+			}
 			break;
 		case OPT_RUNNER:
 			if (strcmp(optarg, "auto") != 0 &&

@@ -21,6 +21,8 @@
 
 enum {
 	OPT_ALL = CHAR_MAX + 1,
+	OPT_CONFIDENCE,
+	OPT_ESTIMATE,
 	OPT_FAIL_OVER,
 	OPT_FAIL_UNDER,
 	OPT_FORMAT,
@@ -47,6 +49,8 @@ static const char *const format_names[] = {
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, OPT_ALL },
+	{ "confidence",	required_argument,	NULL, OPT_CONFIDENCE },
+	{ "estimate",	no_argument,		NULL, OPT_ESTIMATE },
 	{ "fail-over",	required_argument,	NULL, OPT_FAIL_OVER },
 	{ "fail-under",	required_argument,	NULL, OPT_FAIL_UNDER },
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
@@ -95,22 +99,31 @@ struct report {
 	size_t		 counts[OUTCOME_COUNT];
 	struct reason	*reasons;	/* most frequent first */
 	size_t		 nreasons;
+	double		 confidence;	/* --estimate's, in percent; 0 without */
+};
+
+/* The survival rate of the whole plan, estimated from the mutants that ran. */
+struct estimate {
+	size_t		 sample;	/* mutants with a verdict that counts */
+	size_t		 population;	/* those and the pending ones */
+	double		 rate, low, high; /* percent */
+	int		 random;	/* the plan ran in a random order */
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: cr-report [-hV] [--format text|json|stryker-json|junit|"
-	    "github|sarif|badge|html]\n"
-	    "                 [-o FILE]"
-	    "                 [--all] [--fail-over PCT] [--fail-under SCORE] "
-	    "[--no-diff]\n"
-	    "                 SESSION [SESSION...]\n");
+	fprintf(f, "usage: cr-report [-hV] [--format text|json|stryker-json|"
+	    "junit|github|sarif|badge|html]\n"
+	    "                 [-o FILE] [--all] [--no-diff] [--estimate "
+	    "[--confidence PCT]]\n"
+	    "                 [--fail-over PCT] [--fail-under SCORE] "
+	    "SESSION [SESSION...]\n");
 }
 
 /* A percentage: digits with an optional fraction, from 0 to 100. */
 static double
-parse_percent(const char *s)
+parse_percent(const char *option, const char *s)
 {
 	const char	*p = s;
 	size_t		 digits = 0;
@@ -124,7 +137,7 @@ parse_percent(const char *s)
 	if (digits > 0 && *p == '\0')
 		v = strtod(s, NULL);
 	if (v < 0 || v > 100) {
-		warn("--fail-over: '%s' is not a percentage from 0 to 100", s);
+		warn("%s: '%s' is not a percentage from 0 to 100", option, s);
 		usage(stderr);
 		exit(2);
 	}
@@ -487,6 +500,100 @@ report_files(const struct report *rp, struct buf *out)
 	}
 }
 
+/* Phi(z), the standard normal distribution function. */
+static double
+normal_cdf(double z)
+{
+	return 0.5 * erfc(-z / M_SQRT2);
+}
+
+/* The z with P(|Z| <= z) = confidence (a fraction), by bisection on Phi. */
+static double
+normal_quantile(double confidence)
+{
+	double	lo = 0, hi = 40, mid, want = 0.5 + confidence / 2;
+	int	i;
+
+	for (i = 0; i < 200; i++) {
+		mid = (lo + hi) / 2;
+		if (normal_cdf(mid) < want)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/*
+ * The survival rate of every mutant that will count, from the sample that
+ * has run: the Wilson score interval at the confidence asked for, with the
+ * finite population correction (the sample is drawn without replacement
+ * from the plan), within what the pending mutants could still make of it.
+ * It holds for a random sample: a plan made with --order random, run in
+ * that order (or cut short by CR_DEADLINE, which shuffles).
+ */
+static void
+report_estimate(const struct report *rp, struct estimate *est)
+{
+	double	n, x, N, p, z2, f, denom, center, half, lo, hi;
+	char	*order;
+
+	memset(est, 0, sizeof *est);
+	est->sample = rp->counts[OUTCOME_KILLED] +
+	    rp->counts[OUTCOME_SURVIVED] + rp->counts[OUTCOME_TIMEOUT];
+	est->population = est->sample + rp->counts[OUTCOME_PENDING];
+	order = db_config_get(rp->db, "order");
+	est->random = order != NULL && strcmp(order, "random") == 0;
+	free(order);
+	if (est->sample == 0) {
+		est->rate = est->low = est->high = -1;
+		return;
+	}
+	n = (double)est->sample;
+	N = (double)est->population;
+	x = (double)rp->counts[OUTCOME_SURVIVED];
+	p = x / n;
+	f = N > 1 ? (N - n) / (N - 1) : 0;
+	z2 = pow(normal_quantile(rp->confidence / 100), 2) * f;
+	denom = 1 + z2 / n;
+	center = (p + z2 / (2 * n)) / denom;
+	half = sqrt(z2) / denom * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+	/* The pending mutants may all be killed, or all survive. */
+	lo = x / N;
+	hi = (x + N - n) / N;
+	est->rate = 100 * p;
+	est->low = 100 * (center - half > lo ? center - half : lo);
+	est->high = 100 * (center + half < hi ? center + half : hi);
+	if (est->low > est->rate)
+		est->low = est->rate;
+	if (est->high < est->rate)
+		est->high = est->rate;
+}
+
+static void
+estimate_text(const struct report *rp, struct buf *out)
+{
+	struct estimate	est;
+
+	report_estimate(rp, &est);
+	if (est.sample == 0) {
+		buf_adds(out, "estimate: n/a (no mutant has run)\n");
+		return;
+	}
+	buf_addf(out, "estimate: %.1f%% of all %zu survive, between %.1f%% and "
+	    "%.1f%% at %g%% confidence (%zu of %zu run", est.rate,
+	    est.population, est.low, est.high, rp->confidence, est.sample,
+	    est.population);
+	if (est.sample == est.population)
+		buf_adds(out, ", all of them)\n");
+	else if (est.random)
+		buf_adds(out, ", in a random order)\n");
+	else
+		buf_adds(out, ", longest first, not in a random order: the "
+		    "interval is sound only for a random sample; plan with "
+		    "--order random)\n");
+}
+
 /* The diff of one mutant; file content is cached across calls. */
 struct differ {
 	char	*path;
@@ -551,6 +658,8 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	if ((score = report_score(rp, 0)) >= 0)
 		buf_addf(out, "mutation score: %.1f%% (covered code: %.1f%%)\n",
 		    score, report_score(rp, 1) >= 0 ? report_score(rp, 1) : 0);
+	if (rp->confidence > 0)
+		estimate_text(rp, out);
 	if (rp->n > 0) {
 		buf_addc(out, '\n');
 		report_files(rp, out);
@@ -690,6 +799,19 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		buf_adds(out, "null");
 	else
 		buf_addf(out, "%.6g", report_score(rp, 1));
+	if (rp->confidence > 0) {
+		struct estimate est;
+
+		report_estimate(rp, &est);
+		buf_addf(out, ",\"estimate\":{\"confidence\":%g,\"sample\":%zu,"
+		    "\"population\":%zu,\"random_order\":%s", rp->confidence,
+		    est.sample, est.population, est.random ? "true" : "false");
+		if (est.sample > 0)
+			buf_addf(out, ",\"rate\":%.6g,\"low\":%.6g,\"high\":%.6g}",
+			    est.rate, est.low, est.high);
+		else
+			buf_adds(out, ",\"rate\":null,\"low\":null,\"high\":null}");
+	}
 
 	report_json_list(rp, "survivors", OUTCOME_SURVIVED, diffs, 1, out);
 	report_json_list(rp, "no_coverage", OUTCOME_NO_COVERAGE, 0, 0, out);
@@ -1238,6 +1360,8 @@ main(int argc, char **argv)
 	const char	*output = NULL;
 	char		*cause = NULL;
 	double		 fail_over = -1, fail_under = -1, rate, score;
+	double		 confidence = 95;
+	int		 estimate = 0;
 	size_t		 completed, i;
 	int		 c, all = 0, diffs = 1, status = 0;
 
@@ -1249,10 +1373,21 @@ main(int argc, char **argv)
 			all = 1;
 			break;
 		case OPT_FAIL_OVER:
-			fail_over = parse_percent(optarg);
+			fail_over = parse_percent("--fail-over", optarg);
+			break;
+		case OPT_CONFIDENCE:
+			confidence = parse_percent("--confidence", optarg);
+			if (confidence <= 0 || confidence >= 100) {
+				warn("--confidence: '%s' is not above 0 and "
+				    "below 100", optarg);
+				return 2;
+			}
+			break;
+		case OPT_ESTIMATE:
+			estimate = 1;
 			break;
 		case OPT_FAIL_UNDER:
-			fail_under = parse_percent(optarg);
+			fail_under = parse_percent("--fail-under", optarg);
 			break;
 		case OPT_FORMAT:
 			for (i = 0; format_names[i] != NULL &&
@@ -1298,6 +1433,7 @@ main(int argc, char **argv)
 	rp.session = argv[0];
 	rp.more = (const char **)argv + 1;
 	rp.nmore = (size_t)argc - 1;
+	rp.confidence = estimate ? confidence : 0;
 	if (rp.nmore > 0)
 		report_check_plans(&rp);
 	report_load(&rp);
@@ -1337,6 +1473,13 @@ main(int argc, char **argv)
 
 	/* No completed mutant (rate or score -1) never fails a threshold. */
 	rate = report_rate(&rp, &completed);
+	if (estimate) {
+		struct estimate est;
+
+		/* The gate takes the worst the interval allows. */
+		report_estimate(&rp, &est);
+		rate = est.high;
+	}
 	if (fail_over >= 0 && rate > fail_over)
 		status = 3;
 	score = report_score(&rp, 0);
