@@ -11,6 +11,7 @@
 #                 started (seconds, or with s, m or h); the ones running
 #                 finish. Mutants then start in a random order fixed by
 #                 the plan, so that what ran is a fair sample.
+#   CR_PROGRESS=0 no [done/total] before the verdict lines, no summaries
 #   V=1           show each command instead of only its verdict line
 
 .DEFAULT_GOAL := all
@@ -29,6 +30,17 @@ endif
 
 CR_SHARD ?=
 CR_DEADLINE ?=
+CR_PROGRESS ?= 1
+
+# This run's name (make's process ID and start), under which its mutants
+# count themselves for the [done/total] of their verdict lines.
+ifeq ($(filter 0 no off,$(CR_PROGRESS)),)
+export CR_MAKE_RUN := $(shell echo "$$PPID.$$(date +%s.%N)")
+export CR_MAKE_GOALS := $(words $(filter $(CR_RESULTS)/%.json,$(MAKECMDGOALS)))
+export CR_MAKE_SHARD := $(CR_SHARD)
+else
+unexport CR_MAKE_RUN
+endif
 
 # The targets to make: all of them, or those of the shard, in a random
 # order under a deadline.
@@ -76,6 +88,7 @@ stop:
 # Forget every result, so the next make runs every mutant again.
 clean:
 	$(CR_Q)find $(CR_RESULTS) -name "*.json" -type f -delete 2>/dev/null || true
+	$(CR_Q)rm -rf $(CR_SESSION)/progress
 
 # A stamp is written by cr-plan for every mutant it plans; one missing means
 # the session was changed by hand.

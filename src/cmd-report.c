@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -28,6 +29,7 @@ enum {
 	OPT_FORMAT,
 	OPT_JSON,
 	OPT_NO_DIFF,
+	OPT_WATCH,
 };
 
 /* What cr-report writes. */
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "no-diff",	no_argument,		NULL, OPT_NO_DIFF },
+	{ "watch",	optional_argument,	NULL, OPT_WATCH },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -93,6 +96,7 @@ struct report {
 	size_t		 nmore;
 	struct db	*db;
 	int		 store;		/* results go into the database */
+	int		 watching;	/* --watch: read only */
 
 	struct entry	*v;
 	size_t		 n, cap;
@@ -118,7 +122,8 @@ usage(FILE *f)
 	    "                 [-o FILE] [--all] [--no-diff] [--estimate "
 	    "[--confidence PCT]]\n"
 	    "                 [--fail-over PCT] [--fail-under SCORE] "
-	    "SESSION [SESSION...]\n");
+	    "SESSION [SESSION...]\n"
+	    "       cr-report --watch[=SECONDS] SESSION [SESSION...]\n");
 }
 
 /* A percentage: digits with an optional fraction, from 0 to 100. */
@@ -396,7 +401,7 @@ report_load(struct report *rp)
 	free(path);
 
 	/* The database caches one session's own verdicts, not a merge. */
-	rp->store = rp->nmore == 0;
+	rp->store = rp->nmore == 0 && !rp->watching;
 	if (rp->store && db_begin(rp->db, &cause) == -1)
 		report_stop_storing(rp, cause);
 	if (db_planned_foreach(rp->db, report_add, rp) != 0)
@@ -1351,6 +1356,65 @@ report_html(struct report *rp, struct buf *out)
 	free(path);
 }
 
+/*
+ * --watch: the counts of the sessions every interval seconds while make
+ * runs, here or elsewhere, until none is pending (or an interrupt). On a
+ * terminal one line is rewritten in place; otherwise a line is written
+ * each time the counts change.
+ */
+static int
+watch(struct report *proto, double interval)
+{
+	struct report	 rp;
+	struct buf	 line = { 0 }, last = { 0 };
+	struct timespec	 ts;
+	size_t		 done, pending;
+	double		 score;
+	int		 tty = isatty(STDOUT_FILENO);
+
+	for (;;) {
+		rp = *proto;
+		rp.v = NULL;
+		rp.n = rp.cap = 0;
+		memset(rp.counts, 0, sizeof rp.counts);
+		rp.reasons = NULL;
+		rp.nreasons = 0;
+		rp.db = NULL;
+		report_load(&rp);
+		pending = rp.counts[OUTCOME_PENDING];
+		done = rp.counts[OUTCOME_KILLED] + rp.counts[OUTCOME_SURVIVED] +
+		    rp.counts[OUTCOME_TIMEOUT] + rp.counts[OUTCOME_INCOMPETENT];
+		buf_reset(&line);
+		buf_addf(&line, "%zu of %zu run: killed %zu, survived %zu, "
+		    "timeout %zu, incompetent %zu; pending %zu",
+		    done, done + pending, rp.counts[OUTCOME_KILLED],
+		    rp.counts[OUTCOME_SURVIVED], rp.counts[OUTCOME_TIMEOUT],
+		    rp.counts[OUTCOME_INCOMPETENT], pending);
+		if ((score = report_score(&rp, 0)) >= 0)
+			buf_addf(&line, "; score %.1f%%", score);
+		report_free(&rp);
+		if (tty)
+			printf("\r\033[K%s", buf_str(&line));
+		else if (last.len != line.len ||
+		    memcmp(last.data, line.data, line.len) != 0)
+			printf("%s\n", buf_str(&line));
+		if (fflush(stdout) == EOF)
+			fatal("stdout:");
+		buf_reset(&last);
+		buf_add(&last, line.data, line.len);
+		if (pending == 0)
+			break;
+		ts.tv_sec = (time_t)interval;
+		ts.tv_nsec = (long)((interval - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	if (tty)
+		printf("\n");
+	buf_free(&line);
+	buf_free(&last);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1360,8 +1424,9 @@ main(int argc, char **argv)
 	const char	*output = NULL;
 	char		*cause = NULL;
 	double		 fail_over = -1, fail_under = -1, rate, score;
-	double		 confidence = 95;
+	double		 confidence = 95, interval = -1;
 	int		 estimate = 0;
+	char		*end;
 	size_t		 completed, i;
 	int		 c, all = 0, diffs = 1, status = 0;
 
@@ -1385,6 +1450,18 @@ main(int argc, char **argv)
 			break;
 		case OPT_ESTIMATE:
 			estimate = 1;
+			break;
+		case OPT_WATCH:
+			interval = 2;
+			if (optarg != NULL) {
+				interval = strtod(optarg, &end);
+				if (end == optarg || *end != '\0' ||
+				    !(interval >= 0.1 && interval <= 3600)) {
+					warn("--watch: '%s' is not a number of "
+					    "seconds from 0.1 to 3600", optarg);
+					return 2;
+				}
+			}
 			break;
 		case OPT_FAIL_UNDER:
 			fail_under = parse_percent("--fail-under", optarg);
@@ -1434,6 +1511,12 @@ main(int argc, char **argv)
 	rp.more = (const char **)argv + 1;
 	rp.nmore = (size_t)argc - 1;
 	rp.confidence = estimate ? confidence : 0;
+	if (interval > 0) {
+		rp.watching = 1;
+		if (rp.nmore > 0)
+			report_check_plans(&rp);
+		return watch(&rp, interval);
+	}
 	if (rp.nmore > 0)
 		report_check_plans(&rp);
 	report_load(&rp);

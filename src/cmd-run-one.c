@@ -1,8 +1,11 @@
 /* cmd-run-one.c: cr-run-one, which tests one planned mutant and writes its verdict. */
 #include "config.h"
 
+#include <sys/file.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -812,6 +815,240 @@ deadline_command(const char *duration)
 	return 0;
 }
 
+/* Write all of data to fd; -1 on error. */
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, data, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Seconds as "42 s", "3 min 05 s" or "2 h 07 min". */
+static void
+add_duration(struct buf *b, double seconds)
+{
+	long	s = seconds > 0 ? (long)(seconds + 0.5) : 0;
+
+	if (s < 120)
+		buf_addf(b, "%ld s", s);
+	else if (s < 3600)
+		buf_addf(b, "%ld min %02ld s", s / 60, s % 60);
+	else
+		buf_addf(b, "%ld h %02ld min", s / 3600, s / 60 % 60);
+}
+
+/*
+ * The targets of this make run that were not up to date when it started:
+ * the explicit result files it was asked for, else those of its shard (or
+ * all) whose result is missing or older than its stamp, as make sees them.
+ * Counted once, by the run's first mutant to finish, whose own result is
+ * written by then (it is added back).
+ */
+static size_t
+run_total(const char *session)
+{
+	struct target_list	 l = { 0 };
+	struct stat		 rs, ss;
+	struct db		*db;
+	const char		*goals = getenv("CR_MAKE_GOALS");
+	const char		*shard = getenv("CR_MAKE_SHARD");
+	char			*path, *rp, *sp;
+	unsigned		 k = 1, m = 1;
+	size_t			 i, n = 0;
+
+	if (goals != NULL && strtoul(goals, NULL, 10) > 0)
+		return strtoul(goals, NULL, 10);
+	if (shard != NULL && *shard != '\0' &&
+	    shard_parse(shard, &k, &m, NULL) == -1)
+		k = m = 1;
+	path = session_db_path(session);
+	db = db_open(path, 1, NULL);
+	free(path);
+	if (db == NULL)
+		return 0;
+	if (db_target_costs(db, add_target, &l, NULL) == -1)
+		l.n = 0;
+	db_close(db);
+	shard_assign(l.v, l.n, m);
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].shard == k) {
+			rp = session_result_path(session, l.v[i].id);
+			sp = session_stamp_path(session, l.v[i].id);
+			if (stat(rp, &rs) == -1 || (stat(sp, &ss) == 0 &&
+			    (rs.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
+			    (rs.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
+			    rs.st_mtim.tv_nsec < ss.st_mtim.tv_nsec))))
+				n++;
+			free(rp);
+			free(sp);
+		}
+		free((char *)l.v[i].id);
+	}
+	free(l.v);
+	return n + 1;
+}
+
+/* Seconds since the epoch, as make's start is given. */
+static double
+wall_clock(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Remove the progress files of make runs that have ended, but run's. */
+static void
+progress_forget(const char *session, const char *run)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*dir, *path;
+	long		 pid;
+
+	dir = xasprintf("%s/progress", session);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' || strcmp(de->d_name, run) == 0)
+				continue;
+			pid = strtol(de->d_name, NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, 0) == -1 &&
+			    errno == ESRCH) {
+				path = xasprintf("%s/%s", dir, de->d_name);
+				unlink(path);
+				free(path);
+			}
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+/* Width of a progress file's header: the total and the run's start. */
+#define PROGRESS_HEADER	42
+
+/*
+ * Count this mutant done in its make run (CR_MAKE_RUN, which crmake.mk
+ * sets): SESSION/progress/RUN holds the run's total and start, then a byte
+ * per finished mutant, each appended in one write, so that the offset after
+ * it is this mutant's place. 0 with *done, *total and *elapsed, or -1.
+ */
+static int
+progress_count(const char *session, size_t *done, size_t *total,
+    double *elapsed)
+{
+	const char	*run = getenv("CR_MAKE_RUN");
+	struct stat	 st;
+	char		*dir, *path, header[PROGRESS_HEADER + 1], *end;
+	double		 start;
+	off_t		 at;
+	int		 fd, rc = -1;
+
+	if (run == NULL || *run == '\0' || strchr(run, '/') != NULL)
+		return -1;
+	dir = xasprintf("%s/progress", session);
+	if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
+		free(dir);
+		return -1;
+	}
+	path = xasprintf("%s/%s", dir, run);
+	free(dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1) {
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1)
+		goto out;
+	if (st.st_size == 0) {
+		progress_forget(session, run);
+		/* The run's start is in its name, after make's process ID. */
+		end = strchr(run, '.');
+		start = end != NULL ? strtod(end + 1, NULL) : 0;
+		if (start <= 0)
+			start = wall_clock();
+		snprintf(header, sizeof header, "%20zu %20.3f\n",
+		    run_total(session), start);
+		if (write(fd, header, PROGRESS_HEADER) != PROGRESS_HEADER)
+			goto out;
+	} else if (pread(fd, header, PROGRESS_HEADER, 0) != PROGRESS_HEADER)
+		goto out;
+	header[PROGRESS_HEADER] = '\0';
+	if (write(fd, ".", 1) != 1 ||
+	    (at = lseek(fd, 0, SEEK_CUR)) < PROGRESS_HEADER)
+		goto out;
+	*done = (size_t)(at - PROGRESS_HEADER);
+	*total = strtoul(header, &end, 10);
+	*elapsed = wall_clock() - strtod(end, NULL);
+	/* A total of 0 (unknown), or one the run outgrew, is not shown. */
+	if (*total < *done)
+		*total = 0;
+	rc = 0;
+out:
+	close(fd);
+	free(path);
+	return rc;
+}
+
+/* The progress line of a finished mutant, and now and then a summary. */
+static void
+progress_line(const char *session, const char *output,
+    const struct planned *p, const struct result *res)
+{
+	struct buf	 b = { 0 };
+	size_t		 done = 0, total = 0, step;
+	double		 elapsed = 0;
+	int		 counted;
+
+	(void)output;
+	counted = progress_count(session, &done, &total, &elapsed) == 0;
+	if (counted && total > 0)
+		buf_addf(&b, "[%zu/%zu] ", done, total);
+	else if (counted)
+		buf_addf(&b, "[%zu] ", done);
+	buf_addf(&b, "%s:%u:%u %s \xe2\x86\x92 %s (%.2f s", p->path, p->line,
+	    p->col, p->operator, outcome_name(res->outcome), res->duration);
+	if (res->tests_run >= 0)
+		buf_addf(&b, ", %d test%s", res->tests_run,
+		    res->tests_run == 1 ? "" : "s");
+	if (res->limit != NULL)
+		buf_addf(&b, ", %s limit", res->limit);
+	if (res->remote != NULL)
+		buf_addf(&b, ", on %s", res->remote);
+	buf_addf(&b, ", %s)\n", p->id);
+	/* About twenty summaries a run, and one at its end. */
+	step = total / 20 > 10 ? total / 20 : 10;
+	if (counted && total > 0 && elapsed > 0 &&
+	    (done % step == 0 || done == total)) {
+		buf_addf(&b, "crmake: %zu of %zu done in ", done, total);
+		add_duration(&b, elapsed);
+		buf_addf(&b, " (%.1f mutants a second)", (double)done /
+		    elapsed);
+		if (done < total) {
+			buf_adds(&b, ", about ");
+			add_duration(&b, elapsed / (double)done *
+			    (double)(total - done));
+			buf_adds(&b, " left");
+		}
+		buf_addc(&b, '\n');
+	}
+	/* One write, which make -j's other jobs cannot cut into. */
+	if (write_all(STDOUT_FILENO, b.data, b.len) == -1)
+		fatal("stdout:");
+	buf_free(&b);
+}
+
 /*
  * Write the result where it goes (the session's results, or the -o file),
  * and print the progress line unless quiet.
@@ -834,21 +1071,8 @@ finish(const char *session, const char *output, const struct planned *p,
 	write_result(out_path, res);
 	if (output == NULL)
 		check_stamp(session, p, out_path);
-	if (!quiet) {
-		printf("%s %s %s:%u:%u %s (%.2f s", p->id,
-		    outcome_name(res->outcome), p->path, p->line, p->col,
-		    p->operator, res->duration);
-		if (res->tests_run >= 0)
-			printf(", %d test%s", res->tests_run,
-			    res->tests_run == 1 ? "" : "s");
-		if (res->limit != NULL)
-			printf(", %s limit", res->limit);
-		if (res->remote != NULL)
-			printf(", on %s", res->remote);
-		printf(")\n");
-		if (fflush(stdout) == EOF || ferror(stdout))
-			fatal("stdout:");
-	}
+	if (!quiet)
+		progress_line(session, output, p, res);
 	free(out_path);
 }
 

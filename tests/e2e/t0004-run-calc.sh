@@ -30,9 +30,16 @@ assert_no_mounts "$P"
 [ "$(ls "$T/s/results" | grep -c '\.json$')" -eq 68 ] ||
 	fail "not one result per mutant"
 ls -a "$T/s/results" | grep -q tmp && fail "a temporary result was left"
-# One verdict line per mutant on make's output.
-[ "$(grep -Ec '^[0-9a-f]{16} (killed|survived|timeout|incompetent) calc.py:[0-9]+:[0-9]+ core/' "$T/make.out")" -eq 68 ] ||
-	fail "unexpected verdict lines: $(head -3 make.out)"
+# One verdict line per mutant on make's output, each counted in the run,
+# the last one 68th of 68, and summaries of the run now and then.
+[ "$(grep -Ec '^\[[0-9]+/68\] calc.py:[0-9]+:[0-9]+ core/[A-Za-z_]+ → (killed|survived|timeout|incompetent) \([0-9.]+ s, .*[0-9a-f]{16}\)$' "$T/make.out")" -eq 68 ] ||
+	fail "unexpected verdict lines: $(head -3 "$T/make.out")"
+[ "$(grep -o '^\[[0-9]*/' "$T/make.out" | sort -u | wc -l)" -eq 68 ] || fail "the counts repeat: $(grep -o '^\[[0-9]*/' "$T/make.out" | sort | uniq -d | head -3)"
+grep -q '^\[68/68\] ' "$T/make.out" || fail "no 68th of 68"
+grep -Eq '^crmake: 68 of 68 done in [0-9]+ s \([0-9.]+ mutants a second\)$' "$T/make.out" ||
+	fail "no summary at the end: $(grep '^crmake:' "$T/make.out")"
+grep -Eq '^crmake: 10 of 68 done in [0-9]+ s \([0-9.]+ mutants a second\), about [0-9]+ s left$' "$T/make.out" ||
+	fail "no summary on the way: $(grep '^crmake:' "$T/make.out")"
 
 got=$(counts "$T/s")
 [ "$got" = "62 6 0 0 $nt 37 0" ] || fail "counts: got '$got', want '62 6 0 0 $nt 37 0'"

@@ -43,9 +43,12 @@ for f in "$T"/cut/results/*.json; do
 done
 
 make -f "$T/cut/Makefile" -j2 >"$T/resume.out" 2>&1 || fail "resumed run failed"
-ran=$(grep -Ec '^[0-9a-f]{16} ' "$T/resume.out")
+ran=$(grep -Ec ' → (killed|survived|timeout|incompetent) ' "$T/resume.out")
 [ "$ran" -eq $((total - done_before)) ] ||
 	fail "the resumed run ran $ran mutants, $((total - done_before)) were missing"
+# Its count is of what it had left to do.
+grep -q "^\[$ran/$ran\] " "$T/resume.out" ||
+	fail "the resumed run did not count to $ran: $(grep -o '^\[[0-9]*/[0-9]*\]' "$T/resume.out" | tail -1)"
 outcomes "$T/full" >"$T/full.txt"
 outcomes "$T/cut" >"$T/cut.txt"
 cmp -s "$T/full.txt" "$T/cut.txt" || fail "verdicts differ: $(diff "$T/full.txt" "$T/cut.txt" | head)"

@@ -84,5 +84,5 @@ done
 wait "$mk" && fail "make exited 0: $(cat "$T/out")"
 [ ! -e "$T/s/results/$id.json" ] || fail "make left a result: $(cat "$T/s/results/$id.json")"
 make -s -f "$T/s/Makefile" CR_WARM=0 "$T/s/results/$id.json" >"$T/out" 2>&1 || fail "the next make: $(cat "$T/out")"
-grep -q "$id killed" "$T/out" || fail "the next make: $(cat "$T/out")"
+grep -q " → killed (.*, $id)$" "$T/out" || fail "the next make: $(cat "$T/out")"
 exit 0

@@ -86,7 +86,7 @@ make -n -f "$T/f/Makefile" 2>/dev/null | sed -n 's|.* -o [^ ]*/results/\([0-9a-f
 cmp -s "$T/would" "$T/missing" || fail "make -n would run: $(diff "$T/missing" "$T/would")"
 CR_LAUNCH='srun -n1 -c1 --quiet' make -s -f "$T/f/Makefile" -j4 CR_WARM=0 >"$T/f2.out" 2>&1 ||
 	fail "the second make: $(tail -n 20 "$T/f2.out")"
-[ "$(grep -c " killed \| survived \| timeout " "$T/f2.out")" -eq "$lost" ] ||
-	fail "the second make ran $(grep -c " killed \| survived \| timeout " "$T/f2.out"), $lost were lost"
+[ "$(grep -c " → killed \| → survived \| → timeout " "$T/f2.out")" -eq "$lost" ] ||
+	fail "the second make ran $(grep -c " → killed \| → survived \| → timeout " "$T/f2.out"), $lost were lost"
 same_as_reference "$T/f" "after the node failure"
 exit 0

@@ -65,6 +65,6 @@ grep -q "ssh failed (status 255); h2 is passed over" "$T/f.err" ||
 	fail "no mutant was moved off h2: $(cat "$T/f.err")"
 same_as_reference "$T/f" "after h2 died"
 # Each mutant once: one progress line per mutant.
-[ "$(grep -c " killed \| survived \| timeout " "$T/f.out")" -eq "$all" ] ||
-	fail "$(grep -c " killed \| survived \| timeout " "$T/f.out") verdict lines for $all mutants"
+[ "$(grep -c " → killed \| → survived \| → timeout " "$T/f.out")" -eq "$all" ] ||
+	fail "$(grep -c " → killed \| → survived \| → timeout " "$T/f.out") verdict lines for $all mutants"
 exit 0

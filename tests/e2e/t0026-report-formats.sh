@@ -13,7 +13,15 @@
 P=$(fixture calc)
 cd "$P" || exit 99
 plan_unittest "$T/s"
+# --watch follows make from another process, and ends when nothing is pending.
+"$CR_REPORT" --watch=0.2 "$T/s" >"$T/watch" 2>&1 &
+watcher=$!
 make -s -f "$T/s/Makefile" -j2 >/dev/null 2>&1 || fail "make failed"
+wait $watcher || fail "cr-report --watch failed: $(cat "$T/watch")"
+head -n 1 "$T/watch" | grep -Eq "^0 of 68 run: .*; pending 68(; score [0-9.]+%)?$" || fail "watch began with: $(head -n 1 "$T/watch")"
+tail -n 1 "$T/watch" | grep -Eq "^68 of 68 run: killed 62, survived 6, timeout 0, incompetent 0; pending 0; score [0-9.]+%$" ||
+	fail "watch ended with: $(tail -n 1 "$T/watch")"
+[ "$(wc -l <"$T/watch")" -ge 3 ] || fail "watch saw no progress: $(cat "$T/watch")"
 "$CR_REPORT" --json --all "$T/s" >"$T/all.json" || fail "cr-report --json failed"
 
 # The schema's format, valid against the pinned schema, and the same
