@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config libsqlite3-dev
-libtree-sitter-dev libcmocka-dev npm mandoc python3-pytest python3-coverage
+libtree-sitter-dev libmd-dev libjansson-dev libcmocka-dev npm mandoc python3-pytest python3-coverage
 libpython3.11-testsuite git ca-certificates procps openssh-client
 openssh-server iproute2 python3-jsonschema chromium"
 

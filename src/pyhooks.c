@@ -93,7 +93,7 @@ str_of(const struct json *o, const char *key)
 {
 	const struct json	*v = json_get(o, key);
 
-	return v != NULL && v->type == JSON_STRING ? v->string : NULL;
+	return v != NULL && v->type == JV_STRING ? v->string : NULL;
 }
 
 static double
@@ -101,7 +101,7 @@ num_of(const struct json *o, const char *key)
 {
 	const struct json	*v = json_get(o, key);
 
-	if (v == NULL || v->type != JSON_NUMBER || !isfinite(v->number) ||
+	if (v == NULL || v->type != JV_NUMBER || !isfinite(v->number) ||
 	    v->number < 0)
 		return 0;
 	return v->number;
@@ -177,10 +177,10 @@ add_conftest(struct pyhooks_run *r, const struct json *o)
 	const struct json	*list = json_get(o, "conftest");
 	size_t			 i;
 
-	if (list == NULL || list->type != JSON_ARRAY)
+	if (list == NULL || list->type != JV_ARRAY)
 		return;
 	for (i = 0; i < list->len; i++) {
-		if (list->items[i]->type == JSON_STRING)
+		if (list->items[i]->type == JV_STRING)
 			add_unique(&r->conftest, &r->nconftest,
 			    list->items[i]->string);
 	}
@@ -197,11 +197,11 @@ add_result(struct pyhooks_run *r, const struct json *o, size_t nselect)
 	r->ran += (size_t)num_of(o, "ran");
 	if (failed != NULL && r->failed == NULL)
 		r->failed = xstrdup(failed);
-	if (found == NULL || found->type != JSON_ARRAY)
+	if (found == NULL || found->type != JV_ARRAY)
 		return;
 	for (i = 0; i < found->len; i++) {
 		v = found->items[i];
-		if (v->type != JSON_NUMBER || v->number < 0 ||
+		if (v->type != JV_NUMBER || v->number < 0 ||
 		    v->number >= (double)nselect || v->number != floor(v->number))
 			continue;
 		k = (size_t)v->number;
@@ -244,7 +244,7 @@ pyhooks_read(const char *path, size_t nselect, struct pyhooks_run *r,
 			free(why);
 			break;
 		}
-		type = o->type == JSON_OBJECT ? str_of(o, "type") : NULL;
+		type = o->type == JV_OBJECT ? str_of(o, "type") : NULL;
 		runner = str_of(o, "runner");
 		if (type == NULL)
 			;

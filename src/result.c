@@ -134,13 +134,13 @@ result_write(const char *path, const struct result *r, char **cause)
 /* Look up key; fail unless it has the wanted type (or is null, if allowed). */
 static const struct json *
 field(const char *path, const struct json *top, const char *key,
-    enum json_type type, int nullable, char **cause)
+    enum jv_type type, int nullable, char **cause)
 {
 	static const char	*what[] = {
-		[JSON_NULL] = "null", [JSON_FALSE] = "a boolean",
-		[JSON_TRUE] = "a boolean", [JSON_NUMBER] = "a number",
-		[JSON_STRING] = "a string", [JSON_ARRAY] = "an array",
-		[JSON_OBJECT] = "an object",
+		[JV_NULL] = "null", [JV_FALSE] = "a boolean",
+		[JV_TRUE] = "a boolean", [JV_NUMBER] = "a number",
+		[JV_STRING] = "a string", [JV_ARRAY] = "an array",
+		[JV_OBJECT] = "an object",
 	};
 	const struct json	*v;
 
@@ -148,7 +148,7 @@ field(const char *path, const struct json *top, const char *key,
 		cause_set(cause, "%s: missing '%s'", path, key);
 		return NULL;
 	}
-	if (v->type == type || (nullable && v->type == JSON_NULL))
+	if (v->type == type || (nullable && v->type == JV_NULL))
 		return v;
 	cause_set(cause, "%s: '%s' is %s, not %s%s", path, key, what[v->type],
 	    what[type], nullable ? " or null" : "");
@@ -163,9 +163,9 @@ int_field(const char *path, const struct json *top, const char *key,
 {
 	const struct json	*v;
 
-	if ((v = field(path, top, key, JSON_NUMBER, nullable, cause)) == NULL)
+	if ((v = field(path, top, key, JV_NUMBER, nullable, cause)) == NULL)
 		return -1;
-	if (v->type == JSON_NULL) {
+	if (v->type == JV_NULL) {
 		*out = dflt;
 		return 0;
 	}
@@ -182,7 +182,7 @@ string_field(const char *path, const struct json *top, const char *key,
 {
 	const struct json	*v;
 
-	if ((v = field(path, top, key, JSON_STRING, 0, cause)) == NULL)
+	if ((v = field(path, top, key, JV_STRING, 0, cause)) == NULL)
 		return -1;
 	*out = xstrdup(v->string);
 	return 0;
@@ -195,9 +195,9 @@ opt_string(const char *path, const struct json *top, const char *key,
 {
 	const struct json	*v;
 
-	if ((v = json_get(top, key)) == NULL || v->type == JSON_NULL)
+	if ((v = json_get(top, key)) == NULL || v->type == JV_NULL)
 		return 0;
-	if (v->type != JSON_STRING)
+	if (v->type != JV_STRING)
 		return cause_set(cause, "%s: '%s' is not a string", path, key);
 	*out = xstrdup(v->string);
 	return 0;
@@ -224,7 +224,7 @@ result_read(const char *path, struct result *r, char **cause)
 		free(why);
 		goto fail;
 	}
-	if (top->type != JSON_OBJECT) {
+	if (top->type != JV_OBJECT) {
 		cause_set(cause, "%s: not a JSON object", path);
 		goto fail;
 	}
@@ -255,7 +255,7 @@ result_read(const char *path, struct result *r, char **cause)
 	if (int_field(path, top, "signal", 1, 0, INT_MAX, 0, &n, cause) == -1)
 		goto fail;
 	r->signal = (int)n;
-	if ((v = field(path, top, "duration", JSON_NUMBER, 0, cause)) == NULL)
+	if ((v = field(path, top, "duration", JV_NUMBER, 0, cause)) == NULL)
 		goto fail;
 	if (v->number < 0) {
 		cause_set(cause, "%s: 'duration' is negative", path);
@@ -297,8 +297,8 @@ result_read(const char *path, struct result *r, char **cause)
 		r->tests_run = (int)n;
 	}
 	if ((v = json_get(top, "tests_seconds")) != NULL &&
-	    v->type != JSON_NULL) {
-		if (v->type != JSON_NUMBER || v->number < 0) {
+	    v->type != JV_NULL) {
+		if (v->type != JV_NUMBER || v->number < 0) {
 			cause_set(cause, "%s: 'tests_seconds' is not a number of "
 			    "seconds", path);
 			goto fail;
@@ -306,7 +306,7 @@ result_read(const char *path, struct result *r, char **cause)
 		r->tests_seconds = v->number;
 	}
 	if ((v = json_get(top, "cpu")) != NULL) {
-		if (v->type != JSON_NUMBER || v->number < 0) {
+		if (v->type != JV_NUMBER || v->number < 0) {
 			cause_set(cause, "%s: 'cpu' is not a number of seconds",
 			    path);
 			goto fail;

@@ -1,15 +1,14 @@
-/* sha256.h: SHA-256 digests of byte strings. */
+/* sha256.h: SHA-256 digests of byte strings, from libmd. */
 #ifndef CR_SHA256_H
 #define CR_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sha2.h>
+
 struct sha256 {
-	uint32_t	h[8];
-	uint64_t	total;
-	unsigned char	block[64];
-	size_t		used;
+	SHA2_CTX	ctx;
 };
 
 /* Start a digest. */

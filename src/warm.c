@@ -487,31 +487,31 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 		free(why);
 		return 1;
 	}
-	if (o->type != JSON_OBJECT) {
+	if (o->type != JV_OBJECT) {
 		r->why = xstrdup("a reply that is not an object");
 		over = 1;
-	} else if ((v = json_get(o, "pid")) != NULL && v->type == JSON_NUMBER &&
+	} else if ((v = json_get(o, "pid")) != NULL && v->type == JV_NUMBER &&
 	    v->number > 1)
 		*child = (pid_t)v->number;
 	else if ((v = json_get(o, "applied")) != NULL) {
-		if (v->type != JSON_TRUE) {
+		if (v->type != JV_TRUE) {
 			v = json_get(o, "error");
 			r->why = xasprintf("the mutant could not be put in "
-			    "place: %s", v != NULL && v->type == JSON_STRING ?
+			    "place: %s", v != NULL && v->type == JV_STRING ?
 			    v->string : "no reason given");
 			over = 1;
 		}
 	} else if ((v = json_get(o, "found")) != NULL &&
-	    v->type == JSON_ARRAY) {
+	    v->type == JV_ARRAY) {
 		r->nfound = v->len;
 		v = json_get(o, "ran");
-		if (v != NULL && v->type == JSON_NUMBER && v->number >= 0)
+		if (v != NULL && v->type == JV_NUMBER && v->number >= 0)
 			r->ran = (size_t)v->number;
 		v = json_get(o, "failed");
-		if (v != NULL && v->type == JSON_STRING)
+		if (v != NULL && v->type == JV_STRING)
 			r->failed = xstrdup(v->string);
 		v = json_get(o, "seconds");
-		if (v != NULL && v->type == JSON_NUMBER && v->number >= 0)
+		if (v != NULL && v->type == JV_NUMBER && v->number >= 0)
 			r->tests_seconds = v->number;
 		r->verdict = 1;
 		over = 1;
