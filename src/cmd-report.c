@@ -1026,6 +1026,16 @@ xml_add(struct buf *out, const char *s)
 	}
 }
 
+/* A score as a JUnit property, empty when there is none. */
+static void
+junit_score(struct buf *out, const char *name, double score)
+{
+	buf_addf(out, "      <property name=\"%s\" value=\"", name);
+	if (score >= 0)
+		buf_addf(out, "%.2f", score);
+	buf_adds(out, "\"/>\n");
+}
+
 /*
  * JUnit XML: a test suite per file, a test case per mutant. A survivor is a
  * failure (with its diff), a mutant that did not run to a verdict is
@@ -1038,6 +1048,7 @@ report_junit(struct report *rp, int diffs, struct buf *out)
 	struct buf		 name = { 0 }, diff = { 0 };
 	const struct entry	*e;
 	size_t			 i, j, n, failures, skipped;
+	size_t			 counts[OUTCOME_COUNT];
 	double			 seconds;
 
 	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -1061,6 +1072,15 @@ report_junit(struct report *rp, int diffs, struct buf *out)
 		buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 		    "skipped=\"%zu\" time=\"%.3f\">\n", j - i, failures, skipped,
 		    seconds);
+		/* The file's scores, as the schema defines them. */
+		memset(counts, 0, sizeof counts);
+		for (n = i; n < j; n++)
+			counts[rp->v[n].outcome]++;
+		buf_adds(out, "    <properties>\n");
+		junit_score(out, "mutationScore", score_of(counts, 0));
+		junit_score(out, "mutationScoreBasedOnCoveredCode",
+		    score_of(counts, 1));
+		buf_adds(out, "    </properties>\n");
 		for (n = i; n < j; n++) {
 			e = &rp->v[n];
 			buf_reset(&name);
@@ -1163,6 +1183,8 @@ report_github(struct report *rp, struct buf *out)
 	    rp->counts[OUTCOME_NO_COVERAGE], rp->counts[OUTCOME_PENDING]);
 	if ((score = report_score(rp, 0)) >= 0)
 		buf_addf(&msg, "; mutation score %.1f%%", score);
+	if ((score = report_score(rp, 1)) >= 0)
+		buf_addf(&msg, " (covered code: %.1f%%)", score);
 	buf_adds(out, "::notice title=crmake::");
 	github_add(out, buf_str(&msg), 0);
 	buf_addc(out, '\n');
@@ -1227,7 +1249,17 @@ report_sarif(struct report *rp, struct buf *out)
 	uri_add(&uri, root != NULL ? root : "");
 	buf_addc(&uri, '/');
 	json_add_string(out, buf_str(&uri));
-	buf_adds(out, "}},\"results\":[");
+	buf_adds(out, "}},\"properties\":{\"mutationScore\":");
+	if (report_score(rp, 0) >= 0)
+		buf_addf(out, "%.2f", report_score(rp, 0));
+	else
+		buf_adds(out, "null");
+	buf_adds(out, ",\"mutationScoreBasedOnCoveredCode\":");
+	if (report_score(rp, 1) >= 0)
+		buf_addf(out, "%.2f", report_score(rp, 1));
+	else
+		buf_adds(out, "null");
+	buf_adds(out, "},\"results\":[");
 	for (i = 0, k = 0; i < rp->n; i++) {
 		struct buf msg = { 0 };
 		size_t r;

@@ -95,6 +95,15 @@ for suite in root.findall("testsuite"):
         f = c.find("failure")
         if f is not None:
             assert f.get("type") == "survived" and f.text.startswith("--- a/"), f.attrib
+    # The file's scores, as properties, before its test cases.
+    props = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+    assert list(suite)[0].tag == "properties", [x.tag for x in suite][:2]
+    mine_f = [m for m in mine["mutants"] if m["path"] == suite.get("name")]
+    k = lambda o: sum(1 for m in mine_f if m["outcome"] == o)
+    d, valid = k("killed") + k("timeout"), k("killed") + k("timeout") + k("survived")
+    want = ("%.2f" % (100.0 * d / (valid + k("no-coverage")))) if valid + k("no-coverage") else ""
+    assert props["mutationScore"] == want, (suite.get("name"), props, want)
+    assert props["mutationScoreBasedOnCoveredCode"] == (("%.2f" % (100.0 * d / valid)) if valid else ""), props
     cases += len(n)
     failures += int(suite.get("failures"))
     skipped += int(suite.get("skipped"))
@@ -115,8 +124,8 @@ for l in lines[:-1]:
     assert m, l
     found.append((m.group(1), int(m.group(2)), int(m.group(3))))
 assert sorted(found) == survivors, (found, survivors)
-assert re.match(r"::notice title=crmake::crmake: \d+ killed, %d survived, .*mutation score [0-9.]+%%25$"
-                % len(survivors), lines[-1]), lines[-1]
+assert re.match(r"::notice title=crmake::crmake: \d+ killed, %d survived, .*mutation score [0-9.]+%%25 "
+                r"\(covered code: [0-9.]+%%25\)$" % len(survivors), lines[-1]), lines[-1]
 PY
 
 # SARIF 2.1.0: valid, with a warning at each survivor, on the same spot.
@@ -139,6 +148,10 @@ want = sorted((m["path"], m["line"], m["col"] + 1, m["operator"], m["id"])
               for m in mine["mutants"] if m["outcome"] == "survived")
 assert got == want and got, (got, want)
 assert all(rules[x["ruleIndex"]] == x["ruleId"] for x in run["results"])
+c = mine["counts"]
+d = c["killed"] + c["timeout"]
+assert run["properties"]["mutationScore"] == round(100.0 * d / (d + c["survived"] + c["no-coverage"]), 2), run["properties"]
+assert run["properties"]["mutationScoreBasedOnCoveredCode"] == round(100.0 * d / (d + c["survived"]), 2), run["properties"]
 PY
 
 # The badge: an SVG image that says the score.
