@@ -2,7 +2,7 @@
 # cr-report's formats for CI systems: the mutation-testing report schema
 # and SARIF (each validated against its own JSON Schema), JUnit XML read
 # back by a JUnit reader, GitHub annotations, the badge, the per-file table,
-# the mutation score and its gate.
+# the mutation score and its gate; and golden files of each format.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 : "${CR_REPORT_SCHEMA:?run through make check (it fetches the report schema)}"
@@ -23,6 +23,15 @@ tail -n 1 "$T/watch" | grep -Eq "^68 of 68 run: killed 62, survived 6, timeout 0
 	fail "watch ended with: $(tail -n 1 "$T/watch")"
 [ "$(wc -l <"$T/watch")" -ge 3 ] || fail "watch saw no progress: $(cat "$T/watch")"
 "$CR_REPORT" --json --all "$T/s" >"$T/all.json" || fail "cr-report --json failed"
+
+# Golden files: each format whole, less what varies from run to run.
+for f in text github junit sarif stryker-json; do
+	"$CR_REPORT" --format "$f" "$T/s" >"$T/report.$f" || fail "cr-report --format $f failed"
+	"$PY" "$CR_SRCDIR/tests/e2e/golden-norm.py" "$f" "$P" "$T/s" <"$T/report.$f" >"$T/norm.$f" ||
+		fail "golden-norm.py $f failed"
+	diff -u "$CR_SRCDIR/tests/golden/calc/report.$f" "$T/norm.$f" >"$T/diff.$f" ||
+		fail "$f differs from tests/golden/calc/report.$f: $(head -20 "$T/diff.$f")"
+done
 
 # The schema's format, valid against the pinned schema, and the same
 # mutants, outcomes, positions and tests as the JSON report.
