@@ -1816,7 +1816,7 @@ main(int argc, char **argv)
 				warn("--order: '%s' is not cost or random",
 				    optarg);
 				usage(stderr);
-				return 2;
+				exit(2);
 			}
 			break;
 		case OPT_RUNNER:
