@@ -80,13 +80,7 @@ def pytest_runtest_protocol(item, nextitem):
     _outcome = None
     if getattr(result, "excinfo", None) is not None:
         outcome = "failed"
-    file, line = None, None
-    if crmake_record.recording():
-        try:
-            file, line = _where(item)
-        except Exception:
-            pass
-    _run.test_done(test_id, file, line, wall, cpu, outcome)
+    _run.test_done(test_id, lambda: _where(item), wall, cpu, outcome)
 
 
 def pytest_runtest_logreport(report):

@@ -239,11 +239,21 @@ class Run:
         emit({"type": "runner", "runner": self.runner, "pid": os.getpid(),
               "conftest": list(conftest)})
 
-    def test_done(self, test_id, file, line, wall, cpu, outcome):
-        """Emit a test record and count the test."""
+    def test_done(self, test_id, where, wall, cpu, outcome):
+        """Emit a test record and count the test.
+
+        where() gives the test's file and line; it is only called when
+        records are written (not in a warm worker's child).
+        """
         self.ran += 1
         if outcome == "failed":
             self.fail(test_id)
+        if not recording():
+            return
+        try:
+            file, line = where()
+        except Exception:
+            file, line = None, None
         emit({"type": "test", "runner": self.runner, "id": test_id, "file": file,
               "line": line, "wall": wall, "cpu": cpu, "outcome": outcome})
 

@@ -247,13 +247,7 @@ class _CaseHook:
             outcome = "skipped"
         if result is not None and result is self.result:
             self.seen_errors = len(getattr(result, "errors", ()))
-        file, line = None, None
-        if crmake_record.recording():
-            try:
-                file, line = _where(test)
-            except Exception:
-                pass
-        self.run.test_done(test_id, file, line, wall, cpu, outcome)
+        self.run.test_done(test_id, lambda: _where(test), wall, cpu, outcome)
         if outcome == "failed" and self.run.selection is not None:
             stop = getattr(result, "stop", None)
             if stop is not None:

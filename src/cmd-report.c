@@ -474,12 +474,35 @@ report_score(const struct report *rp, int covered)
 	return score_of(rp->counts, covered);
 }
 
+/*
+ * The outcomes of the file whose mutants start at rp->v[i], and their run
+ * time in seconds: the index after its last mutant.
+ */
+static size_t
+file_counts(const struct report *rp, size_t i, size_t counts[OUTCOME_COUNT],
+    double *seconds)
+{
+	const struct entry	*e;
+	size_t			 j;
+
+	memset(counts, 0, OUTCOME_COUNT * sizeof *counts);
+	*seconds = 0;
+	for (j = i; j < rp->n && strcmp(rp->v[j].path, rp->v[i].path) == 0;
+	    j++) {
+		e = &rp->v[j];
+		counts[e->outcome]++;
+		if (e->has_duration && isfinite(e->duration))
+			*seconds += e->duration;
+	}
+	return j;
+}
+
 /* Each file's counts and score, one line a file, in path order. */
 static void
 report_files(const struct report *rp, struct buf *out)
 {
 	size_t	counts[OUTCOME_COUNT], i, j, width = 4;
-	double	score;
+	double	score, seconds;
 
 	for (i = 0; i < rp->n; i++) {
 		if (strlen(rp->v[i].path) > width)
@@ -490,10 +513,7 @@ report_files(const struct report *rp, struct buf *out)
 	buf_addf(out, "%-*s %7s %8s %7s %11s %7s %6s\n", (int)width, "file",
 	    "killed", "survived", "timeout", "no-coverage", "skipped", "score");
 	for (i = 0; i < rp->n; i = j) {
-		memset(counts, 0, sizeof counts);
-		for (j = i; j < rp->n && strcmp(rp->v[j].path, rp->v[i].path) ==
-		    0; j++)
-			counts[rp->v[j].outcome]++;
+		j = file_counts(rp, i, counts, &seconds);
 		buf_addf(out, "%-*s %7zu %8zu %7zu %11zu %7zu", (int)width,
 		    rp->v[i].path, counts[OUTCOME_KILLED],
 		    counts[OUTCOME_SURVIVED], counts[OUTCOME_TIMEOUT],
@@ -544,8 +564,7 @@ report_estimate(const struct report *rp, struct estimate *est)
 	char	*order;
 
 	memset(est, 0, sizeof *est);
-	est->sample = rp->counts[OUTCOME_KILLED] +
-	    rp->counts[OUTCOME_SURVIVED] + rp->counts[OUTCOME_TIMEOUT];
+	report_rate(rp, &est->sample);
 	est->population = est->sample + rp->counts[OUTCOME_PENDING];
 	order = db_config_get(rp->db, "order");
 	est->random = order != NULL && strcmp(order, "random") == 0;
@@ -701,6 +720,16 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	}
 }
 
+/* A percentage with fmt, or null when there is none (below 0). */
+static void
+json_percent(struct buf *out, const char *fmt, double v)
+{
+	if (v < 0)
+		buf_adds(out, "null");
+	else
+		buf_addf(out, fmt, v);
+}
+
 static void
 json_key(struct buf *out, const char *key)
 {
@@ -769,7 +798,6 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 {
 	const struct entry *e;
 	size_t		 i, completed;
-	double		 rate;
 	int		 o;
 
 	buf_addc(out, '{');
@@ -790,20 +818,11 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		buf_addf(out, "%zu", rp->reasons[i].n);
 	}
 	buf_adds(out, "},\"survival_rate\":");
-	if ((rate = report_rate(rp, &completed)) < 0)
-		buf_adds(out, "null");
-	else
-		buf_addf(out, "%.6g", rate);
+	json_percent(out, "%.6g", report_rate(rp, &completed));
 	buf_adds(out, ",\"mutation_score\":");
-	if (report_score(rp, 0) < 0)
-		buf_adds(out, "null");
-	else
-		buf_addf(out, "%.6g", report_score(rp, 0));
+	json_percent(out, "%.6g", report_score(rp, 0));
 	buf_adds(out, ",\"covered_score\":");
-	if (report_score(rp, 1) < 0)
-		buf_adds(out, "null");
-	else
-		buf_addf(out, "%.6g", report_score(rp, 1));
+	json_percent(out, "%.6g", report_score(rp, 1));
 	if (rp->confidence > 0) {
 		struct estimate est;
 
@@ -1047,7 +1066,7 @@ report_junit(struct report *rp, int diffs, struct buf *out)
 	struct differ		 d = { 0 };
 	struct buf		 name = { 0 }, diff = { 0 };
 	const struct entry	*e;
-	size_t			 i, j, n, failures, skipped;
+	size_t			 i, j, n, skipped;
 	size_t			 counts[OUTCOME_COUNT];
 	double			 seconds;
 
@@ -1055,27 +1074,16 @@ report_junit(struct report *rp, int diffs, struct buf *out)
 	buf_addf(out, "<testsuites name=\"crmake\" tests=\"%zu\" failures=\"%zu\">"
 	    "\n", rp->n, rp->counts[OUTCOME_SURVIVED]);
 	for (i = 0; i < rp->n; i = j) {
-		failures = skipped = 0;
-		seconds = 0;
-		for (j = i; j < rp->n && strcmp(rp->v[j].path, rp->v[i].path) ==
-		    0; j++) {
-			e = &rp->v[j];
-			failures += e->outcome == OUTCOME_SURVIVED;
-			skipped += e->outcome != OUTCOME_SURVIVED &&
-			    e->outcome != OUTCOME_KILLED &&
-			    e->outcome != OUTCOME_TIMEOUT;
-			if (e->has_duration && isfinite(e->duration))
-				seconds += e->duration;
-		}
+		j = file_counts(rp, i, counts, &seconds);
+		/* Whatever did not run to a verdict is skipped. */
+		skipped = j - i - counts[OUTCOME_SURVIVED] -
+		    counts[OUTCOME_KILLED] - counts[OUTCOME_TIMEOUT];
 		buf_adds(out, "  <testsuite name=\"");
 		xml_add(out, rp->v[i].path);
 		buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-		    "skipped=\"%zu\" time=\"%.3f\">\n", j - i, failures, skipped,
-		    seconds);
+		    "skipped=\"%zu\" time=\"%.3f\">\n", j - i,
+		    counts[OUTCOME_SURVIVED], skipped, seconds);
 		/* The file's scores, as the schema defines them. */
-		memset(counts, 0, sizeof counts);
-		for (n = i; n < j; n++)
-			counts[rp->v[n].outcome]++;
 		buf_adds(out, "    <properties>\n");
 		junit_score(out, "mutationScore", score_of(counts, 0));
 		junit_score(out, "mutationScoreBasedOnCoveredCode",
@@ -1250,15 +1258,9 @@ report_sarif(struct report *rp, struct buf *out)
 	buf_addc(&uri, '/');
 	json_add_string(out, buf_str(&uri));
 	buf_adds(out, "}},\"properties\":{\"mutationScore\":");
-	if (report_score(rp, 0) >= 0)
-		buf_addf(out, "%.2f", report_score(rp, 0));
-	else
-		buf_adds(out, "null");
+	json_percent(out, "%.2f", report_score(rp, 0));
 	buf_adds(out, ",\"mutationScoreBasedOnCoveredCode\":");
-	if (report_score(rp, 1) >= 0)
-		buf_addf(out, "%.2f", report_score(rp, 1));
-	else
-		buf_adds(out, "null");
+	json_percent(out, "%.2f", report_score(rp, 1));
 	buf_adds(out, "},\"results\":[");
 	for (i = 0, k = 0; i < rp->n; i++) {
 		struct buf msg = { 0 };
@@ -1405,13 +1407,8 @@ watch(struct report *proto, double interval)
 	int		 tty = isatty(STDOUT_FILENO);
 
 	for (;;) {
+		/* proto is never loaded: each copy starts empty. */
 		rp = *proto;
-		rp.v = NULL;
-		rp.n = rp.cap = 0;
-		memset(rp.counts, 0, sizeof rp.counts);
-		rp.reasons = NULL;
-		rp.nreasons = 0;
-		rp.db = NULL;
 		report_load(&rp);
 		pending = rp.counts[OUTCOME_PENDING];
 		done = rp.counts[OUTCOME_KILLED] + rp.counts[OUTCOME_SURVIVED] +
@@ -1543,14 +1540,12 @@ main(int argc, char **argv)
 	rp.more = (const char **)argv + 1;
 	rp.nmore = (size_t)argc - 1;
 	rp.confidence = estimate ? confidence : 0;
-	if (interval > 0) {
-		rp.watching = 1;
-		if (rp.nmore > 0)
-			report_check_plans(&rp);
-		return watch(&rp, interval);
-	}
 	if (rp.nmore > 0)
 		report_check_plans(&rp);
+	if (interval > 0) {
+		rp.watching = 1;
+		return watch(&rp, interval);
+	}
 	report_load(&rp);
 	switch (format) {
 	case FORMAT_JSON:

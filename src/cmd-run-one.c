@@ -743,6 +743,37 @@ add_target(const char *id, double cost, void *arg)
 }
 
 /*
+ * The session's targets, each with its shard of m, and the plan's digest
+ * as a seed for --shuffle when seed is not NULL; -1 with *cause.
+ */
+static int
+session_targets(const char *session, unsigned m, struct target_list *l,
+    uint64_t *seed, char **cause)
+{
+	struct db	*db;
+	char		*dbpath, *hash;
+	int		 rc;
+
+	dbpath = session_db_path(session);
+	db = db_open(dbpath, 1, cause);
+	free(dbpath);
+	if (db == NULL)
+		return -1;
+	if ((rc = db_target_costs(db, add_target, l, cause)) == -1) {
+		while (l->n > 0)
+			free((char *)l->v[--l->n].id);
+	}
+	if (seed != NULL && (hash = db_config_get(db, "plan_hash")) != NULL) {
+		hash[strnlen(hash, 16)] = '\0';
+		*seed = strtoull(hash, NULL, 16);
+		free(hash);
+	}
+	db_close(db);
+	shard_assign(l->v, l->n, m);
+	return rc;
+}
+
+/*
  * --targets: print the IDs of the session's targets, one per line: those
  * of shard K of M, costliest first, or in a random order fixed by the plan
  * (--shuffle). The session Makefile reads them for CR_SHARD and
@@ -754,8 +785,7 @@ static int
 targets_command(const char *session_arg, const char *shard, int shuffle)
 {
 	struct target_list	 l = { 0 };
-	struct db		*db;
-	char			*session, *dbpath, *hash, *cause = NULL;
+	char			*session, *cause = NULL;
 	unsigned		 k = 1, m = 1;
 	uint64_t		 seed = 0;
 	size_t			 i;
@@ -763,18 +793,8 @@ targets_command(const char *session_arg, const char *shard, int shuffle)
 	if (shard != NULL && shard_parse(shard, &k, &m, &cause) == -1)
 		fatal("%s", cause);
 	session = path_absolute(session_arg);
-	dbpath = session_db_path(session);
-	if ((db = db_open(dbpath, 1, &cause)) == NULL)
+	if (session_targets(session, m, &l, &seed, &cause) == -1)
 		fatal("%s", cause);
-	if (db_target_costs(db, add_target, &l, &cause) == -1)
-		fatal("%s", cause);
-	if ((hash = db_config_get(db, "plan_hash")) != NULL) {
-		hash[strnlen(hash, 16)] = '\0';
-		seed = strtoull(hash, NULL, 16);
-		free(hash);
-	}
-	db_close(db);
-	shard_assign(l.v, l.n, m);
 	if (shuffle)
 		shard_shuffle(l.v, l.n, seed);
 	for (i = 0; i < l.n; i++) {
@@ -783,7 +803,6 @@ targets_command(const char *session_arg, const char *shard, int shuffle)
 		free((char *)l.v[i].id);
 	}
 	free(l.v);
-	free(dbpath);
 	free(session);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		fatal("stdout:");
@@ -815,24 +834,6 @@ deadline_command(const char *duration)
 	return 0;
 }
 
-/* Write all of data to fd; -1 on error. */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Seconds as "42 s", "3 min 05 s" or "2 h 07 min". */
 static void
 add_duration(struct buf *b, double seconds)
@@ -847,6 +848,15 @@ add_duration(struct buf *b, double seconds)
 		buf_addf(b, "%ld h %02ld min", s / 3600, s / 60 % 60);
 }
 
+/* Whether a's modification time is before b's. */
+static int
+older(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec < b->st_mtim.tv_sec ||
+	    (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec < b->st_mtim.tv_nsec);
+}
+
 /*
  * The targets of this make run that were not up to date when it started:
  * the explicit result files it was asked for, else those of its shard (or
@@ -859,10 +869,9 @@ run_total(const char *session)
 {
 	struct target_list	 l = { 0 };
 	struct stat		 rs, ss;
-	struct db		*db;
 	const char		*goals = getenv("CR_MAKE_GOALS");
 	const char		*shard = getenv("CR_MAKE_SHARD");
-	char			*path, *rp, *sp;
+	char			*rp, *sp;
 	unsigned		 k = 1, m = 1;
 	size_t			 i, n = 0;
 
@@ -871,23 +880,17 @@ run_total(const char *session)
 	if (shard != NULL && *shard != '\0' &&
 	    shard_parse(shard, &k, &m, NULL) == -1)
 		k = m = 1;
-	path = session_db_path(session);
-	db = db_open(path, 1, NULL);
-	free(path);
-	if (db == NULL)
+	/* A count it cannot make is not shown: the verdict is what counts. */
+	if (session_targets(session, m, &l, NULL, NULL) == -1) {
+		free(l.v);
 		return 0;
-	if (db_target_costs(db, add_target, &l, NULL) == -1)
-		l.n = 0;
-	db_close(db);
-	shard_assign(l.v, l.n, m);
+	}
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].shard == k) {
 			rp = session_result_path(session, l.v[i].id);
 			sp = session_stamp_path(session, l.v[i].id);
-			if (stat(rp, &rs) == -1 || (stat(sp, &ss) == 0 &&
-			    (rs.st_mtim.tv_sec < ss.st_mtim.tv_sec ||
-			    (rs.st_mtim.tv_sec == ss.st_mtim.tv_sec &&
-			    rs.st_mtim.tv_nsec < ss.st_mtim.tv_nsec))))
+			if (stat(rp, &rs) == -1 ||
+			    (stat(sp, &ss) == 0 && older(&rs, &ss)))
 				n++;
 			free(rp);
 			free(sp);
@@ -1003,15 +1006,14 @@ out:
 
 /* The progress line of a finished mutant, and now and then a summary. */
 static void
-progress_line(const char *session, const char *output,
-    const struct planned *p, const struct result *res)
+progress_line(const char *session, const struct planned *p,
+    const struct result *res)
 {
 	struct buf	 b = { 0 };
 	size_t		 done = 0, total = 0, step;
 	double		 elapsed = 0;
 	int		 counted;
 
-	(void)output;
 	counted = progress_count(session, &done, &total, &elapsed) == 0;
 	if (counted && total > 0)
 		buf_addf(&b, "[%zu/%zu] ", done, total);
@@ -1072,7 +1074,7 @@ finish(const char *session, const char *output, const struct planned *p,
 	if (output == NULL)
 		check_stamp(session, p, out_path);
 	if (!quiet)
-		progress_line(session, output, p, res);
+		progress_line(session, p, res);
 	free(out_path);
 }
 

@@ -329,24 +329,6 @@ write_proc(const char *path, const char *text)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-/* Write all of data to fd. */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Give fd the mode of the original and its mtime plus one second. */
 static int
 file_stamp(int fd, const struct stat *orig)

@@ -66,34 +66,46 @@ session_find_runner(void)
 	return xstrdup(BINDIR "/cr-run-one");
 }
 
-char *
-session_find_mk(void)
+/*
+ * crmake's data file name (under share/crmake): the one beside the running
+ * program's installation, else in_tree when the program runs from the build
+ * tree, else the one in PKGDATADIR; NULL if there is none.
+ */
+static char *
+find_data(const char *name, const char *in_tree)
 {
-	const char	*env;
-	char		*dir, *p;
+	char	*dir, *p, *abs;
 
-	if ((env = getenv("CR_MKDIR")) != NULL && *env != '\0')
-		return xasprintf("%s/crmake.mk", env);
 	if ((dir = exe_dir()) != NULL) {
-		p = xasprintf("%s/../share/crmake/crmake.mk", dir);
+		p = xasprintf("%s/../share/crmake/%s", dir, name);
 		if (access(p, R_OK) == 0) {
 			free(dir);
-			char *abs = path_absolute(p);
+			abs = path_absolute(p);
 			free(p);
 			return abs;
 		}
 		free(p);
 		if (strcmp(dir, ABS_TOP_BUILDDIR) == 0) {
 			free(dir);
-			return xstrdup(ABS_TOP_SRCDIR "/mk/crmake.mk");
+			return xstrdup(in_tree);
 		}
 		free(dir);
 	}
-	p = xstrdup(PKGDATADIR "/crmake.mk");
+	p = xasprintf("%s/%s", PKGDATADIR, name);
 	if (access(p, R_OK) == 0)
 		return p;
 	free(p);
 	return NULL;
+}
+
+char *
+session_find_mk(void)
+{
+	const char	*env;
+
+	if ((env = getenv("CR_MKDIR")) != NULL && *env != '\0')
+		return xasprintf("%s/crmake.mk", env);
+	return find_data("crmake.mk", ABS_TOP_SRCDIR "/mk/crmake.mk");
 }
 
 /*
@@ -104,34 +116,14 @@ char *
 session_find_python(void)
 {
 	const char	*env;
-	char		*dir, *p, *abs;
+	char		*p;
 
 	if ((env = getenv("CR_PYTHONDIR")) != NULL && *env != '\0')
 		return path_absolute(env);
-	if ((dir = exe_dir()) != NULL) {
-		p = xasprintf("%s/../share/crmake/python/sitecustomize.py", dir);
-		if (access(p, R_OK) == 0) {
-			free(p);
-			p = xasprintf("%s/../share/crmake/python", dir);
-			abs = path_absolute(p);
-			free(p);
-			free(dir);
-			return abs;
-		}
-		free(p);
-		if (strcmp(dir, ABS_TOP_BUILDDIR) == 0) {
-			free(dir);
-			return path_absolute(ABS_TOP_SRCDIR "/python");
-		}
-		free(dir);
-	}
-	p = xstrdup(PKGDATADIR "/python/sitecustomize.py");
-	if (access(p, R_OK) == 0) {
-		free(p);
-		return xstrdup(PKGDATADIR "/python");
-	}
-	free(p);
-	return NULL;
+	if ((p = find_data("python/sitecustomize.py",
+	    ABS_TOP_SRCDIR "/python/sitecustomize.py")) != NULL)
+		*strrchr(p, '/') = '\0';
+	return p;
 }
 
 char *
@@ -171,28 +163,9 @@ char *
 session_find_elements(void)
 {
 	const char	*env;
-	char		*dir, *p;
 
 	if ((env = getenv("CR_ELEMENTS")) != NULL && *env != '\0')
 		return path_absolute(env);
-	if ((dir = exe_dir()) != NULL) {
-		p = xasprintf("%s/../share/crmake/mutation-test-elements.js",
-		    dir);
-		if (access(p, R_OK) == 0) {
-			free(dir);
-			return p;
-		}
-		free(p);
-		if (strcmp(dir, ABS_TOP_BUILDDIR) == 0) {
-			free(dir);
-			return xstrdup(ABS_TOP_BUILDDIR
-			    "/elements/mutation-test-elements.js");
-		}
-		free(dir);
-	}
-	p = xstrdup(PKGDATADIR "/mutation-test-elements.js");
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
-	return NULL;
+	return find_data("mutation-test-elements.js",
+	    ABS_TOP_BUILDDIR "/elements/mutation-test-elements.js");
 }

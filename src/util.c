@@ -333,26 +333,35 @@ file_read(const char *path, struct buf *out, char **cause)
 }
 
 int
-file_write_atomic(const char *path, const void *data, size_t len, char **cause)
+write_all(int fd, const void *data, size_t len)
 {
 	const char	*p = data;
-	char		*tmp;
 	ssize_t		 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, char **cause)
+{
+	char		*tmp;
 	int		 fd, saved;
 
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd == -1)
 		goto fail;
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail_fd;
-		p += n;
-		len -= (size_t)n;
-	}
+	if (write_all(fd, data, len) == -1)
+		goto fail_fd;
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail_unlink;

@@ -64,6 +64,8 @@ int fd_read_tail(int fd, struct buf *, size_t max, size_t limit, size_t *count);
 int file_read(const char *, struct buf *, char **);
 /* Write a file through a temporary name in the same directory and rename it into place. */
 int file_write_atomic(const char *, const void *, size_t, char **);
+/* Write all of data to fd, again after an interruption; 0, or -1 with errno. */
+int write_all(int fd, const void *data, size_t len);
 /* Create a directory and its parents (mode 0777 less umask); existing ones are fine. */
 int mkdir_p(const char *, char **);
 /* Return an absolute, normalised version of a path (symlinks resolved when it exists). */
