@@ -60,14 +60,28 @@ while [ -z "$victim" ]; do
 	# A node other than node1, running a mutant now.
 	victim=$(squeue -h -o %N 2>/dev/null | grep -v -x -e node1 -e "" | head -n 1)
 done
-# As a crash: the node's slurmd, then every process of its jobs.
+# As a crash: the node's slurmd, its job steps' slurmstepd, then every
+# process of its jobs, until none is left three looks in a row (a step
+# that was starting a task when it was killed may still exec it).
 kill -KILL "$(cat "$cluster/run/slurmd-$victim.pid")" || fail "no slurmd for $victim"
-for pid in $(grep -l -z -x "SLURMD_NODENAME=$victim" /proc/[0-9]*/environ 2>/dev/null |
-    sed 's|/proc/\([0-9]*\)/environ|\1|'); do
-	kill -KILL "$pid" 2>/dev/null
-done
 for step in $(squeue -h -s -o "%i %N" 2>/dev/null | awk -v n="$victim" '$2 == n { print $1 }'); do
 	pkill -KILL -f "slurmstepd: \[$step\]"
+done
+quiet=0
+i=0
+while [ "$quiet" -lt 3 ]; do
+	i=$((i + 1))
+	[ "$i" -ge 100 ] && fail "processes of $victim outlive every kill"
+	pids=$(grep -l -z -x "SLURMD_NODENAME=$victim" /proc/[0-9]*/environ 2>/dev/null |
+	    sed 's|/proc/\([0-9]*\)/environ|\1|')
+	if [ -z "$pids" ]; then
+		quiet=$((quiet + 1))
+	else
+		quiet=0
+		# shellcheck disable=SC2086
+		kill -KILL $pids 2>/dev/null
+	fi
+	sleep 0.1
 done
 wait "$mk" && fail "make -k exited 0 with a node lost: $(tail -n 30 "$T/f.out")"
 lost=$(grep -c "no result was written (srun ended without an error)" "$T/f.out")
