@@ -10,11 +10,14 @@ first up to the first failure and reports on the connection. cr-run-one
 owns the time limits, kills the child and writes the result; the worker never
 runs a test itself.
 
-Protocol 2, one JSON object per line on the connection. Request, with the
-output pipe's write end and, optionally, a mount namespace as SCM_RIGHTS:
-  {"op": "run", "protocol": 2, "file": real path, "source": the mutated
+Protocol 3, one JSON object per line on the connection. Request, with the
+output pipe's write end, the mount namespace if "namespace" is true, and
+"groups" control groups' cgroup.procs as SCM_RIGHTS, in that order:
+  {"op": "run", "protocol": 3, "file": real path, "source": the mutated
    text reduced to the function, "full": the whole mutated text (optional),
-   "scope": "Class.method", "line": N, "tests": [{"runner", "id"}...]}
+   "scope": "Class.method", "line": N, "namespace": bool, "groups": N,
+   "as": the address-space limit in bytes or 0,
+   "tests": [{"runner", "id"}...]}
   {"op": "stop"}
 Child replies: {"pid": N}, then {"applied": true} or {"applied": false,
 "error": "..."}, then {"found": [...], "ran": N, "failed": id or null,
@@ -29,7 +32,7 @@ import time
 
 import crmake_record
 
-PROTOCOL = 2
+PROTOCOL = 3
 
 CLONE_NEWNS = 0x00020000
 PR_SET_PDEATHSIG = 1
@@ -361,10 +364,22 @@ def _child(conn, request, fds, index, loaded, adapter):
     try:
         reply = _Reply(conn)
         out = fds[0] if fds else None
-        _close_all(fds[2:])
-        if len(fds) > 1:
-            _join_namespace(fds[1])
-            os.close(fds[1])
+        rest = fds[1:]
+        mntns = rest.pop(0) if request.get("namespace") and rest else None
+        ngroups = request.get("groups", 0)
+        groups = rest[:ngroups] if isinstance(ngroups, int) and ngroups > 0 else []
+        _close_all(rest[len(groups):])
+        # Into the run's control groups before anything can fork.
+        for fd in groups:
+            os.write(fd, b"0")
+            os.close(fd)
+        limit = request.get("as", 0)
+        if isinstance(limit, int) and limit > 0:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if mntns is not None:
+            _join_namespace(mntns)
+            os.close(mntns)
         if out is not None:
             adapter.redirect(out)
             os.close(out)
@@ -723,6 +738,7 @@ def serve(adapter, path):
         import array  # noqa: F401
         import fcntl  # noqa: F401
         import json  # noqa: F401
+        import resource  # noqa: F401
         index = index_functions(files)
         loaded = loaded_files()
         server, mine = _listen(path)

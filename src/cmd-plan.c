@@ -53,6 +53,10 @@ enum {
 	OPT_CPU_TIMEOUT_CONSTANT,
 	OPT_RERUN,
 	OPT_NO_WARM,
+	OPT_MAX_MEMORY,
+	OPT_MAX_PROCS,
+	OPT_MAX_OUTPUT,
+	OPT_TMP,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +87,10 @@ static const struct option longopts[] = {
 	    OPT_CPU_TIMEOUT_CONSTANT },
 	{ "rerun",		required_argument,	NULL, OPT_RERUN },
 	{ "no-warm",		no_argument,		NULL, OPT_NO_WARM },
+	{ "max-memory",		required_argument,	NULL, OPT_MAX_MEMORY },
+	{ "max-procs",		required_argument,	NULL, OPT_MAX_PROCS },
+	{ "max-output",		required_argument,	NULL, OPT_MAX_OUTPUT },
+	{ "tmp",		required_argument,	NULL, OPT_TMP },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -136,6 +144,8 @@ struct plan {
 	double		  cpu_constant;
 	unsigned	  rerun;	/* outcomes --rerun names, bit per outcome */
 	int		  no_warm;	/* --no-warm */
+	struct run_caps	  caps;		/* --max-memory, --max-procs, --max-output */
+	int		  shared_tmp;	/* --tmp shared */
 	char		 *pydir;	/* crmake's Python hooks */
 	char		 *hooked;	/* the command, PYTHONPATH assignments extended */
 	char		 *tmp;		/* private temporary directory */
@@ -169,7 +179,10 @@ usage(FILE *f)
 	    "               [--cpu-timeout-factor F] "
 	    "[--cpu-timeout-constant SECONDS]\n"
 	    "               [--isolation auto|namespace|copy] "
-	    "[--variable-replacer CAUSE[:EFFECT]]...\n"
+	    "[--tmp private|shared]\n"
+	    "               [--max-memory SIZE] [--max-procs N] "
+	    "[--max-output SIZE]\n"
+	    "               [--variable-replacer CAUSE[:EFFECT]]...\n"
 	    "               [--variable-inserter CAUSE:EFFECT]... [--seed N] "
 	    "[--order cost|random]\n"
 	    "               PATH...\n"
@@ -179,6 +192,18 @@ usage(FILE *f)
 	    "[--variable-replacer ...]\n"
 	    "               [--variable-inserter ...] [--seed N] PATH...\n"
 	    "       cr-plan --list-operators\n");
+}
+
+/* A limit's size (0: none), or usage. */
+static void
+parse_cap(const char *opt, const char *s, uint64_t *out)
+{
+	if (parse_size(s, out) == -1) {
+		warn("%s: '%s' is not a size (digits, then K, M, G or T)", opt,
+		    s);
+		usage(stderr);
+		exit(2);
+	}
 }
 
 static double
@@ -383,6 +408,9 @@ run_unmutated(const struct plan *pl, const char *command, char **env,
 	spec.isolation = ISOLATION_NONE;
 	spec.tail_max = 64 * 1024;
 	spec.env = (const char *const *)env;
+	spec.caps = pl->caps;
+	spec.private_tmp = !pl->shared_tmp;
+	spec.keep = pl->tmp;
 	if (sandbox_run(&spec, res, &cause) == -1)
 		fatal("baseline: %s", cause);
 }
@@ -826,10 +854,14 @@ config_text(const struct plan *pl)
 {
 	return xasprintf("crmake %s\ntest-command %s\nrunner %s\n"
 	    "timeout-factor %g\ntimeout-constant %g\ncpu-timeout-factor %g\n"
-	    "cpu-timeout-constant %g\nisolation %s\n", PACKAGE_VERSION,
+	    "cpu-timeout-constant %g\nisolation %s\nmax-memory %llu\n"
+	    "max-procs %llu\nmax-output %llu\ntmp %s\n", PACKAGE_VERSION,
 	    pl->command, pl->runner_opt, pl->timeout_factor,
 	    pl->timeout_constant, pl->cpu_factor, pl->cpu_constant,
-	    pl->isolation);
+	    pl->isolation, (unsigned long long)pl->caps.memory,
+	    (unsigned long long)pl->caps.procs,
+	    (unsigned long long)pl->caps.output,
+	    pl->shared_tmp ? "shared" : "private");
 }
 
 /*
@@ -1389,6 +1421,10 @@ plan(struct plan *pl)
 	config_number(db, "baseline_seconds", pl->base_wall);
 	config_number(db, "baseline_cpu", pl->base_cpu);
 	config_set(db, "isolation", pl->isolation);
+	config_number(db, "max_memory", (double)pl->caps.memory);
+	config_number(db, "max_procs", (double)pl->caps.procs);
+	config_number(db, "max_output", (double)pl->caps.output);
+	config_set(db, "tmp", pl->shared_tmp ? "shared" : "private");
 	text = xasprintf("%llu", (unsigned long long)pl->opts.seed);
 	config_set(db, "seed", text);
 	free(text);
@@ -1743,6 +1779,9 @@ main(int argc, char **argv)
 	pl.cpu_constant = 1.0;
 	pl.runner_opt = "auto";
 	pl.isolation = "auto";
+	pl.caps.memory = DEFAULT_MAX_MEMORY;
+	pl.caps.procs = DEFAULT_MAX_PROCS;
+	pl.caps.output = DEFAULT_MAX_OUTPUT;
 	pl.ops = filter_ops_new();
 	while ((c = getopt_long(argc, argv, "e:hs:t:vV", longopts,
 	    NULL)) != -1) {
@@ -1842,6 +1881,25 @@ main(int argc, char **argv)
 			break;
 		case OPT_RERUN:
 			add_rerun(&pl, optarg);
+			break;
+		case OPT_MAX_MEMORY:
+			parse_cap("--max-memory", optarg, &pl.caps.memory);
+			break;
+		case OPT_MAX_PROCS:
+			parse_cap("--max-procs", optarg, &pl.caps.procs);
+			break;
+		case OPT_MAX_OUTPUT:
+			parse_cap("--max-output", optarg, &pl.caps.output);
+			break;
+		case OPT_TMP:
+			if (strcmp(optarg, "private") != 0 &&
+			    strcmp(optarg, "shared") != 0) {
+				warn("--tmp: '%s' is not private or shared",
+				    optarg);
+				usage(stderr);
+				exit(2);
+			}
+			pl.shared_tmp = strcmp(optarg, "shared") == 0;
 			break;
 		case OPT_NO_WARM:
 			pl.no_warm = 1;

@@ -54,6 +54,9 @@ enum {
 	OPT_DEADLINE_AT,
 	OPT_REMOTE,
 	OPT_RECEIVE,
+	OPT_MAX_MEMORY,
+	OPT_MAX_PROCS,
+	OPT_MAX_OUTPUT,
 };
 
 static const struct option longopts[] = {
@@ -71,10 +74,17 @@ static const struct option longopts[] = {
 	{ "deadline-at", required_argument,	NULL, OPT_DEADLINE_AT },
 	{ "remote",	required_argument,	NULL, OPT_REMOTE },
 	{ "receive-session", required_argument,	NULL, OPT_RECEIVE },
+	{ "max-memory",	required_argument,	NULL, OPT_MAX_MEMORY },
+	{ "max-procs",	required_argument,	NULL, OPT_MAX_PROCS },
+	{ "max-output",	required_argument,	NULL, OPT_MAX_OUTPUT },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
 };
+
+/* The options of the limits, in the order of OPT_MAX_MEMORY on. */
+static const char *cap_options[] = { "--max-memory", "--max-procs",
+    "--max-output" };
 
 /* What a run needs from the session's configuration, loaded once. */
 struct config {
@@ -90,6 +100,8 @@ struct config {
 	double		 base_cpu;
 	enum isolation	 isolation;
 	size_t		 tail_max;
+	struct run_caps	 caps;		/* memory, processes, output */
+	int		 private_tmp;	/* each run has a /tmp of its own */
 	int		 warm;		/* warm runs are on for the session */
 	char		*plan_id;
 	char		*plan_hash;	/* "" in a session planned before it */
@@ -116,6 +128,8 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: cr-run-one [-hVq] [-o FILE] [--timeout SECONDS] "
 	    "[--cpu-timeout SECONDS]\n"
+	    "                  [--max-memory SIZE] [--max-procs N] "
+	    "[--max-output SIZE]\n"
 	    "                  [--isolation auto|namespace|copy] [--cold] "
 	    "SESSION ID\n"
 	    "       cr-run-one --start-worker | --stop-worker SESSION\n"
@@ -194,6 +208,15 @@ config_load(struct db *db, int isolation, struct config *cf)
 	cf->base_wall = config_number(db, "baseline_seconds", 0);
 	cf->base_cpu = config_number(db, "baseline_cpu", 0);
 	cf->tail_max = (size_t)config_number(db, "tail_max", DEFAULT_TAIL_MAX);
+	cf->caps.memory = (uint64_t)config_number(db, "max_memory",
+	    (double)DEFAULT_MAX_MEMORY);
+	cf->caps.procs = (uint64_t)config_number(db, "max_procs",
+	    DEFAULT_MAX_PROCS);
+	cf->caps.output = (uint64_t)config_number(db, "max_output",
+	    (double)DEFAULT_MAX_OUTPUT);
+	v = db_config_get(db, "tmp");
+	cf->private_tmp = v == NULL || strcmp(v, "shared") != 0;
+	free(v);
 	v = db_config_get(db, "warm");
 	cf->warm = v != NULL && strcmp(v, "on") == 0;
 	free(v);
@@ -331,11 +354,14 @@ run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
 	    cf->cpu_factor * cpu + cf->cpu_constant;
 	spec.isolation = cf->isolation;
 	spec.tail_max = cf->tail_max;
+	spec.caps = cf->caps;
+	spec.private_tmp = cf->private_tmp;
 	spec.exclude = j->session;
 	if (cf->selecting) {
 		if (j->tmp == NULL && (j->tmp = session_tmpdir(cf->root,
 		    "crmake-run", &cause)) == NULL)
 			fatal("%s", cause);
+		spec.keep = j->tmp;
 		record = xasprintf("%s/records.%zu", j->tmp, ntests);
 		unlink(record);
 		memset(&hs, 0, sizeof hs);
@@ -429,6 +455,8 @@ verdict(const struct run_result *run, const struct pyhooks_run *hr,
 		if ((killer = first_failure(hr)) != NULL)
 			res->killed_by = xstrdup(killer);
 	}
+	if (!run->timed_out && run->reached != LIMIT_NONE)
+		res->limit = xstrdup(run_limit_name(run->reached));
 	res->exit_status = run->exit_status;
 	res->signal = run->signal;
 	res->duration = run->duration;
@@ -529,6 +557,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm_result	  r;
 	struct warm_job		  wj;
 	struct run_spec		  spec;
+	struct cgroup		  cg;
 	struct codemap		 *cm;
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
@@ -536,7 +565,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	char			 *why = NULL, *cause = NULL, *abs, *real;
 	double			  wall = 0, cpu = 0;
 	size_t			  i;
-	int			  mntns, overlay, done = 0;
+	int			  mntns, overlay, done = 0, gfds[CG_N];
+	enum run_limit		  reached = LIMIT_NONE;
 
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
@@ -563,6 +593,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	spec.target = p->path;
 	spec.data = j->mutated;
 	spec.len = j->mlen;
+	spec.caps = cf->caps;
+	spec.private_tmp = cf->private_tmp;
 	if (sandbox_mntns(&spec, w.pid, &mntns, &overlay, &cause) == -1) {
 		warn("warm run of %s: %s; running it cold", p->id, cause);
 		free(cause);
@@ -604,8 +636,22 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	    cf->cpu_factor * p->cpu + cf->cpu_constant -
 	    (p->cpu > cpu ? p->cpu - cpu : 0);
 	wj.tail_max = cf->tail_max;
+	wj.max_output = cf->caps.output;
+	run_caps_groups(&cf->caps, &cg, &wj.as);
+	cgroup_open_procs(&cg, gfds);
+	for (i = 0; i < CG_N; i++) {
+		if (gfds[i] != -1)
+			gfds[wj.ngroups++] = gfds[i];
+	}
+	wj.groups = gfds;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);
+	for (i = 0; i < wj.ngroups; i++)
+		close(gfds[i]);
+	/* A child the kernel ended for its memory had the limit for verdict. */
+	run_caps_done(&cg, &r.timed_out, &r.limit, &reached);
+	if (r.timed_out && r.limit == LIMIT_MEMORY)
+		r.verdict = 1;
 	if (r.verdict && (r.timed_out || r.failed != NULL ||
 	    r.nfound == ntests)) {
 		if (r.timed_out) {
@@ -616,6 +662,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 			res->killed_by = xstrdup(r.failed);
 		} else
 			res->outcome = OUTCOME_SURVIVED;
+		if (!r.timed_out && reached != LIMIT_NONE)
+			res->limit = xstrdup(run_limit_name(reached));
 		res->duration = r.duration;
 		res->cpu = r.cpu;
 		res->output = xstrdup(buf_str(&r.output));
@@ -1085,11 +1133,11 @@ finish(const char *session, const char *output, const struct planned *p,
 static int
 run_elsewhere(const char *session, const char *hosts, const struct planned *p,
     const struct config *cf, int cold, double timeout, double cpu_timeout,
-    int isolation, struct result *res)
+    int isolation, const char *const *caps, struct result *res)
 {
 	struct remote_job	 rj;
 	struct result		 r;
-	const char		*flags[8];
+	const char		*flags[14];
 	char			 num[2][32], *cause = NULL;
 	size_t			 n = 0;
 	int			 rc;
@@ -1113,6 +1161,12 @@ run_elsewhere(const char *session, const char *hosts, const struct planned *p,
 	if (isolation >= 0) {
 		flags[n++] = "--isolation";
 		flags[n++] = isolation_name(isolation);
+	}
+	for (rc = 0; rc < 3; rc++) {
+		if (caps[rc] != NULL) {
+			flags[n++] = cap_options[rc];
+			flags[n++] = caps[rc];
+		}
 	}
 	flags[n] = NULL;
 	memset(&rj, 0, sizeof rj);
@@ -1196,6 +1250,8 @@ main(int argc, char **argv)
 	int			 targets = 0, shuffle = 0;
 	const char		*shard = NULL, *deadline = NULL;
 	const char		*remote = NULL, *receive = NULL, *hosts;
+	const char		*caps[3] = { NULL, NULL, NULL };
+	uint64_t		 capv[3];
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -1244,6 +1300,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_RECEIVE:
 			receive = optarg;
+			break;
+		case OPT_MAX_MEMORY:
+		case OPT_MAX_PROCS:
+		case OPT_MAX_OUTPUT:
+			caps[c - OPT_MAX_MEMORY] = optarg;
+			if (parse_size(optarg, &capv[c - OPT_MAX_MEMORY]) == -1) {
+				warn("%s: '%s' is not a size",
+				    cap_options[c - OPT_MAX_MEMORY], optarg);
+				usage_error();
+			}
 			break;
 		case OPT_ISOLATION:
 			isolation = isolation_parse(optarg);
@@ -1312,6 +1378,12 @@ main(int argc, char **argv)
 	if (db_planned_get(db, id, &p, &cause) == -1)
 		fatal("%s", cause);
 	config_load(db, isolation, &cf);
+	if (caps[0] != NULL)
+		cf.caps.memory = capv[0];
+	if (caps[1] != NULL)
+		cf.caps.procs = capv[1];
+	if (caps[2] != NULL)
+		cf.caps.output = capv[2];
 
 	memset(&res, 0, sizeof res);
 	res.id = xstrdup(p.id);
@@ -1340,7 +1412,7 @@ main(int argc, char **argv)
 	if (remote == NULL && hosts != NULL && *hosts != '\0' &&
 	    p.skip == NULL && p.sel != SEL_NONE &&
 	    run_elsewhere(session, hosts, &p, &cf, cold, timeout, cpu_timeout,
-	    isolation, &res)) {
+	    isolation, caps, &res)) {
 		db_close(db);
 		finish(session, output, &p, &res, quiet);
 		goto done;

@@ -86,6 +86,8 @@ struct launch {
 	int			 statusfd;	/* status pipe, write end */
 	pid_t			 parent;
 	sigset_t		 oldmask;
+	struct cgroup		 cg;		/* the run's control groups */
+	uint64_t		 as;		/* address-space limit, or 0 */
 };
 
 static const char *isolation_names[] = {
@@ -167,9 +169,34 @@ run_limit_name(enum run_limit limit)
 		return "wall";
 	case LIMIT_CPU:
 		return "cpu";
+	case LIMIT_MEMORY:
+		return "memory";
+	case LIMIT_PROCS:
+		return "processes";
+	case LIMIT_OUTPUT:
+		return "output";
 	default:
 		return NULL;
 	}
+}
+
+void
+run_caps_groups(const struct run_caps *caps, struct cgroup *cg, uint64_t *as)
+{
+	cgroup_make(cg, caps->memory, caps->procs);
+	*as = cg->dir[CG_MEMORY] == NULL ? caps->memory : 0;
+}
+
+void
+run_caps_done(struct cgroup *cg, int *timed_out, enum run_limit *limit,
+    enum run_limit *reached)
+{
+	if (cgroup_oom(cg)) {
+		*timed_out = 1;
+		*limit = LIMIT_MEMORY;
+	} else if (!*timed_out && cgroup_procs_hit(cg))
+		*reached = LIMIT_PROCS;
+	cgroup_remove(cg);
 }
 
 const char *
@@ -306,6 +333,11 @@ child_exec(const struct launch *l)
 			_exit(127);
 		_exit(127);
 	}
+	if (l->as > 0) {
+		struct rlimit	rl = { (rlim_t)l->as, (rlim_t)l->as };
+
+		setrlimit(RLIMIT_AS, &rl);
+	}
 	child_signals(l);
 	execve("/bin/sh", argv, l->envp);
 	n = snprintf(msg, sizeof msg, "%s: /bin/sh: %s\n", progname,
@@ -344,10 +376,11 @@ file_stamp(int fd, const struct stat *orig)
 	return futimens(fd, ts);
 }
 
-/* A new tmpfs attached nowhere, as a mount file descriptor; -1 on failure. */
+/* A new tmpfs attached nowhere of at most size bytes (0: the default), as a mount file descriptor; -1 on failure. */
 static int
-tmpfs_new(const char **what)
+tmpfs_new(uint64_t size, const char **what)
 {
+	char	num[32];
 	int	fs, mnt, saved;
 
 	*what = "fsopen tmpfs";
@@ -355,8 +388,10 @@ tmpfs_new(const char **what)
 		return -1;
 	*what = "create tmpfs";
 	mnt = -1;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL,
-	    0) == 0) {
+	snprintf(num, sizeof num, "%llu", (unsigned long long)size);
+	if ((size == 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING,
+	    "size", num, 0) == 0) && syscall(SYS_fsconfig, fs,
+	    FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
 		*what = "fsmount tmpfs";
 		mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
 		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
@@ -378,7 +413,7 @@ ns_replace(const struct launch *l, const char **what)
 {
 	int	mnt, fd = -1, tree = -1, rc = -1;
 
-	if ((mnt = tmpfs_new(what)) == -1)
+	if ((mnt = tmpfs_new(0, what)) == -1)
 		return -1;
 	*what = "create the mutated file";
 	fd = openat(mnt, "mutant", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
@@ -549,32 +584,86 @@ out:
  * Returns -1 with nothing mounted if the overlay cannot be made.
  */
 static int
+overlay_over(const char *dir, int lower, int mnt)
+{
+	int	ovl;
+
+	if ((ovl = ovl_new(lower, mnt, 1)) == -1) {
+		if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, dir,
+		    MOVE_MOUNT_F_EMPTY_PATH) == -1)
+			return -1;
+		if ((ovl = ovl_new(lower, mnt, 0)) == -1 ||
+		    syscall(SYS_move_mount, ovl, "", AT_FDCWD, dir,
+		    MOVE_MOUNT_F_EMPTY_PATH) == -1) {
+			if (ovl != -1)
+				close(ovl);
+			umount2(dir, MNT_DETACH);
+			return -1;
+		}
+	} else if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, dir,
+	    MOVE_MOUNT_F_EMPTY_PATH) == -1) {
+		close(ovl);
+		return -1;
+	}
+	close(ovl);
+	return 0;
+}
+
+static int
 ns_overlay(const struct launch *l)
 {
 	const char	*what;
-	int		 lower, mnt = -1, ovl = -1, rc = -1;
+	int		 lower, mnt = -1, rc = -1;
 
 	if ((lower = open(l->cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	if ((mnt = tmpfs_new(&what)) == -1 || upper_fill(l, mnt, lower) == -1)
+	if ((mnt = tmpfs_new(l->spec->caps.memory / 2, &what)) == -1 ||
+	    upper_fill(l, mnt, lower) == -1)
 		goto out;
-	if ((ovl = ovl_new(lower, mnt, 1)) == -1) {
-		if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, l->cwd,
-		    MOVE_MOUNT_F_EMPTY_PATH) == -1)
-			goto out;
-		if ((ovl = ovl_new(lower, mnt, 0)) == -1 ||
-		    syscall(SYS_move_mount, ovl, "", AT_FDCWD, l->cwd,
-		    MOVE_MOUNT_F_EMPTY_PATH) == -1) {
-			umount2(l->cwd, MNT_DETACH);
-			goto out;
-		}
-	} else if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, l->cwd,
-	    MOVE_MOUNT_F_EMPTY_PATH) == -1)
+	rc = overlay_over(l->cwd, lower, mnt);
+out:
+	if (mnt != -1)
+		close(mnt);
+	close(lower);
+	return rc;
+}
+
+/*
+ * Give the run a /tmp of its own: an overlay of /tmp, whose files it sees
+ * and whose writes (new files, changed ones, deletions) go to a tmpfs that
+ * no other run sees and that vanishes with the namespace, up to half the
+ * memory limit in size (a full /tmp is then an error the tests see, before
+ * the memory limit ends them). The directory l->keep (the records of the hooks) stays
+ * the real one. Before the project's overlay, which may lie below /tmp.
+ */
+static int
+ns_private_tmp(const struct launch *l, const char **what)
+{
+	int	lower, mnt = -1, keep = -1, rc = -1;
+
+	*what = "open /tmp";
+	if ((lower = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	*what = "keep the records' directory";
+	if (l->spec->keep != NULL && path_inside(l->spec->keep, "/tmp") &&
+	    (keep = (int)syscall(SYS_open_tree, AT_FDCWD, l->spec->keep,
+	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) == -1)
+		goto out;
+	if ((mnt = tmpfs_new(l->spec->caps.memory / 2, what)) == -1)
+		goto out;
+	*what = "make the private /tmp";
+	if (mkdirat(mnt, "upper", 01777) == -1 ||
+	    fchmodat(mnt, "upper", 01777, 0) == -1 ||
+	    mkdirat(mnt, "work", 0700) == -1 ||
+	    overlay_over("/tmp", lower, mnt) == -1)
+		goto out;
+	if (keep != -1 && syscall(SYS_move_mount, keep, "", AT_FDCWD,
+	    l->spec->keep, MOVE_MOUNT_F_EMPTY_PATH) == -1)
 		goto out;
 	rc = 0;
 out:
-	if (ovl != -1)
-		close(ovl);
+	if (keep != -1)
+		close(keep);
 	if (mnt != -1)
 		close(mnt);
 	close(lower);
@@ -688,6 +777,8 @@ ns_setup(const struct launch *l, const char **what)
 		return -1;
 	*what = "make / private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if (l->spec->private_tmp && ns_private_tmp(l, what) == -1)
 		return -1;
 	if (l->overlay && ns_overlay(l) == 0) {
 		child_report(l->statusfd, "O");
@@ -867,6 +958,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	l->parent = getpid();
 	l->envp = env_build(l->spec, l->cwd, &nown);
 
+	run_caps_groups(&l->spec->caps, &l->cg, &l->as);
 	cleanup_stop_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &l->oldmask);
 	getrusage(RUSAGE_CHILDREN, &ru0);
@@ -882,10 +974,17 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 		}
 		close(l->nullfd);
 		env_free(l->envp, nown);
+		cgroup_remove(&l->cg);
 		return cause_set(cause, "fork: %s", strerror(n));
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* Into the groups before anything can fork. */
+		if (cgroup_enter_self(&l->cg) == -1) {
+			child_report(l->statusfd, "E enter the control group: "
+			    "%s", strerror(errno));
+			_exit(1);
+		}
 		close(outp[0]);
 		if (statp[0] != -1)
 			close(statp[0]);
@@ -927,6 +1026,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			run_limits_free(&lim);
+			cgroup_remove(&l->cg);
 			cleanup_set_pgid(0);
 			close(outp[0]);
 			if (statp[0] != -1)
@@ -938,6 +1038,11 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 		if (outopen && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			outopen = fd_read_tail(outp[0], &r->output, max, DRAIN_MAX,
 			    &total);
+		if (l->spec->caps.output > 0 && total > l->spec->caps.output) {
+			r->timed_out = 1;
+			r->limit = LIMIT_OUTPUT;
+			break;
+		}
 		ended = child_ended(pid);
 	}
 	/*
@@ -950,6 +1055,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	run_limits_free(&lim);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
+	run_caps_done(&l->cg, &r->timed_out, &r->limit, &r->reached);
 	cleanup_set_pgid(0);
 	r->duration = now_seconds() - start;
 	getrusage(RUSAGE_CHILDREN, &ru1);
@@ -1703,6 +1809,8 @@ mntns_child(const struct launch *l, pid_t owner, int fd)
 		goto fail;
 	what = "make / private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		goto fail;
+	if (l->spec->private_tmp && ns_private_tmp(l, &what) == -1)
 		goto fail;
 	if (l->overlay && ns_overlay(l) == 0)
 		status = 'O';

@@ -5,7 +5,9 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "cgroup.h"
 #include "proctree.h"
 #include "util.h"
 
@@ -28,18 +30,34 @@ struct run_spec {
 	enum isolation	 isolation;
 	size_t		 tail_max;	/* bytes of output kept (the last ones; 0 keeps none) */
 	const char	*exclude;	/* absolute path not to copy in copy mode (the session), or NULL */
+	int		 private_tmp;	/* in a namespace, a /tmp of the run's own (see below) */
+	const char	*keep;		/* a directory in /tmp that stays shared (the hooks' records), or NULL */
+	struct run_caps {
+		uint64_t memory;	/* bytes of memory (cgroup, else address space); 0 for none */
+		uint64_t procs;		/* processes at once (cgroup); 0 for none */
+		uint64_t output;	/* bytes of output; 0 for none */
+	}		 caps;
 };
+
+/* The default limits of a mutant's run: memory, processes at once, output. */
+#define DEFAULT_MAX_MEMORY	(4ULL << 30)
+#define DEFAULT_MAX_PROCS	1024
+#define DEFAULT_MAX_OUTPUT	(64ULL << 20)
 
 /* Which limit ended a run. */
 enum run_limit {
 	LIMIT_NONE,
 	LIMIT_WALL,		/* the wall-clock limit */
 	LIMIT_CPU,		/* the CPU-time limit */
+	LIMIT_MEMORY,		/* the memory limit: the kernel ended a process */
+	LIMIT_PROCS,		/* the process limit: a fork failed */
+	LIMIT_OUTPUT,		/* the output limit */
 };
 
 struct run_result {
 	int		 timed_out;
 	enum run_limit	 limit;		/* which limit, when timed_out */
+	enum run_limit	 reached;	/* a limit the tests met and lived with (a fork refused) */
 	int		 exit_status;	/* -1 unless the command exited */
 	int		 signal;	/* 0 unless killed by a signal */
 	double		 duration;	/* wall-clock seconds */
@@ -50,7 +68,10 @@ struct run_result {
 };
 
 /*
- * Run the command; -1 with *cause only when the tool itself failed. The
+ * Run the command; -1 with *cause only when the tool itself failed. With
+ * private_tmp, in a namespace, /tmp is an overlay whose writes go to a
+ * tmpfs of the run's own (half the memory limit in size), which no other run
+ * sees and which vanishes with the run; spec->keep is seen as it is. The
  * command never writes byte code (PYTHONDONTWRITEBYTECODE=1) and finds it
  * where Python keeps it (PYTHONPYCACHEPREFIX is removed), so the project's
  * tree gets none and installed modules load from their own caches.
@@ -75,9 +96,22 @@ int sandbox_spawn(const struct run_spec *, const char *log, pid_t *pid,
  */
 int sandbox_mntns(const struct run_spec *, pid_t owner, int *fd, int *overlay,
     char **cause);
+/*
+ * Make the control groups of one run (cgroup_make) with the caps' memory
+ * and process limits; *as gets the address-space limit to set in the run's
+ * processes instead where no memory group could be made (else 0).
+ */
+void run_caps_groups(const struct run_caps *, struct cgroup *, uint64_t *as);
+/*
+ * After a run in groups made by run_caps_groups: set r->timed_out and
+ * r->limit if the memory limit ended a process (no verdict), else
+ * r->reached if a fork was refused; then remove the groups.
+ */
+void run_caps_done(struct cgroup *, int *timed_out, enum run_limit *limit,
+    enum run_limit *reached);
 /* Free what a run result holds. */
 void run_result_free(struct run_result *);
-/* Name of a limit ("cpu", "wall"), or NULL for LIMIT_NONE. */
+/* Name of a limit ("cpu", "wall", "memory", "processes", "output"), or NULL for LIMIT_NONE. */
 const char *run_limit_name(enum run_limit);
 
 /* A run's two limits, looked at as it goes. */

@@ -304,6 +304,36 @@ fd_read_tail(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
 }
 
 int
+parse_size(const char *s, uint64_t *out)
+{
+	static const char	 units[] = "KMGT";
+	const char		*u;
+	char			*end;
+	uint64_t		 v;
+	int			 shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0' && (u = strchr(units, *end & ~0x20)) != NULL) {
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if ((*end & ~0x20) == 'I' && (end[1] & ~0x20) == 'B')
+			end += 2;
+		else if ((*end & ~0x20) == 'B')
+			end++;
+	} else if ((*end & ~0x20) == 'B')
+		end++;
+	if (*end != '\0' || (shift > 0 && v > (UINT64_MAX >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+int
 file_read(const char *path, struct buf *out, char **cause)
 {
 	char	 chunk[65536];

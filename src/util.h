@@ -60,6 +60,12 @@ void buf_tail_finish(struct buf *, size_t max, size_t total);
 /* Read what a non-blocking fd has into a tail of max bytes, at most limit now; 0 at end of file. */
 int fd_read_tail(int fd, struct buf *, size_t max, size_t limit, size_t *count);
 
+/*
+ * A size in bytes: digits with an optional K, M, G or T (powers of 1024),
+ * optionally followed by B or iB; 0 and -1 on anything else.
+ */
+int parse_size(const char *, uint64_t *);
+
 /* Read a whole file into out (replacing its contents). */
 int file_read(const char *, struct buf *, char **);
 /* Write a file through a temporary name in the same directory and rename it into place. */

@@ -431,7 +431,10 @@ request_text(const struct warm_job *j)
 	buf_addf(&b, ",\"source_bytes\":%zu,\"full_bytes\":%zu,\"scope\":",
 	    j->source_len, j->full_len);
 	json_add_string(&b, j->scope);
-	buf_addf(&b, ",\"line\":%u,\"tests\":[", (unsigned)j->line);
+	buf_addf(&b, ",\"line\":%u,\"namespace\":%s,\"groups\":%zu,"
+	    "\"as\":%llu,\"tests\":[", (unsigned)j->line,
+	    j->mntns >= 0 ? "true" : "false", j->ngroups,
+	    (unsigned long long)j->as);
 	for (i = 0; i < j->ntests; i++) {
 		buf_adds(&b, i == 0 ? "{\"runner\":" : ",{\"runner\":");
 		json_add_string(&b, j->runners[i]);
@@ -460,15 +463,23 @@ send_all(int sock, const char *data, size_t len)
 	return 0;
 }
 
-/* Send the request with the descriptors the child takes over. */
+/*
+ * Send the request with the descriptors the child takes over: the output
+ * pipe, the mount namespace if there is one, the control groups.
+ */
 static int
-send_request(int sock, const char *text, int out, int mntns)
+send_request(int sock, const char *text, const struct warm_job *j, int out)
 {
-	int	fds[2] = { out, mntns };
-	size_t	len = strlen(text);
+	int	fds[2 + CG_N];
+	size_t	len = strlen(text), nfds = 0, i;
 	ssize_t	n;
 
-	if ((n = fd_send(sock, text, len, fds, mntns >= 0 ? 2 : 1)) == -1)
+	fds[nfds++] = out;
+	if (j->mntns >= 0)
+		fds[nfds++] = j->mntns;
+	for (i = 0; i < j->ngroups && i < CG_N; i++)
+		fds[nfds++] = j->groups[i];
+	if ((n = fd_send(sock, text, len, fds, nfds)) == -1)
 		return -1;
 	return send_all(sock, text + n, len - (size_t)n);
 }
@@ -554,7 +565,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 	}
 	text = request_text(j);
 	start = now_seconds();
-	if (send_request(sock, text, outp[1], j->mntns) == -1 ||
+	if (send_request(sock, text, j, outp[1]) == -1 ||
 	    send_all(sock, j->source, j->source_len) == -1 ||
 	    send_all(sock, j->full, j->full_len) == -1) {
 		r->why = xasprintf("sending the request: %s", strerror(errno));
@@ -586,6 +597,11 @@ warm_run(struct warm *w, const struct warm_job *j,
 		if (outopen && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			outopen = fd_read_tail(outp[0], &r->output, j->tail_max,
 			    DRAIN_MAX, &total);
+		if (j->max_output > 0 && total > j->max_output) {
+			r->timed_out = 1;
+			r->limit = LIMIT_OUTPUT;
+			break;
+		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		n = read(sock, chunk, sizeof chunk);

@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
-#define WARM_PROTOCOL 2
+#define WARM_PROTOCOL 3
 
 /* The session a worker serves, and how to start it. */
 struct warm_spec {
@@ -53,6 +53,10 @@ struct warm_job {
 	double			  timeout;	/* wall-clock seconds; 0 for none */
 	double			  cpu_timeout;	/* CPU seconds; 0 for none */
 	size_t			  tail_max;	/* bytes of output kept */
+	uint64_t		  max_output;	/* bytes of output before the child is ended; 0 for none */
+	uint64_t		  as;		/* the child's address-space limit, or 0 */
+	const int		 *groups;	/* cgroup.procs of the child's control groups, */
+	size_t			  ngroups;	/* which it joins before anything else */
 };
 
 /* What the worker said of a mutant. */

@@ -40,7 +40,7 @@ printf 'def twice(x):\n    return x * 2\n' >extra.py
 git diff --stat HEAD | grep -q 'calc.py' || exit 99
 
 # A bad revision is an error with git's message, before the baseline runs.
-"$CR_PLAN" --runner none -s "$T/s1" -t "touch $T/ran; $cmd" --since nope . >"$T/out" 2>"$T/err"
+"$CR_PLAN" --runner none -s "$T/s1" --tmp shared -t "touch $T/ran; $cmd" --since nope . >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] || fail "a bad revision did not exit 1"
 grep -q "^cr-plan: --since 'nope': .*bad revision 'nope'" "$T/err" ||
 	fail "no message for a bad revision: $(cat "$T/err")"

@@ -10,7 +10,7 @@ cmd="$PY -m unittest discover -q -s tests"
 
 # A test command that would fail and leave a trace: it never runs, and no
 # session is written.
-"$CR_PLAN" --list -s "$T/s" -t "touch $T/ran; false" -e 'tests/*' . >"$T/list" 2>"$T/err" ||
+"$CR_PLAN" --list -s "$T/s" --tmp shared -t "touch $T/ran; false" -e 'tests/*' . >"$T/list" 2>"$T/err" ||
 	fail "cr-plan --list failed: $(cat "$T/err")"
 [ -e "$T/ran" ] && fail "--list ran the test command"
 [ -e "$T/s" ] && fail "--list wrote a session"

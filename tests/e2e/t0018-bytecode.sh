@@ -14,7 +14,7 @@ cd "$P" || exit 99
 cmd="log=\$(mktemp \"$T/logs/run.XXXXXX\") && env PYTHONDONTWRITEBYTECODE=1 $PY -v -m pytest -q -x -s -p no:cacheprovider tests 2>\"\$log\""
 export PYTHONPYCACHEPREFIX="$T/empty-prefix"
 export PYTHONDONTWRITEBYTECODE=1
-"$CR_PLAN" -s "$T/s" -t "$cmd" --operators 'core/ReplaceBinaryOperator_Add_Sub|core/NumberReplacer' \
+"$CR_PLAN" -s "$T/s" --tmp shared -t "$cmd" --operators 'core/ReplaceBinaryOperator_Add_Sub|core/NumberReplacer' \
     calc.py >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 rm -f "$T"/logs/*
 # Cold runs: a new interpreter for each mutant.

@@ -371,7 +371,7 @@ class Worker:
         self.count += 1
         source = (text if full == "only" else reduced(text, line)).encode()
         whole = text.encode() if full is True else b""
-        request = {"op": "run", "protocol": 2,
+        request = {"op": "run", "protocol": 3,
                    "file": os.path.realpath(self.project.path(file)),
                    "source_bytes": len(source), "full_bytes": len(whole),
                    "scope": scope, "line": line,
@@ -717,7 +717,7 @@ def test_child_ends_when_its_connection_closes(pytest_worker):
     # child running the tests, stuck in a loop, goes with it.
     mutated, line = mutate("return a + b", "while True:\n        pass")
     source = reduced(mutated, line).encode()
-    request = {"op": "run", "protocol": 2,
+    request = {"op": "run", "protocol": 3,
                "file": os.path.realpath(pytest_worker.project.path("calc.py")),
                "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
                "tests": [{"runner": "pytest", "id": P + "test_add"}], "payload": source}

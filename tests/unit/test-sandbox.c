@@ -876,6 +876,130 @@ test_overlay(void **state)
 	original_intact();
 }
 
+/* The caps: output ends a run; processes and memory, where a control group can be made. */
+static void
+test_caps(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct cgroup		cg;
+	uint64_t		as;
+	int			groups;
+
+	(void)state;
+	spec_init(&spec, "yes 0123456789 | head -c 50000000; echo done",
+	    ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.caps.output = 1 << 20;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_OUTPUT);
+	assert_string_equal(run_limit_name(r.limit), "output");
+	assert_null(strstr(buf_str(&r.output), "done"));
+	assert_true(r.duration < 10);
+	run_result_free(&r);
+
+	/* Under the cap, nothing is said. */
+	spec.caps.output = 100 << 20;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.reached, LIMIT_NONE);
+	assert_non_null(strstr(buf_str(&r.output), "done"));
+	run_result_free(&r);
+
+	/* Are control groups to be had here (root on cgroup v1, or a delegated v2)? */
+	run_caps_groups(&(struct run_caps){ 64 << 20, 16, 0 }, &cg, &as);
+	groups = cg.dir[CG_MEMORY] != NULL && cg.dir[CG_PIDS] != NULL;
+	cgroup_remove(&cg);
+	if (!groups) {
+		/* Then memory is the address space of each process. */
+		assert_int_equal(as, 64 << 20);
+		skip();
+	}
+	assert_int_equal(as, 0);
+
+	/* A fork refused at the process cap: the run goes on, and says so. */
+	spec_init(&spec, "i=0; while [ $i -lt 40 ]; do sleep 10 & i=$((i+1)); "
+	    "done 2>/dev/null; echo forked", ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.caps.procs = 16;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.reached, LIMIT_PROCS);
+	assert_string_equal(run_limit_name(r.reached), "processes");
+	assert_true(r.duration < 10);
+	run_result_free(&r);
+
+	/* A process the kernel ends for memory: the run has no verdict. */
+	spec_init(&spec, "x=$(head -c 400000000 /dev/zero | tr '\\0' a); "
+	    "echo survived", ISOLATION_NONE);
+	spec.timeout = 60;
+	spec.caps.memory = 64 << 20;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_MEMORY);
+	assert_string_equal(run_limit_name(r.limit), "memory");
+	assert_null(strstr(buf_str(&r.output), "survived"));
+	run_result_free(&r);
+}
+
+/* A private /tmp: the run's writes there are its own; the kept directory is shared. */
+static void
+test_private_tmp(void **state)
+{
+	struct run_spec		spec;
+	struct run_result	r;
+	struct stat		st;
+	char			*keep, *cmd, *mine, *kept;
+
+	(void)state;
+	if (!have_ns)
+		skip();
+	keep = xstrdup("/tmp/test-sandbox-keep.XXXXXX");
+	assert_non_null(mkdtemp(keep));
+	mine = xasprintf("/tmp/test-sandbox-private.%ld", (long)getpid());
+	kept = xasprintf("%s/records", keep);
+	cmd = xasprintf("echo private >%s && cat %s && echo shared >%s && "
+	    "cat mod.py", mine, mine, kept);
+	spec_init(&spec, cmd, ISOLATION_NAMESPACE);
+	spec.target = "mod.py";
+	spec.data = "x = 2\n";
+	spec.len = 6;
+	spec.private_tmp = 1;
+	spec.keep = keep;
+	spec.caps.memory = 64 << 20;
+	run(&spec, &r);
+	assert_int_equal(r.used, ISOLATION_NAMESPACE);
+	assert_int_equal(r.exit_status, 0);
+	/* The project, below /tmp here, shows the mutant through both overlays. */
+	assert_string_equal(buf_str(&r.output), "private\nx = 2\n");
+	run_result_free(&r);
+	assert_int_equal(stat(mine, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(stat(kept, &st), 0);
+	assert_int_equal(count_mounts(root), 0);
+	original_intact();
+
+	/* Full at half the memory cap: an error the command sees. */
+	free(cmd);
+	cmd = xasprintf("head -c 40000000 /dev/zero >%s || echo full", mine);
+	spec_init(&spec, cmd, ISOLATION_NAMESPACE);
+	spec.private_tmp = 1;
+	spec.caps.memory = 64 << 20;
+	run(&spec, &r);
+	assert_int_equal(r.exit_status, 0);
+	assert_non_null(strstr(buf_str(&r.output), "full"));
+	run_result_free(&r);
+	assert_int_equal(stat(mine, &st), -1);
+
+	unlink(kept);
+	rmdir(keep);
+	free(cmd);
+	free(mine);
+	free(kept);
+	free(keep);
+}
+
 /* Two runs writing the same new file at once each see only their own. */
 static void
 test_overlay_concurrent(void **state)
@@ -1132,6 +1256,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overlay_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_tmp, setup,
+		    teardown),
 	};
 
 	struct run_spec		spec;

@@ -144,6 +144,36 @@ test_count_lines(void **state)
 	assert_int_equal(count_lines("a\r\nb\r\n", 6), 2);
 }
 
+static void
+test_parse_size(void **state)
+{
+	uint64_t	v;
+
+	(void)state;
+	assert_int_equal(parse_size("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_size("512", &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(parse_size("64K", &v), 0);
+	assert_int_equal(v, 64 << 10);
+	assert_int_equal(parse_size("256M", &v), 0);
+	assert_int_equal(v, 256 << 20);
+	assert_int_equal(parse_size("4GiB", &v), 0);
+	assert_int_equal(v, 4ULL << 30);
+	assert_int_equal(parse_size("2tb", &v), 0);
+	assert_int_equal(v, 2ULL << 40);
+	assert_int_equal(parse_size("10B", &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(parse_size("", &v), -1);
+	assert_int_equal(parse_size("-1", &v), -1);
+	assert_int_equal(parse_size("1.5G", &v), -1);
+	assert_int_equal(parse_size("1X", &v), -1);
+	assert_int_equal(parse_size("1GG", &v), -1);
+	assert_int_equal(parse_size(" 1", &v), -1);
+	assert_int_equal(parse_size("99999999999999999999", &v), -1);
+	assert_int_equal(parse_size("17179869184T", &v), -1);
+}
+
 int
 main(void)
 {
@@ -154,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_path_absolute),
 		cmocka_unit_test(test_path_lexical),
 		cmocka_unit_test(test_count_lines),
+		cmocka_unit_test(test_parse_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,384 @@
+/* cgroup.c: a control group per run, for its memory and process limits. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+static const char *controller_names[CG_N] = {
+	[CG_MEMORY] = "memory",
+	[CG_PIDS] = "pids",
+};
+
+/* Whether the comma- or space-separated list has word. */
+static int
+has_word(const char *list, const char *word, const char *seps)
+{
+	size_t	n = strlen(word);
+	const char *p = list;
+
+	while (*p != '\0') {
+		if (strncmp(p, word, n) == 0 &&
+		    (p[n] == '\0' || strchr(seps, p[n]) != NULL))
+			return 1;
+		p += strcspn(p, seps);
+		p += strspn(p, seps);
+	}
+	return 0;
+}
+
+/*
+ * The mount point and mount root of the hierarchy of a controller, from
+ * /proc/self/mountinfo: a v1 hierarchy that has it, else (v2 set) the
+ * cgroup2 mount. Returns 0, or -1 if there is none.
+ */
+static int
+find_mount(const char *name, int v2, char **mnt, char **root)
+{
+	FILE	*f;
+	char	*line = NULL, *field[6], *dash, *fstype, *super, *p;
+	size_t	 cap = 0;
+	int	 i, found = -1;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return -1;
+	while (found == -1 && getline(&line, &cap, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((dash = strstr(line, " - ")) == NULL)
+			continue;
+		*dash = '\0';
+		fstype = dash + 3;
+		if ((p = strchr(fstype, ' ')) == NULL)
+			continue;
+		*p++ = '\0';
+		super = strchr(p, ' ');
+		super = super != NULL ? super + 1 : "";
+		if (v2 ? strcmp(fstype, "cgroup2") != 0 :
+		    strcmp(fstype, "cgroup") != 0 || !has_word(super, name, ","))
+			continue;
+		p = line;
+		for (i = 0; i < 6 && p != NULL; i++) {
+			field[i] = p;
+			if ((p = strchr(p, ' ')) != NULL)
+				*p++ = '\0';
+		}
+		/* A mount point with an escaped character is not ours to guess. */
+		if (i < 5 || strchr(field[4], '\\') != NULL ||
+		    strchr(field[3], '\\') != NULL)
+			continue;
+		*root = xstrdup(field[3]);
+		*mnt = xstrdup(field[4]);
+		found = 0;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* This process's group in the hierarchy (v1 by controller name, or v2). */
+static char *
+own_group(const char *name, int v2)
+{
+	FILE	*f;
+	char	*line = NULL, *ctl, *path, *out = NULL;
+	size_t	 cap = 0;
+
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return NULL;
+	while (out == NULL && getline(&line, &cap, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((ctl = strchr(line, ':')) == NULL ||
+		    (path = strchr(ctl + 1, ':')) == NULL)
+			continue;
+		*ctl++ = '\0';
+		*path++ = '\0';
+		if (v2 ? strcmp(line, "0") == 0 && *ctl == '\0' :
+		    has_word(ctl, name, ","))
+			out = xstrdup(path);
+	}
+	free(line);
+	fclose(f);
+	return out;
+}
+
+/* Read a small file of a group; NULL on failure. */
+static char *
+group_read(const char *dir, const char *file)
+{
+	char	 path[PATH_MAX], buf[4096];
+	ssize_t	 n;
+	int	 fd;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/* Write text to a file of a group; -1 on failure. Safe after fork. */
+static int
+group_write(const char *dir, const char *file, const char *text)
+{
+	char	path[PATH_MAX];
+	size_t	len = strlen(text);
+	ssize_t	n;
+	int	fd;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path ||
+	    (fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* The number after key at the start of a line of text, or 0. */
+static uint64_t
+keyed(const char *text, const char *key)
+{
+	size_t		n = strlen(key);
+	const char	*p;
+
+	for (p = text; *p != '\0'; p++) {
+		if (strncmp(p, key, n) == 0 && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+	}
+	return 0;
+}
+
+/* Kill every process of a group until it has none (or a second has passed). */
+static void
+group_empty(const char *dir, int v2)
+{
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	char		*procs, *p, *end;
+	long		 pid;
+	int		 i, any;
+
+	if (v2)
+		group_write(dir, "cgroup.kill", "1");
+	for (i = 0; i < 200; i++) {
+		if ((procs = group_read(dir, "cgroup.procs")) == NULL)
+			return;
+		any = 0;
+		for (p = procs; *p != '\0'; p = end) {
+			pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
+				any = 1;
+		}
+		free(procs);
+		if (!any)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Remove a group's directory, once what was in it has gone. */
+static void
+group_rmdir(const char *dir, int v2)
+{
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	int		i;
+
+	group_empty(dir, v2);
+	for (i = 0; i < 200 && rmdir(dir) == -1 && errno == EBUSY; i++)
+		nanosleep(&ts, NULL);
+}
+
+/* Remove the groups crmake-PID in base whose process is gone. */
+static void
+remove_stale(const char *base, int v2)
+{
+	struct dirent	*e;
+	DIR		*d;
+	char		*end, *dir;
+	long		 pid;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "crmake-", 7) != 0)
+			continue;
+		pid = strtol(e->d_name + 7, &end, 10);
+		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		dir = xasprintf("%s/%s", base, e->d_name);
+		group_rmdir(dir, v2);
+		free(dir);
+	}
+	closedir(d);
+}
+
+/* The directory below which this process may make groups for a controller. */
+static char *
+base_dir(enum cg_controller c, int *v2)
+{
+	char	*mnt = NULL, *root = NULL, *own = NULL, *base = NULL, *ctl;
+	size_t	 n;
+
+	for (*v2 = 0; *v2 < 2 && base == NULL; ++*v2) {
+		if (find_mount(controller_names[c], *v2, &mnt, &root) == -1)
+			continue;
+		if ((own = own_group(controller_names[c], *v2)) != NULL) {
+			n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+			if (strncmp(own, root, n) == 0 &&
+			    (own[n] == '/' || own[n] == '\0'))
+				base = xasprintf("%s%s", mnt, own + n);
+		}
+		/* v2: only where the controller is given to the groups below. */
+		if (base != NULL && *v2) {
+			ctl = group_read(base, "cgroup.subtree_control");
+			if (ctl == NULL || !has_word(ctl, controller_names[c],
+			    " \n")) {
+				free(base);
+				base = NULL;
+			}
+			free(ctl);
+		}
+		free(mnt);
+		free(root);
+		free(own);
+		mnt = root = own = NULL;
+		if (base != NULL)
+			return base;
+	}
+	return NULL;
+}
+
+void
+cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
+{
+	enum cg_controller	 c;
+	uint64_t		 limit[CG_N] = { memory, procs };
+	char			*base, *dir, num[32];
+	int			 v2, ok;
+
+	memset(cg, 0, sizeof *cg);
+	for (c = 0; c < CG_N; c++) {
+		if (limit[c] == 0 || (base = base_dir(c, &v2)) == NULL)
+			continue;
+		remove_stale(base, v2);
+		dir = xasprintf("%s/crmake-%ld", base, (long)getpid());
+		free(base);
+		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+			free(dir);
+			continue;
+		}
+		snprintf(num, sizeof num, "%" PRIu64, limit[c]);
+		if (c == CG_MEMORY) {
+			ok = group_write(dir, v2 ? "memory.max" :
+			    "memory.limit_in_bytes", num) == 0;
+			/* No swap beyond the limit, where swap is counted. */
+			if (ok && v2)
+				group_write(dir, "memory.swap.max", "0");
+			else if (ok)
+				group_write(dir, "memory.memsw.limit_in_bytes",
+				    num);
+		} else
+			ok = group_write(dir, "pids.max", num) == 0;
+		if (!ok) {
+			rmdir(dir);
+			free(dir);
+			continue;
+		}
+		cg->dir[c] = dir;
+		cg->v2[c] = v2;
+	}
+}
+
+int
+cgroup_enter_self(const struct cgroup *cg)
+{
+	int	c, rc = 0;
+
+	for (c = 0; c < CG_N; c++) {
+		if (cg->dir[c] != NULL &&
+		    group_write(cg->dir[c], "cgroup.procs", "0") == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+cgroup_open_procs(const struct cgroup *cg, int *fds)
+{
+	char	*path;
+	int	 c, n = 0;
+
+	for (c = 0; c < CG_N; c++) {
+		fds[c] = -1;
+		if (cg->dir[c] == NULL)
+			continue;
+		path = xasprintf("%s/cgroup.procs", cg->dir[c]);
+		if ((fds[c] = open(path, O_WRONLY | O_CLOEXEC)) != -1)
+			n++;
+		free(path);
+	}
+	return n;
+}
+
+int
+cgroup_oom(const struct cgroup *cg)
+{
+	char		*text;
+	uint64_t	 n;
+
+	if (cg->dir[CG_MEMORY] == NULL || (text = group_read(cg->dir[CG_MEMORY],
+	    cg->v2[CG_MEMORY] ? "memory.events" : "memory.oom_control")) == NULL)
+		return 0;
+	n = keyed(text, "oom_kill");
+	free(text);
+	return n > 0;
+}
+
+int
+cgroup_procs_hit(const struct cgroup *cg)
+{
+	char		*text;
+	uint64_t	 n;
+
+	if (cg->dir[CG_PIDS] == NULL ||
+	    (text = group_read(cg->dir[CG_PIDS], "pids.events")) == NULL)
+		return 0;
+	n = keyed(text, "max");
+	free(text);
+	return n > 0;
+}
+
+void
+cgroup_remove(struct cgroup *cg)
+{
+	int	c;
+
+	for (c = 0; c < CG_N; c++) {
+		if (cg->dir[c] == NULL)
+			continue;
+		group_rmdir(cg->dir[c], cg->v2[c]);
+		free(cg->dir[c]);
+		cg->dir[c] = NULL;
+	}
+}

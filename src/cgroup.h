@@ -1,0 +1,45 @@
+/* cgroup.h: a control group per run, for its memory and process limits. */
+#ifndef CR_CGROUP_H
+#define CR_CGROUP_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+enum cg_controller {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_N,
+};
+
+/*
+ * One run's group in each controller's hierarchy, below the group of the
+ * process that made it: cgroup v1 (a hierarchy per controller, as on
+ * hybrid systems), or v2 where the controller is already enabled for the
+ * groups below ours (a delegated subtree). A controller that cannot be
+ * used (no hierarchy, no permission, not delegated) has no directory.
+ */
+struct cgroup {
+	char	*dir[CG_N];	/* the group's directory, or NULL */
+	int	 v2[CG_N];	/* whether that hierarchy is cgroup v2 */
+};
+
+/*
+ * Make the groups, named crmake-PID, with a memory limit in bytes (no swap
+ * beyond it where that can be said) and a limit on processes; 0 leaves a
+ * controller out. Groups of the same name left by processes that are gone
+ * are removed first. Never fails: what cannot be made is left out.
+ */
+void cgroup_make(struct cgroup *, uint64_t memory, uint64_t procs);
+/* Move the calling process into every group; -1 if one move failed. Safe after fork. */
+int cgroup_enter_self(const struct cgroup *);
+/* Open every group's cgroup.procs for writing, in fds[CG_N] (-1 where none); the count. */
+int cgroup_open_procs(const struct cgroup *, int *fds);
+/* Whether the memory limit made the kernel end a process of the group. */
+int cgroup_oom(const struct cgroup *);
+/* Whether a fork failed in the group for the process limit. */
+int cgroup_procs_hit(const struct cgroup *);
+/* Kill every process in the groups, remove them and free what they hold. */
+void cgroup_remove(struct cgroup *);
+
+#endif
