@@ -42,6 +42,16 @@ else
 unexport CR_MAKE_RUN
 endif
 
+# A result file that cannot be read (cut short by a crash of the machine,
+# edited) is moved to $(CR_SESSION)/corrupt/, with why, so that its mutant
+# runs again; make would otherwise take it as up to date. Not with -n.
+# (make's one-letter flags are the first word of MAKEFLAGS, if any.)
+ifeq ($(findstring n,$(filter-out --%,-$(firstword $(MAKEFLAGS)))),)
+ifneq ($(wildcard $(CR_RESULTS)),)
+CR_CHECKED := $(shell $(CR_RUN_ONE) --check-results $(CR_SESSION) >&2)
+endif
+endif
+
 # The targets to make: all of them, or those of the shard, in a random
 # order under a deadline.
 ifneq ($(CR_SHARD)$(CR_DEADLINE),)

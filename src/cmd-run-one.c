@@ -57,6 +57,7 @@ enum {
 	OPT_MAX_MEMORY,
 	OPT_MAX_PROCS,
 	OPT_MAX_OUTPUT,
+	OPT_CHECK_RESULTS,
 };
 
 static const struct option longopts[] = {
@@ -77,6 +78,7 @@ static const struct option longopts[] = {
 	{ "max-memory",	required_argument,	NULL, OPT_MAX_MEMORY },
 	{ "max-procs",	required_argument,	NULL, OPT_MAX_PROCS },
 	{ "max-output",	required_argument,	NULL, OPT_MAX_OUTPUT },
+	{ "check-results", no_argument,		NULL, OPT_CHECK_RESULTS },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -134,6 +136,7 @@ usage(FILE *f)
 	    "SESSION ID\n"
 	    "       cr-run-one --start-worker | --stop-worker SESSION\n"
 	    "       cr-run-one --targets [--shard K/M] [--shuffle] SESSION\n"
+	    "       cr-run-one --check-results SESSION\n"
 	    "       cr-run-one --deadline-at DURATION\n");
 }
 
@@ -1231,6 +1234,72 @@ worker_command(const char *session_arg, int start)
 	return status;
 }
 
+/*
+ * --check-results: move every result file that cannot be read (cut short,
+ * overwritten, not a result) to SESSION/corrupt/, saying why and where in
+ * it, so that make runs its mutant again; remove the temporary files of
+ * writers that are gone. cr-run-one never writes a result in place, so
+ * such a file comes from outside (a crash of the machine, an edit).
+ */
+static int
+check_results_command(const char *arg)
+{
+	struct dirent	*e;
+	struct result	 r;
+	DIR		*d;
+	char		*session, *dir, *path, *dest, *corrupt, *cause = NULL;
+	const char	*tmp;
+	long		 pid;
+	int		 status = 0;
+
+	session = path_absolute(arg);
+	dir = xasprintf("%s/results", session);
+	corrupt = xasprintf("%s/corrupt", session);
+	if ((d = opendir(dir)) == NULL) {
+		if (errno != ENOENT)
+			fatal("%s:", dir);
+		free(dir);
+		free(corrupt);
+		free(session);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if ((tmp = strstr(e->d_name, ".json.tmp.")) != NULL) {
+			pid = strtol(tmp + 10, NULL, 10);
+			if (pid > 0 && kill((pid_t)pid, 0) == -1 &&
+			    errno == ESRCH)
+				unlink(path);
+		} else if (strlen(e->d_name) > 5 && strcmp(e->d_name +
+		    strlen(e->d_name) - 5, ".json") == 0) {
+			memset(&r, 0, sizeof r);
+			if (result_read(path, &r, &cause) == -1) {
+				dest = xasprintf("%s/%s", corrupt, e->d_name);
+				if (mkdir_p(corrupt, NULL) == -1 ||
+				    rename(path, dest) == -1) {
+					warn("%s; it cannot be moved to %s: %s",
+					    cause, dest, strerror(errno));
+					status = 1;
+				} else
+					warn("%s; moved to %s: its mutant "
+					    "runs again", cause, dest);
+				free(dest);
+				free(cause);
+				cause = NULL;
+			}
+			result_clear(&r);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	free(corrupt);
+	free(session);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1252,6 +1321,7 @@ main(int argc, char **argv)
 	const char		*remote = NULL, *receive = NULL, *hosts;
 	const char		*caps[3] = { NULL, NULL, NULL };
 	uint64_t		 capv[3];
+	int			 check = 0;
 
 	progname = "cr-run-one";
 	while ((c = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
@@ -1301,6 +1371,9 @@ main(int argc, char **argv)
 		case OPT_RECEIVE:
 			receive = optarg;
 			break;
+		case OPT_CHECK_RESULTS:
+			check = 1;
+			break;
 		case OPT_MAX_MEMORY:
 		case OPT_MAX_PROCS:
 		case OPT_MAX_OUTPUT:
@@ -1332,6 +1405,11 @@ main(int argc, char **argv)
 		if (argc - optind != 1)
 			usage_error();
 		return targets_command(argv[optind], shard, shuffle);
+	}
+	if (check) {
+		if (argc - optind != 1)
+			usage_error();
+		return check_results_command(argv[optind]);
 	}
 	if (shard != NULL || shuffle)
 		usage_error();

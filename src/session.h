@@ -17,7 +17,9 @@ char *session_stamp_path(const char *dir, const char *id);
 /*
  * Make a private temporary directory for a run's records (registered for
  * removal at exit): under TMPDIR or /tmp, never inside root, where a run's
- * writes would go to its overlay and be lost. NULL with *cause on failure.
+ * writes would go to its overlay and be lost. It is named PREFIX.PID.*;
+ * those of processes that are gone (killed) are removed first. NULL with
+ * *cause on failure.
  */
 char *session_tmpdir(const char *root, const char *prefix, char **cause);
 /* The cr-run-one that belongs to this program: beside it, else the installed one. */
