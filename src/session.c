@@ -1,7 +1,11 @@
 /* session.c: the layout of a session directory and where the installed pieces are. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,6 +130,38 @@ session_find_python(void)
 	return p;
 }
 
+/*
+ * Remove the directories PREFIX.PID.* in base of this user whose process is
+ * gone: a process killed by SIGKILL could not remove its own.
+ */
+static void
+sweep_tmpdirs(const char *base, const char *prefix)
+{
+	struct dirent	*e;
+	struct stat	 st;
+	DIR		*d;
+	size_t		 n = strlen(prefix);
+	char		*end, *path;
+	long		 pid;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, n) != 0 || e->d_name[n] != '.')
+			continue;
+		pid = strtol(e->d_name + n + 1, &end, 10);
+		if (*end != '.' || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = xasprintf("%s/%s", base, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid())
+			remove_tree(path);
+		free(path);
+	}
+	closedir(d);
+}
+
 char *
 session_tmpdir(const char *root, const char *prefix, char **cause)
 {
@@ -144,7 +180,9 @@ session_tmpdir(const char *root, const char *prefix, char **cause)
 			free(base);
 			continue;
 		}
-		dir = xasprintf("%s/%s.XXXXXX", base, prefix);
+		sweep_tmpdirs(base, prefix);
+		dir = xasprintf("%s/%s.%ld.XXXXXX", base, prefix,
+		    (long)getpid());
 		free(base);
 		if (mkdtemp(dir) != NULL) {
 			cleanup_add(dir);
