@@ -2024,7 +2024,8 @@ operators_enumerate_opts(const char *path, const char *src, size_t len,
 		} else
 			mutant_make_id(m->id, path, m->operator, m->scope, k[i]);
 	}
-	pragma_apply(t, out->v + first, out->n - first);
+	if (out->n > first)
+		pragma_apply(t, out->v + first, out->n - first);
 	free(occ);
 	free(k);
 

@@ -793,6 +793,25 @@ test_pyast_tree(void **state)
 	assert_null(pyast_parse("(", 1, NULL));
 }
 
+/* A file with nothing to mutate: no mutant, and no arithmetic on an empty list (UBSan). */
+static void
+test_nothing_to_mutate(void **state)
+{
+	static const char *const texts[] = { "", "\n", "# a comment\n",
+	    "pass\n", "import os\n", NULL };
+	struct mutant_list	 list = { 0 };
+	char			*cause = NULL;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; texts[i] != NULL; i++) {
+		assert_int_equal(operators_enumerate("empty.py", texts[i],
+		    strlen(texts[i]), &list, &cause), 0);
+		assert_int_equal(list.n, 0);
+	}
+	mutant_list_free(&list);
+}
+
 int
 main(void)
 {
@@ -820,6 +839,7 @@ main(void)
 		cmocka_unit_test(test_mutants_parse),
 		cmocka_unit_test(test_operators_all),
 		cmocka_unit_test(test_pyast_tree),
+		cmocka_unit_test(test_nothing_to_mutate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
