@@ -5,7 +5,7 @@ set -eu
 PACKAGES="build-essential autoconf automake pkg-config libsqlite3-dev
 libtree-sitter-dev libmd-dev libjansson-dev libcmocka-dev npm mandoc python3-pytest python3-coverage
 libpython3.11-testsuite git ca-certificates procps openssh-client
-openssh-server iproute2 python3-jsonschema chromium valgrind"
+openssh-server iproute2 python3-jsonschema chromium valgrind clang libclang-rt-14-dev"
 
 # npm also comes bundled with other builds of Node.js (e.g. NodeSource's
 # nodejs, which conflicts with Debian's npm): any npm on PATH will do.

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Builds crmake twice (build/, and build-asan/ with --enable-asan), runs `make check` in both, sums up.
+# Builds crmake three times (build/; build-asan/ with --enable-asan;
+# build-fuzz/ with clang and --enable-fuzzing, whose check runs the libFuzzer
+# targets briefly), runs `make check` in each, sums up.
 #
 # Environment: CONFIGURE_FLAGS is passed to both configure runs (for instance
 # --with-tree-sitter-python=DIR to build without npm); JOBS sets the
@@ -65,10 +67,11 @@ if ! test -x configure || test configure.ac -nt configure ||
 	./autogen.sh || exit 1
 fi
 
-for build in build build-asan; do
+for build in build build-asan build-fuzz; do
 	case $build in
 	build) args= ;;
 	build-asan) args=--enable-asan ;;
+	build-fuzz) args="CC=clang --enable-fuzzing" ;;
 	esac
 	# shellcheck disable=SC2086
 	if (check "$build" $args); then

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Fuzzing campaign: the libFuzzer targets of a build configured with
+# --enable-fuzzing (CC=clang), longer than make check's short runs.
+#
+# Usage: sh bench/fuzz.sh [FUZZ_BUILD]   (default: build-fuzz at the top)
+#
+# The planner (fuzz-plan) runs in JOBS processes (default 2) until they
+# have made EXECS executions between them (default 10,000,000) or
+# PLAN_SECONDS have passed (default 3600), over inputs up to MAX_LEN bytes
+# (default 4096); the result-file reader (fuzz-result) and the session
+# rows (fuzz-session) run OTHER_SECONDS each (default 300). Each starts from
+# tests/fuzz/corpus/TARGET and works on a copy; with MERGE=1 the inputs
+# that add coverage are merged back into the kept corpus. It stops by
+# itself. Prints, per target, executions, executions a second, crashes
+# (crash-*, leak-*, timeout-* and oom-* inputs, left in the work
+# directory) and corpus size, and writes the same as table rows to
+# bench/reliability/fuzz.out for bench/reliability.sh.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build-fuzz}
+[ -x "$build/tests/fuzz/fuzz-plan" ] || {
+	echo "fuzz.sh: no $build/tests/fuzz/fuzz-plan: configure CC=clang --enable-fuzzing there and make check" >&2
+	exit 2; }
+build=$(cd "$build" && pwd)
+jobs=${JOBS:-2}
+execs=${EXECS:-10000000}
+plan_seconds=${PLAN_SECONDS:-3600}
+other_seconds=${OTHER_SECONDS:-300}
+max_len=${MAX_LEN:-4096}
+work=${WORK:-$build/fuzz-campaign}
+rm -rf "$work" && mkdir -p "$work" || exit 2
+out=$top/bench/reliability
+mkdir -p "$out"
+: >"$work/table"
+status=0
+
+# run TARGET SECONDS RUNS JOBS
+run() {
+	t=$1
+	dir=$work/$t
+	mkdir -p "$dir/corpus" "$dir/artifacts"
+	cp "$top/tests/fuzz/corpus/$t"/* "$dir/corpus/" 2>/dev/null
+	start=$(date +%s)
+	(cd "$dir" && "$build/tests/fuzz/$t" -jobs="$4" -workers="$4" \
+	    -runs="$3" -max_total_time="$2" -max_len="$max_len" -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix="$dir/artifacts/" corpus >"$dir/main.log" 2>&1)
+	seconds=$(($(date +%s) - start))
+	n=$(cat "$dir"/fuzz-*.log "$dir/main.log" 2>/dev/null |
+	    sed -n 's/^stat::number_of_executed_units: *//p' | awk '{ s += $1 } END { print s + 0 }')
+	crashes=$(ls "$dir/artifacts" | wc -l)
+	corpus=$(ls "$dir/corpus" | wc -l)
+	rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%d", s > 0 ? n / s : 0 }')
+	echo "$t: $n executions in $seconds s ($rate a second, $4 jobs), $crashes crashes, corpus $corpus inputs"
+	[ "$crashes" -eq 0 ] || { ls "$dir/artifacts" | sed 's/^/  /'; status=1; }
+	printf 'TABLE fuzz: %s|%s executions|0|0|%s|%s a second over %s s, corpus %s inputs\n' \
+	    "${t#fuzz-}" "$n" "$crashes" "$rate" "$seconds" "$corpus" >>"$work/table"
+	if [ "${MERGE:-0}" = 1 ]; then
+		mkdir -p "$dir/merged"
+		"$build/tests/fuzz/$t" -merge=1 -max_len="$max_len" \
+		    "$top/tests/fuzz/corpus/$t" "$dir/corpus" >"$dir/merge.log" 2>&1
+	fi
+}
+
+# The planner: execs between the jobs, each its share.
+run fuzz-plan "$plan_seconds" $((execs / jobs)) "$jobs"
+run fuzz-result "$other_seconds" -1 1
+run fuzz-session "$other_seconds" -1 1
+cp "$work/table" "$out/fuzz.out"
+exit "$status"

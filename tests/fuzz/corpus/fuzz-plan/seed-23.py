@@ -1,0 +1,1 @@
+"""shapes: a small src-layout package, the fixture for test selection."""
