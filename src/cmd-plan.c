@@ -1578,6 +1578,19 @@ plan(struct plan *pl)
 	if (pl->verbose)
 		fprintf(stderr, "cr-plan: run it with: make -f %s -j%ld\n",
 		    mkpath, sysconf(_SC_NPROCESSORS_ONLN));
+	/* An empty plan is said plainly: make would succeed doing nothing. */
+	if (total == 0) {
+		fflush(stdout);
+		fatal("nothing to mutate: no operator changes anything in the "
+		    "%zu file%s planned", nplanned, nplanned == 1 ? "" : "s");
+	} else if (ntargets == 0) {
+		fflush(stdout);
+		warn("nothing to run: all %zu mutants are skipped or have no "
+		    "test that executes them%s%s%s (cr-report lists them by "
+		    "reason)", total, pl->since != NULL ? "; --since '" : "",
+		    pl->since != NULL ? pl->since : "",
+		    pl->since != NULL ? "' keeps the changed lines only" : "");
+	}
 
 	free(mkpath);
 	free((char *)g.runner);
