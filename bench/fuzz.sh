@@ -7,7 +7,9 @@
 # The planner (fuzz-plan) runs in JOBS processes (default 2) until they
 # have made EXECS executions between them (default 10,000,000) or
 # PLAN_SECONDS have passed (default 3600), over inputs up to MAX_LEN bytes
-# (default 4096); the result-file reader (fuzz-result) and the session
+# (default 4096), an input failing after TIMEOUT seconds (default 60: a
+# broken splice can keep tree-sitter's error recovery busy for seconds on
+# a loaded machine); the result-file reader (fuzz-result) and the session
 # rows (fuzz-session) run OTHER_SECONDS each (default 300). Each starts from
 # tests/fuzz/corpus/TARGET and works on a copy; with MERGE=1 the inputs
 # that add coverage are merged back into the kept corpus. It stops by
@@ -43,7 +45,7 @@ run() {
 	cp "$top/tests/fuzz/corpus/$t"/* "$dir/corpus/" 2>/dev/null
 	start=$(date +%s)
 	(cd "$dir" && "$build/tests/fuzz/$t" -jobs="$4" -workers="$4" \
-	    -runs="$3" -max_total_time="$2" -max_len="$max_len" -timeout=10 \
+	    -runs="$3" -max_total_time="$2" -max_len="$max_len" -timeout="${TIMEOUT:-60}" \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$dir/artifacts/" corpus >"$dir/main.log" 2>&1)
 	seconds=$(($(date +%s) - start))
@@ -51,7 +53,7 @@ run() {
 	    sed -n 's/^stat::number_of_executed_units: *//p' | awk '{ s += $1 } END { print s + 0 }')
 	crashes=$(ls "$dir/artifacts" | wc -l)
 	corpus=$(ls "$dir/corpus" | wc -l)
-	rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%d", s > 0 ? n / s : 0 }')
+	rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
 	echo "$t: $n executions in $seconds s ($rate a second, $4 jobs), $crashes crashes, corpus $corpus inputs"
 	[ "$crashes" -eq 0 ] || { ls "$dir/artifacts" | sed 's/^/  /'; status=1; }
 	printf 'TABLE fuzz: %s|%s executions|0|0|%s|%s a second over %s s, corpus %s inputs\n' \

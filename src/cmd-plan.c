@@ -101,6 +101,7 @@ static const struct option longopts[] = {
 struct source {
 	char		*path;		/* relative to the project root */
 	int		 excluded;
+	char		*target;	/* a link's file, relative to the root, or NULL */
 };
 
 /* A test the baseline ran, as planned. */
@@ -288,6 +289,7 @@ add_file(struct plan *pl, const char *rel)
 	sf = &pl->files[pl->nfiles++];
 	sf->path = xstrdup(rel);
 	sf->excluded = excluded(pl, rel);
+	sf->target = NULL;
 }
 
 static int
@@ -303,6 +305,49 @@ compare_sources(const void *a, const void *b)
 	    ((const struct source *)b)->path);
 }
 
+/* Whether a file name is a Python module's. */
+static int
+python_name(const char *name)
+{
+	size_t	len = strlen(name);
+
+	return len > 3 && strcmp(name + len - 3, ".py") == 0;
+}
+
+/*
+ * A symbolic link named like a Python file, found in a directory: planned
+ * when it leads to a regular file in the project (unless that file is
+ * planned under its own name too: see collect); else skipped, saying why (a
+ * loop, a missing target, a file outside the project, which is not the
+ * project's code).
+ */
+static void
+walk_link(struct plan *pl, const char *abs, const char *rel)
+{
+	struct stat	 st;
+	char		*real, *target;
+
+	if (stat(abs, &st) == -1) {
+		warn("%s: %s (symbolic link skipped)", rel, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	if ((real = realpath(abs, NULL)) == NULL) {
+		warn("%s: %s (symbolic link skipped)", rel, strerror(errno));
+		return;
+	}
+	if ((target = relative_to(pl->root, real)) == NULL) {
+		warn("%s: a symbolic link to %s, outside the project "
+		    "(skipped)", rel, real);
+		free(real);
+		return;
+	}
+	add_file(pl, rel);
+	pl->files[pl->nfiles - 1].target = target;
+	free(real);
+}
+
 static void
 walk(struct plan *pl, const char *abs, const char *rel)
 {
@@ -310,7 +355,7 @@ walk(struct plan *pl, const char *abs, const char *rel)
 	struct stat	  st;
 	DIR		 *d;
 	char		**names = NULL, *cabs, *crel;
-	size_t		  n = 0, i, len;
+	size_t		  n = 0, i;
 
 	if ((d = opendir(abs)) == NULL) {
 		warn("%s:", abs);
@@ -342,12 +387,10 @@ walk(struct plan *pl, const char *abs, const char *rel)
 		if (S_ISDIR(st.st_mode)) {
 			if (!excluded(pl, crel))
 				walk(pl, cabs, crel);
-		} else if ((S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) &&
-		    stat(cabs, &st) == 0 && S_ISREG(st.st_mode)))) {
-			len = strlen(names[i]);
-			if (len > 3 && strcmp(names[i] + len - 3, ".py") == 0)
-				add_file(pl, crel);
-		}
+		} else if (S_ISREG(st.st_mode) && python_name(names[i]))
+			add_file(pl, crel);
+		else if (S_ISLNK(st.st_mode) && python_name(names[i]))
+			walk_link(pl, cabs, crel);
 next:
 		free(cabs);
 		free(crel);
@@ -386,6 +429,35 @@ collect(struct plan *pl, char **paths, int npaths)
 	for (i = j = 0; i < pl->nfiles; i++) {
 		if (j > 0 && strcmp(pl->files[j - 1].path,
 		    pl->files[i].path) == 0) {
+			free(pl->files[i].path);
+			free(pl->files[i].target);
+			continue;
+		}
+		pl->files[j++] = pl->files[i];
+	}
+	pl->nfiles = j;
+	/*
+	 * A link to a file planned under its own name would plan it twice:
+	 * marked first (the search needs the whole list), then dropped.
+	 */
+	for (i = 0; i < pl->nfiles; i++) {
+		struct source	 key, *hit;
+
+		if (pl->files[i].target == NULL)
+			continue;
+		key.path = pl->files[i].target;
+		hit = bsearch(&key, pl->files, pl->nfiles, sizeof *pl->files,
+		    compare_sources);
+		free(pl->files[i].target);
+		pl->files[i].target = NULL;
+		if (hit != NULL) {
+			warn("%s: a symbolic link to %s, which is planned "
+			    "itself (skipped)", pl->files[i].path, hit->path);
+			pl->files[i].target = pl->files[i].path;
+		}
+	}
+	for (i = j = 0; i < pl->nfiles; i++) {
+		if (pl->files[i].target != NULL) {
 			free(pl->files[i].path);
 			continue;
 		}
@@ -873,8 +945,9 @@ static int
 enumerate_file(const struct plan *pl, const struct source *sf,
     struct buf *src, struct mutant_list *list)
 {
-	char	*abs, *cause = NULL;
-	size_t	 start = list->n;
+	const char	*nul;
+	char		*abs, *cause = NULL;
+	size_t		 start = list->n, line, col;
 
 	abs = xasprintf("%s/%s", pl->root, sf->path);
 	if (file_read(abs, src, &cause) == -1) {
@@ -885,6 +958,26 @@ enumerate_file(const struct plan *pl, const struct source *sf,
 		return -1;
 	}
 	free(abs);
+	/* Python refuses a source with a NUL byte; so does the plan, saying where. */
+	if ((nul = memchr(src->data, '\0', src->len)) != NULL) {
+		if (!sf->excluded) {
+			const char *q;
+
+			line = 1;
+			col = 0;
+			for (q = src->data; q < nul; q++) {
+				col++;
+				if (*q == '\n') {
+					line++;
+					col = 0;
+				}
+			}
+			warn("%s:%zu:%zu: a NUL byte, which Python does not "
+			    "accept in a source file (file skipped)", sf->path,
+			    line, col);
+		}
+		return -1;
+	}
 	if (operators_enumerate_opts(sf->path, buf_str(src), src->len,
 	    &pl->opts, list, &cause) == -1) {
 		if (!sf->excluded)

@@ -13,7 +13,7 @@ for t in $CR_FUZZ_TARGETS; do
 	rm -rf "$work" && mkdir -p "$work" || exit 99
 	cp "$CR_SRCDIR/tests/fuzz/corpus/$name"/* "$work/" 2>/dev/null
 	if (cd "$CR_BUILDDIR/tests/fuzz" && "$CR_BUILDDIR/$t" -max_total_time="$seconds" \
-	    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -max_len=65536 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
 	    "$work" >"$name.log" 2>&1); then
 		echo "ok: $name: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$CR_BUILDDIR/tests/fuzz/$name.log" | grep -o '[0-9]*$') executions, corpus $(ls "$work" | wc -l)"
 	else
