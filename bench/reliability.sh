@@ -24,6 +24,15 @@ for c in hostile-campaign kill-campaign session-faults; do
 	echo "reliability.sh: $c ..." >&2
 	sh "$top/bench/$c.sh" "$bin" >"$out/$c.out" 2>&1 || status=1
 done
+# Bad input and empty plans (end-to-end scenarios), and valgrind over the
+# unit tests, through the build's make check.
+for t in tests/e2e/t0032-empty-plan.sh tests/e2e/t0033-bad-input.sh tests/unit/valgrind.sh; do
+	name=$(basename "$t" .sh)
+	echo "reliability.sh: $name ..." >&2
+	if make -s -C "$bin" check TESTS="$t" >/dev/null 2>&1; then r=ok; else r=FAIL; status=1; fi
+	log=$bin/${t%.sh}.log
+	{ echo "$r"; cat "$log" 2>/dev/null; } >"$out/$name.out"
+done
 
 crashes() {
 	grep -ciE 'AddressSanitizer|runtime error:|Segmentation fault|core dumped|Aborted' "$1"
@@ -52,14 +61,15 @@ crashes() {
 	done
 	f=$out/kill-campaign.out
 	line=$(tail -n 1 "$f")
-	kills=$(echo "$line" | sed -n 's/^kill campaign: \([0-9]*\) kills (\(.*\)), .*/\1 SIGKILLs (\2)/p')
+	kills=$(echo "$line" | sed -n 's/^kill campaign: \([0-9]*\) kills .*/\1 SIGKILLs, resumed/p')
+	who=$(echo "$line" | sed -n 's/^kill campaign: [0-9]* kills (\(.*\)), [0-9]* lost.*/\1/p')
 	lost=$(echo "$line" | sed -n 's/.*), \([0-9]*\) lost, \([0-9]*\) half results.*/\1/p')
 	halfs=$(echo "$line" | sed -n 's/.* \([0-9]*\) half results.*/\1/p')
 	left=$(echo "$line" | sed -n 's/.* \([0-9]*\) mounts, \([0-9]*\) processes, \([0-9]*\) temporary directories, \([0-9]*\) groups.*/\1 \2 \3 \4/p' |
 	    awk '{ print $1 + $2 + $3 + $4 }')
 	tree=$(echo "$line" | sed -n 's/.*tree \([a-z]*\)$/\1/p')
 	printf '    %-22s %-26s %5s %5s %7s  %s\n' "kill campaign" "$kills" "${lost:-?}" "${left:-?}" "$(crashes "$f")" \
-	    "$halfs half results, tree ${tree:-?}"
+	    "killed: $who; $halfs half results, tree ${tree:-?}"
 	f=$out/session-faults.out
 	n=$(crashes "$f")
 	grep -E '^[a-z-]+: (ok|FAIL)' "$f" | while IFS= read -r line; do
@@ -68,7 +78,20 @@ crashes() {
 		shown=$(echo "$line" | sed 's/^[a-z-]*: //')
 		printf '    %-22s %-26s %5s %5s %7s  %s\n' "session: $name" "once" "$bad" 0 "$n" "$shown"
 	done
-	for extra in bad-input fuzz; do
+	row() {
+		f=$out/$1.out
+		[ -f "$f" ] || return 0
+		printf '    %-22s %-26s %5s %5s %7s  %s\n' "$2" "$3" \
+		    "$([ "$(head -n 1 "$f")" = ok ] && echo 0 || echo 1)" 0 \
+		    "$(crashes "$f")" "$(head -n 1 "$f"): $4"
+	}
+	row t0032-empty-plan "empty plans" "3 kinds" \
+	    "no mutant is an error; all skipped, a warning"
+	row t0033-bad-input "bad input (t0033)" "17 files" \
+	    "syntax error, NUL (line:col), BOM, CRLF, tabs, Latin-1, empty, 100,000 lines, 500 deep, 4 kinds of link, unreadable"
+	row valgrind "valgrind memcheck" "$(grep -c '^ok: ' "$out/valgrind.out") unit test programs" \
+	    "no invalid access, uninitialised value or definite leak"
+	for extra in fuzz; do
 		f=$out/$extra.out
 		[ -f "$f" ] || continue
 		grep '^TABLE ' "$f" | sed 's/^TABLE //' | while IFS='|' read -r name tried lost left crashes shown; do
