@@ -101,7 +101,6 @@ static const struct option longopts[] = {
 struct source {
 	char		*path;		/* relative to the project root */
 	int		 excluded;
-	char		*target;	/* a link's file, relative to the root, or NULL */
 };
 
 /* A test the baseline ran, as planned. */
@@ -289,7 +288,6 @@ add_file(struct plan *pl, const char *rel)
 	sf = &pl->files[pl->nfiles++];
 	sf->path = xstrdup(rel);
 	sf->excluded = excluded(pl, rel);
-	sf->target = NULL;
 }
 
 static int
@@ -315,11 +313,12 @@ python_name(const char *name)
 }
 
 /*
- * A symbolic link named like a Python file, found in a directory: planned
- * when it leads to a regular file in the project (unless that file is
- * planned under its own name too: see collect); else skipped, saying why (a
- * loop, a missing target, a file outside the project, which is not the
- * project's code).
+ * A symbolic link named like a Python file, found in a directory: its file
+ * is planned under its own name when it is in the project (the tests
+ * import that file, and a mutant put in place at the link's name would
+ * not be seen; planned twice, it is planned once); else the link is
+ * skipped, saying why (a loop, a missing target, a file outside the
+ * project, which is not the project's code).
  */
 static void
 walk_link(struct plan *pl, const char *abs, const char *rel)
@@ -337,14 +336,12 @@ walk_link(struct plan *pl, const char *abs, const char *rel)
 		warn("%s: %s (symbolic link skipped)", rel, strerror(errno));
 		return;
 	}
-	if ((target = relative_to(pl->root, real)) == NULL) {
+	if ((target = relative_to(pl->root, real)) == NULL)
 		warn("%s: a symbolic link to %s, outside the project "
 		    "(skipped)", rel, real);
-		free(real);
-		return;
-	}
-	add_file(pl, rel);
-	pl->files[pl->nfiles - 1].target = target;
+	else
+		add_file(pl, target);
+	free(target);
 	free(real);
 }
 
@@ -402,7 +399,7 @@ next:
 static void
 collect(struct plan *pl, char **paths, int npaths)
 {
-	struct stat	 st;
+	struct stat	 st, lst;
 	char		*abs, *rel;
 	size_t		 i, j;
 	int		 k;
@@ -416,6 +413,9 @@ collect(struct plan *pl, char **paths, int npaths)
 			    "from the project root)", paths[k], pl->root);
 		if (S_ISDIR(st.st_mode))
 			walk(pl, abs, rel);
+		else if (S_ISREG(st.st_mode) && lstat(abs, &lst) == 0 &&
+		    S_ISLNK(lst.st_mode))
+			walk_link(pl, abs, rel);
 		else if (S_ISREG(st.st_mode))
 			add_file(pl, rel);
 		else
@@ -429,35 +429,6 @@ collect(struct plan *pl, char **paths, int npaths)
 	for (i = j = 0; i < pl->nfiles; i++) {
 		if (j > 0 && strcmp(pl->files[j - 1].path,
 		    pl->files[i].path) == 0) {
-			free(pl->files[i].path);
-			free(pl->files[i].target);
-			continue;
-		}
-		pl->files[j++] = pl->files[i];
-	}
-	pl->nfiles = j;
-	/*
-	 * A link to a file planned under its own name would plan it twice:
-	 * marked first (the search needs the whole list), then dropped.
-	 */
-	for (i = 0; i < pl->nfiles; i++) {
-		struct source	 key, *hit;
-
-		if (pl->files[i].target == NULL)
-			continue;
-		key.path = pl->files[i].target;
-		hit = bsearch(&key, pl->files, pl->nfiles, sizeof *pl->files,
-		    compare_sources);
-		free(pl->files[i].target);
-		pl->files[i].target = NULL;
-		if (hit != NULL) {
-			warn("%s: a symbolic link to %s, which is planned "
-			    "itself (skipped)", pl->files[i].path, hit->path);
-			pl->files[i].target = pl->files[i].path;
-		}
-	}
-	for (i = j = 0; i < pl->nfiles; i++) {
-		if (pl->files[i].target != NULL) {
 			free(pl->files[i].path);
 			continue;
 		}

@@ -5,7 +5,7 @@
 # (the same mutants as the plain file, at the same places, each run and
 # killed, the files' bytes untouched), bytes that are not UTF-8, an empty
 # file, 100,000 lines, nesting 500 deep, symbolic links (a loop, one to a
-# missing file, one outside the project, one to a planned file) and a file
+# missing file, one outside the project, one to a file in it) and a file
 # its user cannot read.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
@@ -49,11 +49,18 @@ for want in \
     "nul.py:2:8: a NUL byte, which Python does not accept in a source file (file skipped)" \
     "loop1.py: Too many levels of symbolic links (symbolic link skipped)" \
     "dangling.py: No such file or directory (symbolic link skipped)" \
-    "outside.py: a symbolic link to /etc/hostname, outside the project (skipped)" \
-    "link.py: a symbolic link to plain.py, which is planned itself (skipped)"; do
+    "outside.py: a symbolic link to /etc/hostname, outside the project (skipped)"; do
 	grep -qxF "cr-plan: $want" "$T/err" || fail "no message '$want': $(cat "$T/err")"
 done
-[ "$(wc -l <"$T/err")" -eq 7 ] || fail "other messages: $(cat "$T/err")"
+[ "$(wc -l <"$T/err")" -eq 6 ] || fail "other messages: $(cat "$T/err")"
+# A link to a file in the project plans that file, under its own name, once:
+# the tests import it, and would not see a mutant put in at the link's name.
+grep -q "	link.py:" "$T/list" && fail "link.py was planned under its own name"
+[ "$(grep -c "	plain.py:2:13	core/ReplaceBinaryOperator_Add_Sub	" "$T/list")" -eq 1 ] ||
+	fail "plain.py planned more than once"
+"$CR_PLAN" --list link.py >"$T/link" 2>"$T/err" || fail "cr-plan --list link.py: $(cat "$T/err")"
+grep -q "	plain.py:2:13	core/ReplaceBinaryOperator_Add_Sub	" "$T/link" ||
+	fail "the link's file was not planned: $(head -n 2 "$T/link")"
 # The same mutants at the same places in the plain, BOM, CRLF and Latin-1
 # files; the tab is one column.
 for f in bom crlf latin1 long; do
