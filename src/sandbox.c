@@ -776,7 +776,7 @@ ns_setup(const struct launch *l, const char **what)
 	if (ns_unshare(CLONE_NEWNS | CLONE_NEWPID, &userns, what) == -1)
 		return -1;
 	*what = "make / private";
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
 	if (l->spec->private_tmp && ns_private_tmp(l, what) == -1)
 		return -1;
@@ -1738,7 +1738,7 @@ sandbox_spawn(const struct run_spec *spec, const char *log, pid_t *pidp,
 		close(statp[0]);
 		setsid();
 		if (ns_unshare(CLONE_NEWNS, &userns, &what) == -1 ||
-		    (what = "make / private", mount(NULL, "/", NULL,
+		    (what = "make / private", mount("none", "/", "none",
 		    MS_REC | MS_PRIVATE, NULL)) == -1) {
 			child_report(statp[1], "E %s: %s", what, strerror(errno));
 			_exit(1);
@@ -1808,7 +1808,7 @@ mntns_child(const struct launch *l, pid_t owner, int fd)
 	} else if (ns_unshare(CLONE_NEWNS, &userns, &what) == -1)
 		goto fail;
 	what = "make / private";
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
 		goto fail;
 	if (l->spec->private_tmp && ns_private_tmp(l, &what) == -1)
 		goto fail;

@@ -11,6 +11,13 @@ esac
 command -v valgrind >/dev/null || { echo "no valgrind (scripts/setup-deps.sh installs it)" >&2; exit 99; }
 status=0
 for t in $CR_UNIT_TESTS; do
+	case $t in
+	# Debian 12's valgrind (3.19) does not know the new mount API nor
+	# pidfd_open: under it the sandbox cannot make its namespaces, and its
+	# timed assertions do not hold at valgrind's speed. The ASan build
+	# checks that program's memory.
+	*/test-sandbox) echo "not under valgrind: $t"; continue ;;
+	esac
 	log=$CR_BUILDDIR/$t.valgrind.log
 	if valgrind --error-exitcode=97 --leak-check=full \
 	    --errors-for-leak-kinds=definite --show-leak-kinds=definite \
