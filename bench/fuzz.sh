@@ -15,7 +15,8 @@
 # that add coverage are merged back into the kept corpus. It stops by
 # itself. Prints, per target, executions, executions a second, crashes
 # (crash-*, leak-*, timeout-* and oom-* inputs, left in the work
-# directory) and corpus size, and writes the same as table rows to
+# directory), slow inputs (slow-unit-*, over 10 s: counted apart) and
+# corpus size, and writes the same as table rows to
 # bench/reliability/fuzz.out for bench/reliability.sh.
 set -u
 
@@ -51,11 +52,12 @@ run() {
 	seconds=$(($(date +%s) - start))
 	n=$(cat "$dir"/fuzz-*.log "$dir/main.log" 2>/dev/null |
 	    sed -n 's/^stat::number_of_executed_units: *//p' | awk '{ s += $1 } END { print s + 0 }')
-	crashes=$(ls "$dir/artifacts" | wc -l)
+	crashes=$(ls "$dir/artifacts" | grep -c '^\(crash\|leak\|timeout\|oom\)-')
+	slow=$(ls "$dir/artifacts" | grep -c '^slow-unit-')
 	corpus=$(ls "$dir/corpus" | wc -l)
 	rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
-	echo "$t: $n executions in $seconds s ($rate a second, $4 jobs), $crashes crashes, corpus $corpus inputs"
-	[ "$crashes" -eq 0 ] || { ls "$dir/artifacts" | sed 's/^/  /'; status=1; }
+	echo "$t: $n executions in $seconds s ($rate a second, $4 jobs), $crashes crashes, $slow slow inputs, corpus $corpus inputs"
+	[ "$crashes" -eq 0 ] || { ls "$dir/artifacts" | grep -v '^slow-unit-' | sed 's/^/  /'; status=1; }
 	printf 'TABLE fuzz: %s|%s executions|0|0|%s|%s a second over %s s, corpus %s inputs\n' \
 	    "${t#fuzz-}" "$n" "$crashes" "$rate" "$seconds" "$corpus" >>"$work/table"
 	if [ "${MERGE:-0}" = 1 ]; then
