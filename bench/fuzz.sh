@@ -11,7 +11,7 @@
 # broken splice can keep tree-sitter's error recovery busy for seconds on
 # a loaded machine); the result-file reader (fuzz-result) and the session
 # rows (fuzz-session) run OTHER_SECONDS each (default 300). Each starts from
-# tests/fuzz/corpus/TARGET and works on a copy; with MERGE=1 the inputs
+# its seeds (tests/fuzz/seed.sh) and works on a copy; with MERGE=1 the inputs
 # that add coverage are merged back into the kept corpus. It stops by
 # itself. Prints, per target, executions, executions a second, crashes
 # (crash-*, leak-*, timeout-* and oom-* inputs, left in the work
@@ -43,7 +43,7 @@ run() {
 	t=$1
 	dir=$work/$t
 	mkdir -p "$dir/corpus" "$dir/artifacts"
-	cp "$top/tests/fuzz/corpus/$t"/* "$dir/corpus/" 2>/dev/null
+	sh "$top/tests/fuzz/seed.sh" "$top" "$t" "$dir/corpus" || exit 2
 	start=$(date +%s)
 	(cd "$dir" && "$build/tests/fuzz/$t" -jobs="$4" -workers="$4" \
 	    -runs="$3" -max_total_time="$2" -max_len="$max_len" -timeout="${TIMEOUT:-60}" \

@@ -23,9 +23,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-${CR_BIN:-$top/build}}
-test -d "$bin" || { echo "hostile-campaign.sh: no directory $bin" >&2; exit 2; }
-bin=$(cd "$bin" && pwd)
+. "$top/bench/lib.sh"
+campaign_bin hostile-campaign.sh "${1:-}"
 py=/usr/bin/python3
 export CR_MKDIR="$top/mk"
 fill=/tmp/crmake-hostile-fill
@@ -37,11 +36,6 @@ cp -R "$top/tests/fixtures/hostile" "$T/p" || exit 2
 find "$T/p" -name __pycache__ -prune -exec rm -rf {} +
 [ -e "$fill" ] && { echo "hostile-campaign.sh: $fill exists already" >&2; exit 2; }
 
-snapshot() {
-	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
-	    xargs -0 stat -c '%n %s %a %Y.%y' &&
-	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
-}
 before=$(snapshot "$T/p")
 
 (cd "$T/p" && "$bin/cr-plan" -s "$T/s" -t "$py -m unittest discover -q -s tests" \

@@ -33,9 +33,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-${CR_BIN:-$top/build}}
-test -d "$bin" || { echo "kill-campaign.sh: no directory $bin" >&2; exit 2; }
-bin=$(cd "$bin" && pwd)
+. "$top/bench/lib.sh"
+campaign_bin kill-campaign.sh "${1:-}"
 kills=${KILLS:-50}
 forget=${FORGET:-25}
 seed=${SEED:-$(date +%s)}
@@ -54,11 +53,6 @@ trap 'exit 2' INT TERM
 cp -R "$top/tests/fixtures/calc" "$T/p" || exit 2
 find "$T/p" -name __pycache__ -prune -exec rm -rf {} +
 
-snapshot() {
-	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
-	    xargs -0 stat -c '%n %s %a %Y.%y' &&
-	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
-}
 
 # A random number in [0, $1), the $2-th of the round, from the seed.
 rand() {

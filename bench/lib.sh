@@ -17,3 +17,20 @@ spread() {
 	grep -Fx -f "$2.chosen" "$2" || true
 	rm -f "$2.chosen"
 }
+
+# campaign_bin NAME [BIN]: set bin to the absolute directory holding
+# cr-plan, cr-run-one and cr-report (BIN, else $CR_BIN, else build/ at the
+# top), or exit 2 saying NAME found none.
+campaign_bin() {
+	bin=${2:-${CR_BIN:-$top/build}}
+	test -x "$bin/cr-plan" || { echo "$1: no cr-plan in $bin" >&2; exit 2; }
+	bin=$(cd "$bin" && pwd)
+}
+
+# snapshot DIR: a listing of a tree that changes if any file's bytes, mode
+# or mtime do.
+snapshot() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+	    xargs -0 stat -c '%n %s %a %Y.%y' &&
+	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}

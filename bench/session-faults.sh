@@ -26,9 +26,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-${CR_BIN:-$top/build}}
-test -d "$bin" || { echo "session-faults.sh: no directory $bin" >&2; exit 2; }
-bin=$(cd "$bin" && pwd)
+. "$top/bench/lib.sh"
+campaign_bin session-faults.sh "${1:-}"
 py=/usr/bin/python3
 export CR_MKDIR="$top/mk"
 [ "$(id -u)" -eq 0 ] || { echo "session-faults.sh: run as root" >&2; exit 2; }

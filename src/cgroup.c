@@ -43,21 +43,18 @@ has_word(const char *list, const char *word, const char *seps)
 
 /*
  * The mount point and mount root of the hierarchy of a controller, from
- * /proc/self/mountinfo: a v1 hierarchy that has it, else (v2 set) the
- * cgroup2 mount. Returns 0, or -1 if there is none.
+ * the text of /proc/self/mountinfo: a v1 hierarchy that has it, else (v2
+ * set) the cgroup2 mount. Returns 0, or -1 if there is none.
  */
 static int
-find_mount(const char *name, int v2, char **mnt, char **root)
+find_mount(const char *mountinfo, const char *name, int v2, char **mnt,
+    char **root)
 {
-	FILE	*f;
-	char	*line = NULL, *field[6], *dash, *fstype, *super, *p;
-	size_t	 cap = 0;
+	char	*text, *next, *line, *field[6], *dash, *fstype, *super, *p;
 	int	 i, found = -1;
 
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return -1;
-	while (found == -1 && getline(&line, &cap, f) != -1) {
-		line[strcspn(line, "\n")] = '\0';
+	next = text = xstrdup(mountinfo);
+	while (found == -1 && (line = strsep(&next, "\n")) != NULL) {
 		if ((dash = strstr(line, " - ")) == NULL)
 			continue;
 		*dash = '\0';
@@ -84,23 +81,18 @@ find_mount(const char *name, int v2, char **mnt, char **root)
 		*mnt = xstrdup(field[4]);
 		found = 0;
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	return found;
 }
 
-/* This process's group in the hierarchy (v1 by controller name, or v2). */
+/* This process's group in a hierarchy (v1 by controller name, or v2), from the text of /proc/self/cgroup. */
 static char *
-own_group(const char *name, int v2)
+own_group(const char *cgroups, const char *name, int v2)
 {
-	FILE	*f;
-	char	*line = NULL, *ctl, *path, *out = NULL;
-	size_t	 cap = 0;
+	char	*text, *next, *line, *ctl, *path, *out = NULL;
 
-	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
-		return NULL;
-	while (out == NULL && getline(&line, &cap, f) != -1) {
-		line[strcspn(line, "\n")] = '\0';
+	next = text = xstrdup(cgroups);
+	while (out == NULL && (line = strsep(&next, "\n")) != NULL) {
 		if ((ctl = strchr(line, ':')) == NULL ||
 		    (path = strchr(ctl + 1, ':')) == NULL)
 			continue;
@@ -110,8 +102,7 @@ own_group(const char *name, int v2)
 		    has_word(ctl, name, ","))
 			out = xstrdup(path);
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	return out;
 }
 
@@ -223,8 +214,7 @@ remove_stale(const char *base, int v2)
 		if (strncmp(e->d_name, "crmake-", 7) != 0)
 			continue;
 		pid = strtol(e->d_name + 7, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (*end != '\0' || !process_gone(pid))
 			continue;
 		dir = xasprintf("%s/%s", base, e->d_name);
 		group_rmdir(dir, v2);
@@ -235,15 +225,18 @@ remove_stale(const char *base, int v2)
 
 /* The directory below which this process may make groups for a controller. */
 static char *
-base_dir(enum cg_controller c, int *v2)
+base_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
+    int *v2)
 {
 	char	*mnt = NULL, *root = NULL, *own = NULL, *base = NULL, *ctl;
 	size_t	 n;
 
 	for (*v2 = 0; *v2 < 2 && base == NULL; ++*v2) {
-		if (find_mount(controller_names[c], *v2, &mnt, &root) == -1)
+		if (find_mount(mountinfo, controller_names[c], *v2, &mnt,
+		    &root) == -1)
 			continue;
-		if ((own = own_group(controller_names[c], *v2)) != NULL) {
+		if ((own = own_group(cgroups, controller_names[c], *v2)) !=
+		    NULL) {
 			n = strcmp(root, "/") == 0 ? 0 : strlen(root);
 			if (strncmp(own, root, n) == 0 &&
 			    (own[n] == '/' || own[n] == '\0'))
@@ -273,13 +266,21 @@ void
 cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
 {
 	enum cg_controller	 c;
+	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
 	uint64_t		 limit[CG_N] = { memory, procs };
 	char			*base, *dir, num[32];
 	int			 v2, ok;
 
 	memset(cg, 0, sizeof *cg);
+	if ((memory == 0 && procs == 0) ||
+	    file_read("/proc/self/mountinfo", &mountinfo, NULL) == -1 ||
+	    file_read("/proc/self/cgroup", &cgroups, NULL) == -1) {
+		buf_free(&mountinfo);
+		return;
+	}
 	for (c = 0; c < CG_N; c++) {
-		if (limit[c] == 0 || (base = base_dir(c, &v2)) == NULL)
+		if (limit[c] == 0 || (base = base_dir(buf_str(&mountinfo),
+		    buf_str(&cgroups), c, &v2)) == NULL)
 			continue;
 		remove_stale(base, v2);
 		dir = xasprintf("%s/crmake-%ld", base, (long)getpid());
@@ -308,6 +309,8 @@ cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
 		cg->dir[c] = dir;
 		cg->v2[c] = v2;
 	}
+	buf_free(&mountinfo);
+	buf_free(&cgroups);
 }
 
 int
@@ -330,11 +333,10 @@ cgroup_open_procs(const struct cgroup *cg, int *fds)
 	int	 c, n = 0;
 
 	for (c = 0; c < CG_N; c++) {
-		fds[c] = -1;
 		if (cg->dir[c] == NULL)
 			continue;
 		path = xasprintf("%s/cgroup.procs", cg->dir[c]);
-		if ((fds[c] = open(path, O_WRONLY | O_CLOEXEC)) != -1)
+		if ((fds[n] = open(path, O_WRONLY | O_CLOEXEC)) != -1)
 			n++;
 		free(path);
 	}

@@ -33,7 +33,7 @@ struct cgroup {
 void cgroup_make(struct cgroup *, uint64_t memory, uint64_t procs);
 /* Move the calling process into every group; -1 if one move failed. Safe after fork. */
 int cgroup_enter_self(const struct cgroup *);
-/* Open every group's cgroup.procs for writing, in fds[CG_N] (-1 where none); the count. */
+/* Open every group's cgroup.procs for writing into fds (room for CG_N); how many. */
 int cgroup_open_procs(const struct cgroup *, int *fds);
 /* Whether the memory limit made the kernel end a process of the group. */
 int cgroup_oom(const struct cgroup *);

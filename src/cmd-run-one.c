@@ -641,11 +641,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
 	run_caps_groups(&cf->caps, &cg, &wj.as);
-	cgroup_open_procs(&cg, gfds);
-	for (i = 0; i < CG_N; i++) {
-		if (gfds[i] != -1)
-			gfds[wj.ngroups++] = gfds[i];
-	}
+	wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
 	wj.groups = gfds;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);
@@ -977,8 +973,7 @@ progress_forget(const char *session, const char *run)
 			if (de->d_name[0] == '.' || strcmp(de->d_name, run) == 0)
 				continue;
 			pid = strtol(de->d_name, NULL, 10);
-			if (pid > 0 && kill((pid_t)pid, 0) == -1 &&
-			    errno == ESRCH) {
+			if (process_gone(pid)) {
 				path = xasprintf("%s/%s", dir, de->d_name);
 				unlink(path);
 				free(path);
@@ -1269,8 +1264,7 @@ check_results_command(const char *arg)
 		path = xasprintf("%s/%s", dir, e->d_name);
 		if ((tmp = strstr(e->d_name, ".json.tmp.")) != NULL) {
 			pid = strtol(tmp + 10, NULL, 10);
-			if (pid > 0 && kill((pid_t)pid, 0) == -1 &&
-			    errno == ESRCH)
+			if (process_gone(pid))
 				unlink(path);
 		} else if (strlen(e->d_name) > 5 && strcmp(e->d_name +
 		    strlen(e->d_name) - 5, ".json") == 0) {

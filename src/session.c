@@ -5,7 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,8 +149,7 @@ sweep_tmpdirs(const char *base, const char *prefix)
 		if (strncmp(e->d_name, prefix, n) != 0 || e->d_name[n] != '.')
 			continue;
 		pid = strtol(e->d_name + n + 1, &end, 10);
-		if (*end != '.' || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (*end != '.' || !process_gone(pid))
 			continue;
 		path = xasprintf("%s/%s", base, e->d_name);
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,12 @@ fd_read_tail(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
 		if (total >= limit)
 			return 1;
 	}
+}
+
+int
+process_gone(long pid)
+{
+	return pid > 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
 }
 
 int

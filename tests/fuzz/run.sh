@@ -1,5 +1,6 @@
 #!/bin/sh
-# Each libFuzzer target over its kept corpus (tests/fuzz/corpus/TARGET) for
+# Each libFuzzer target over its kept corpus (tests/fuzz/corpus/TARGET;
+# the planner's is seeded with the fixtures' and examples' Python files) for
 # FUZZ_SECONDS (default 20) each, on a copy, so that the source tree is not
 # written. Any crash, sanitizer report or broken promise fails; the input
 # that caused it is left in the build directory as crash-*.
@@ -11,7 +12,7 @@ for t in $CR_FUZZ_TARGETS; do
 	name=${t##*/}
 	work=$CR_BUILDDIR/tests/fuzz/$name.corpus
 	rm -rf "$work" && mkdir -p "$work" || exit 99
-	cp "$CR_SRCDIR/tests/fuzz/corpus/$name"/* "$work/" 2>/dev/null
+	sh "$CR_SRCDIR/tests/fuzz/seed.sh" "$CR_SRCDIR" "$name" "$work" || exit 99
 	if (cd "$CR_BUILDDIR/tests/fuzz" && "$CR_BUILDDIR/$t" -max_total_time="$seconds" \
 	    -max_len=65536 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
 	    "$work" >"$name.log" 2>&1); then

@@ -1,1 +1,0 @@
-"""shapes: a small src-layout package, the fixture for test selection."""
