@@ -110,6 +110,7 @@ def _save_coverage(cov, pid):
 
 def _coverage_in_child():
     """Measure a forked child (a multiprocessing worker) with a data file of its own."""
+    _forget_term_watch()
     old = crmake_record.coverage
     if old is None:
         return
@@ -132,8 +133,12 @@ def _coverage_in_child():
     def _bootstrap(self, *args, **kwargs):
         # A pool ends its workers with SIGTERM: save first, once, then go.
         import signal
+        import threading
+
+        handled = threading.Event()
 
         def on_term(signum, frame):
+            handled.set()
             signal.signal(signum, signal.SIG_IGN)
             _save_coverage(cov, os.getpid())
             signal.signal(signum, signal.SIG_DFL)
@@ -141,6 +146,7 @@ def _coverage_in_child():
 
         try:
             signal.signal(signal.SIGTERM, on_term)
+            _watch_term(on_term, handled)
         except Exception:
             pass
         try:
@@ -154,6 +160,77 @@ def _coverage_in_child():
 
     _bootstrap._crmake = True
     base._bootstrap = _bootstrap
+
+
+_term_pipe = None
+
+
+def _watch_term(handler, handled):
+    """See that a SIGTERM reaches handler, even in a blocking call.
+
+    A signal that comes just as the main thread enters a blocking call (a
+    pool worker waiting for its next task, as the pool ends it) is noted but
+    not handled until the call returns, which may be never. The signal module
+    also writes each signal's number to a pipe: a thread reads it and sends
+    SIGTERM again to the main thread, whose blocking call that interrupts,
+    until handler has run (or is no longer the one for SIGTERM).
+    """
+    global _term_pipe
+    import signal
+    import threading
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    try:
+        old = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    except Exception:
+        old = None
+    if old != -1:
+        # Someone else's (an event loop's): leave it theirs.
+        if old is not None:
+            signal.set_wakeup_fd(old)
+        os.close(r)
+        os.close(w)
+        return
+    _term_pipe = (r, w)
+    main = threading.main_thread().ident
+    term = int(signal.SIGTERM)
+
+    def watch():
+        while True:
+            try:
+                data = os.read(r, 64)
+            except OSError:
+                return
+            if not data:
+                return
+            if term not in data:
+                continue
+            while not handled.wait(0.05):
+                if signal.getsignal(signal.SIGTERM) is not handler:
+                    break
+                signal.pthread_kill(main, signal.SIGTERM)
+            if handled.is_set():
+                return
+
+    threading.Thread(target=watch, name="crmake-sigterm", daemon=True).start()
+
+
+def _forget_term_watch():
+    """In a forked child: the signal pipe and its reader are the parent's."""
+    global _term_pipe
+    if _term_pipe is None:
+        return
+    r, w = _term_pipe
+    _term_pipe = None
+    import signal
+    try:
+        old = signal.set_wakeup_fd(-1)
+        if old != w:
+            signal.set_wakeup_fd(old)
+    except Exception:
+        pass
+    os.close(r)
+    os.close(w)
 
 
 def _shared_imports():

@@ -68,6 +68,58 @@ def test_multiprocessing_workers_are_measured(project):
     assert "tests/test_work.py::test_squares" in lines.get(body, set()), lines
 
 
+def test_a_terminated_worker_stuck_in_a_wait_is_measured(project):
+    """SIGTERM handled off the main thread still ends a worker blocked in a wait, measured.
+
+    The signal is sent to another thread of the worker while its main thread
+    waits on a lock: as when it comes just before the wait starts, nothing
+    interrupts the wait.
+    """
+    pytest.importorskip("coverage")
+    src = os.path.join(project.root, "src")
+    project.write("src/stuck.py", """
+        import multiprocessing
+        import signal
+        import threading
+        import time
+
+        def _term_elsewhere():
+            time.sleep(0.3)
+            for t in threading.enumerate():
+                if t is not threading.current_thread() and t is not threading.main_thread():
+                    signal.pthread_kill(t.ident, signal.SIGTERM)
+                    return
+
+        def wait_forever(lock):
+            threading.Thread(target=_term_elsewhere, daemon=True).start()
+            lock.acquire()
+
+        def exit_code():
+            ctx = multiprocessing.get_context("fork")
+            lock = ctx.Lock()
+            lock.acquire()
+            p = ctx.Process(target=wait_forever, args=(lock,))
+            p.start()
+            p.join(20)
+            if p.exitcode is None:
+                p.kill()
+                p.join()
+            return p.exitcode
+    """)
+    project.write("tests/test_stuck.py", """
+        import signal
+        import stuck
+
+        def test_ends():
+            assert stuck.exit_code() == -signal.SIGTERM
+    """)
+    result = project.pytest("tests", coverage=["src/stuck.py"], pythonpath=[src])
+    assert result.returncode == 0, result
+    lines = project.contexts("src/stuck.py")
+    body = project.line_of("src/stuck.py", "lock.acquire()")
+    assert "tests/test_stuck.py::test_ends" in lines.get(body, set()), lines
+
+
 def test_wider_fixture_time_is_not_the_first_tests(project):
     """A module fixture's set-up is timed as start-up, not as the test that set it up."""
     project.write("tests/test_fix.py", """
