@@ -50,6 +50,21 @@ plan_unittest "$T/f"
 CR_LAUNCH='srun -n1 -c1 --quiet' make -k -f "$T/f/Makefile" -j4 CR_WARM=0 \
     >"$T/f.out" 2>&1 &
 mk=$!
+# The node of a test running now on a node other than node1, that test
+# stopped so that its mutant cannot finish before the node dies.
+stop_a_test() {
+	for env in /proc/[0-9]*/environ; do
+		pid=${env#/proc/}
+		pid=${pid%/environ}
+		case $(cat "/proc/$pid/comm" 2>/dev/null) in python*) ;; *) continue ;; esac
+		node=$(tr '\0' '\n' <"$env" 2>/dev/null | sed -n 's/^SLURMD_NODENAME=//p')
+		case $node in "" | node1) continue ;; esac
+		kill -STOP "$pid" 2>/dev/null || continue
+		# Stopped before it ended: no result can come of it now.
+		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+		[ "$state" = T ] && { echo "$node"; return; }
+	done
+}
 victim=
 i=0
 while [ -z "$victim" ]; do
@@ -57,8 +72,7 @@ while [ -z "$victim" ]; do
 	[ "$i" -ge 300 ] && fail "no mutant ran on node2..node4: $(squeue)"
 	sleep 0.2
 	[ "$(n_results "$T/f")" -ge 2 ] || continue
-	# A node other than node1, running a mutant now.
-	victim=$(squeue -h -o %N 2>/dev/null | grep -v -x -e node1 -e "" | head -n 1)
+	victim=$(stop_a_test)
 done
 # As a crash: the node's slurmd, its job steps' slurmstepd, then every
 # process of its jobs, until none is left three looks in a row (a step
