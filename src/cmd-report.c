@@ -405,7 +405,8 @@ report_load(struct report *rp)
 	if (rp->store && db_begin(rp->db, &cause) == -1)
 		report_stop_storing(rp, cause);
 	if (db_planned_foreach(rp->db, report_add, rp) != 0)
-		fatal("%s: cannot read the planned mutants", rp->session);
+		fatal("%s: cannot read the planned mutants: the session "
+		    "database is damaged; run cr-plan again", rp->session);
 	if (rp->store && db_commit(rp->db, &cause) == -1)
 		report_stop_storing(rp, cause);
 	if (rp->n > 1)

@@ -344,7 +344,7 @@ db_config_get(struct db *db, const char *key)
 		return NULL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		value = xstrdup((const char *)sqlite3_column_text(st, 0));
+		value = column_text(st, 0);
 	sqlite3_finalize(st);
 	return value;
 }
@@ -520,14 +520,22 @@ db_mutant_tests(struct db *db, const char *id, struct planned_test **out,
 		v[*n].wall = sqlite3_column_double(st, 2);
 		v[*n].cpu = sqlite3_column_double(st, 3);
 		(*n)++;
+		if (v[*n - 1].runner == NULL || v[*n - 1].name == NULL)
+			break;
 	}
+	if (rc == SQLITE_ROW)
+		cause_set(cause, "session database: a test of mutant '%s' has "
+		    "no %s; the file is damaged, run cr-plan again", id,
+		    v[*n - 1].runner == NULL ? "runner" : "name");
+	else if (rc != SQLITE_DONE)
+		db_error(db, cause, "session database");
 	sqlite3_finalize(st);
 	*out = v;
 	if (rc != SQLITE_DONE) {
 		planned_tests_free(v, *n);
 		*out = NULL;
 		*n = 0;
-		return db_error(db, cause, "session database");
+		return -1;
 	}
 	return 0;
 }
@@ -636,10 +644,16 @@ column_text(sqlite3_stmt *st, int i)
 	return s == NULL ? NULL : xstrdup((const char *)s);
 }
 
-static void
-planned_load(sqlite3_stmt *st, struct planned *p)
+/*
+ * Load one row of PLANNED_COLUMNS. A row that lacks a value the schema
+ * requires (only a damaged file has one) is refused: -1 with *cause, and
+ * *p cleared.
+ */
+static int
+planned_load(sqlite3_stmt *st, struct planned *p, char **cause)
 {
-	int	sel;
+	const char	*missing = NULL;
+	int		 sel;
 
 	p->id = column_text(st, 0);
 	p->path = column_text(st, 1);
@@ -655,12 +669,37 @@ planned_load(sqlite3_stmt *st, struct planned *p)
 	p->replacement = column_text(st, 11);
 	p->scope = column_text(st, 12);
 	p->skip = column_text(st, 13);
-	sel = selection_parse((const char *)sqlite3_column_text(st, 14));
-	p->sel = sel < 0 ? SEL_SUITE : (enum selection)sel;
+	if (sqlite3_column_text(st, 14) == NULL)
+		missing = "selection";
+	else {
+		sel = selection_parse((const char *)sqlite3_column_text(st,
+		    14));
+		p->sel = sel < 0 ? SEL_SUITE : (enum selection)sel;
+	}
 	p->inputs = column_text(st, 15);
 	p->wall = sqlite3_column_double(st, 16);
 	p->cpu = sqlite3_column_double(st, 17);
 	p->reduced = column_text(st, 18);
+
+	if (p->id == NULL)
+		missing = "ID";
+	else if (p->path == NULL)
+		missing = "file";
+	else if (p->sha256 == NULL)
+		missing = "file digest";
+	else if (p->operator == NULL)
+		missing = "operator";
+	else if (p->replacement == NULL)
+		missing = "replacement";
+	else if (p->scope == NULL)
+		missing = "scope";
+	if (missing == NULL)
+		return 0;
+	cause_set(cause, "session database: mutant '%s' has no %s; the file "
+	    "is damaged, run cr-plan again", p->id != NULL ? p->id : "?",
+	    missing);
+	planned_clear(p);
+	return -1;
 }
 
 void
@@ -683,16 +722,24 @@ db_tests_foreach(struct db *db, int (*fn)(const char *runner,
     const char *name, const char *file, uint32_t line, void *), void *arg)
 {
 	sqlite3_stmt	*st;
-	int		 rc = 0;
+	const char	*runner, *name;
+	int		 rc = 0, step;
 
 	if (sqlite3_prepare_v2(db->h, "SELECT runner, name, file, line FROM "
 	    "tests ORDER BY file, line, name", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-		rc = fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (uint32_t)sqlite3_column_int64(st, 3), arg);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		runner = (const char *)sqlite3_column_text(st, 0);
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (runner == NULL || name == NULL)
+			rc = -1;
+		else
+			rc = fn(runner, name,
+			    (const char *)sqlite3_column_text(st, 2),
+			    (uint32_t)sqlite3_column_int64(st, 3), arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = -1;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -710,14 +757,17 @@ db_planned_get(struct db *db, const char *id, struct planned *p, char **cause)
 		return db_error(db, cause, "session database");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		planned_load(st, p);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
+	if (rc == SQLITE_ROW) {
+		rc = planned_load(st, p, cause);
+		sqlite3_finalize(st);
+		return rc;
+	}
 	if (rc == SQLITE_DONE)
-		return cause_set(cause, "no mutant '%s' in this session", id);
-	return db_error(db, cause, "session database");
+		cause_set(cause, "no mutant '%s' in this session", id);
+	else
+		db_error(db, cause, "session database");
+	sqlite3_finalize(st);
+	return -1;
 }
 
 int
@@ -726,17 +776,25 @@ db_planned_foreach(struct db *db, int (*fn)(const struct planned *, void *),
 {
 	struct planned	 p;
 	sqlite3_stmt	*st;
-	int		 rc = 0;
+	char		*cause = NULL;
+	int		 rc = 0, step;
 
 	if (sqlite3_prepare_v2(db->h, "SELECT " PLANNED_COLUMNS " FROM mutants "
 	    "m JOIN files f ON f.id = m.file_id ORDER BY m.rowid", -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		planned_load(st, &p);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof p);
+		if (planned_load(st, &p, &cause) == -1) {
+			free(cause);
+			rc = -1;
+			break;
+		}
 		rc = fn(&p, arg);
 		planned_clear(&p);
 	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = -1;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -754,9 +812,16 @@ db_target_costs(struct db *db, int (*fn)(const char *, double, void *),
 	    "FROM mutants m WHERE m.skip IS NULL AND m.selection != 'none' "
 	    "ORDER BY m.rowid", -1, &st, NULL) != SQLITE_OK)
 		return db_error(db, cause, "session database");
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_text(st, 0) == NULL) {
+			rc = cause_set(cause, "session database: a planned "
+			    "mutant has no ID; the file is damaged, run cr-plan "
+			    "again");
+			break;
+		}
 		rc = fn((const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_double(st, 1), arg);
+	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = db_error(db, cause, "session database");
 	sqlite3_finalize(st);
@@ -823,7 +888,9 @@ db_result_get(struct db *db, const char *id, struct result *r, char **cause)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->id = xstrdup(id);
-		o = outcome_parse((const char *)sqlite3_column_text(st, 0));
+		/* A cache of the result files: a damaged row is no verdict. */
+		o = sqlite3_column_text(st, 0) == NULL ? -1 :
+		    outcome_parse((const char *)sqlite3_column_text(st, 0));
 		r->outcome = o < 0 ? OUTCOME_PENDING : (enum outcome)o;
 		r->exit_status = sqlite3_column_type(st, 1) == SQLITE_NULL ?
 		    -1 : sqlite3_column_int(st, 1);

@@ -91,12 +91,12 @@ int db_mutant_tests(struct db *, const char *id, struct planned_test **,
     size_t *n, char **cause);
 /* Free a list of tests. */
 void planned_tests_free(struct planned_test *, size_t n);
-/* Call fn for every test of the baseline, by file and line; stops at fn's non-zero. */
+/* Call fn for every test of the baseline, by file and line; stops at fn's non-zero, or -1 at a row it cannot read. */
 int db_tests_foreach(struct db *, int (*fn)(const char *runner,
     const char *name, const char *file, uint32_t line, void *), void *);
-/* Load one mutant by ID; returns 0, or -1 with *cause set (unknown ID). */
+/* Load one mutant by ID; returns 0, or -1 with *cause set (unknown ID, or a row a damaged file left without a required value). */
 int db_planned_get(struct db *, const char *id, struct planned *, char **cause);
-/* Call fn for every mutant in file, position order; stops and returns fn's non-zero value. */
+/* Call fn for every mutant in file, position order; stops and returns fn's non-zero value, or -1 at a row it cannot read. */
 int db_planned_foreach(struct db *, int (*fn)(const struct planned *, void *), void *);
 /*
  * Call fn with the ID and cost of every target (a mutant that is neither

@@ -274,12 +274,153 @@ test_bad_files(void **state)
 	free(p);
 }
 
+static int
+never(const char *runner, const char *name, const char *file, uint32_t line,
+    void *arg)
+{
+	(void)runner;
+	(void)name;
+	(void)file;
+	(void)line;
+	(void)arg;
+	fail_msg("a test row without a runner was passed on");
+	return 0;
+}
+
+static int
+never_planned(const struct planned *p, void *arg)
+{
+	(void)arg;
+	fail_msg("mutant %s without a replacement was passed on", p->id);
+	return 0;
+}
+
+static int
+never_target(const char *id, double cost, void *arg)
+{
+	(void)id;
+	(void)cost;
+	(void)arg;
+	fail_msg("a target without an ID was passed on");
+	return 0;
+}
+
+/*
+ * Rows that lack values the schema requires, as a damaged file reads (the
+ * session reader's fuzz target found them): refused with a message, never
+ * handed on as NULL strings.
+ */
+static void
+test_damaged_rows(void **state)
+{
+	struct db		*db;
+	struct mutant		 m;
+	struct mutant_plan	 mp;
+	struct planned		 p;
+	struct planned_test	*tv;
+	struct result		 r;
+	sqlite3			*h;
+	char			*cause = NULL;
+	size_t			 nt;
+	int64_t			 fid, t1;
+
+	(void)state;
+	db = db_create(path, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_config_set(db, "root", "/root", &cause), 0);
+	fid = db_file_add(db, "a.py", "abc", "x = a+b\n", 8, 1, &cause);
+	t1 = db_test_add(db, "pytest", "t.py::test_a", "/p/t.py", 3, 1, 1,
+	    "f1", &cause);
+	assert_true(fid > 0 && t1 > 0);
+	memset(&mp, 0, sizeof mp);
+	mp.sel = SEL_TESTS;
+	strcpy(mp.inputs, "in");
+	mp.tests = &t1;
+	mp.ntests = 1;
+	fill(&m, "00000000000000c3", "core/ReplaceBinaryOperator_Add_Sub", 5);
+	assert_int_equal(db_mutant_add(db, fid, &m, &mp, &cause), 0);
+	db_close(db);
+
+	/* Drop the NOT NULL constraints, then the values. */
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "PRAGMA writable_schema=ON; "
+	    "UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL', '') "
+	    "WHERE type = 'table'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE config SET value = NULL; "
+	    "UPDATE mutants SET replacement = NULL; "
+	    "UPDATE tests SET runner = NULL", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+
+	db = db_open(path, 1, &cause);
+	assert_non_null(db);
+	assert_null(db_config_get(db, "root"));
+	assert_int_equal(db_planned_get(db, "00000000000000c3", &p, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "00000000000000c3"));
+	assert_non_null(strstr(cause, "no replacement"));
+	assert_null(p.id);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(db_planned_foreach(db, never_planned, NULL), -1);
+	assert_int_equal(db_mutant_tests(db, "00000000000000c3", &tv, &nt,
+	    &cause), -1);
+	assert_null(tv);
+	assert_int_equal(nt, 0);
+	assert_non_null(strstr(cause, "no runner"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(db_tests_foreach(db, never, NULL), -1);
+	db_close(db);
+
+	/* Without an ID, the mutant is no target; its stored verdict is none. */
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE mutants SET id = NULL, "
+	    "replacement = '-'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	db = db_open(path, 0, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_target_costs(db, never_target, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "no ID"));
+	free(cause);
+	cause = NULL;
+	memset(&r, 0, sizeof r);
+	r.id = (char *)"00000000000000c3";
+	r.outcome = OUTCOME_KILLED;
+	assert_int_equal(db_result_put(db, &r, &cause), 0);
+	db_close(db);
+	h = NULL;
+	cause = xasprintf("%s/results.db", dir);
+	assert_int_equal(sqlite3_open(cause, &h), SQLITE_OK);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sqlite3_exec(h, "PRAGMA writable_schema=ON; "
+	    "UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL', '') "
+	    "WHERE type = 'table'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	cause = xasprintf("%s/results.db", dir);
+	assert_int_equal(sqlite3_open(cause, &h), SQLITE_OK);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sqlite3_exec(h, "UPDATE results SET outcome = NULL",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	db = db_open(path, 0, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_result_get(db, "00000000000000c3", &r, &cause), 1);
+	assert_int_equal(r.outcome, OUTCOME_PENDING);
+	result_clear(&r);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_damaged_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
