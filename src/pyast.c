@@ -173,6 +173,105 @@ error_offset(TSNode node)
 	}
 }
 
+/*
+ * Indentation that explains a syntax error: CPython allows 100 levels of
+ * indentation (the first is column 0), and tree-sitter-python keeps each level's column in a byte,
+ * so that it cannot parse a line indented past column 255. Looks at the
+ * start of each logical line, as Python's tokenizer sees them (strings,
+ * brackets, comments and continued lines); returns 1 with *off at the first
+ * such line's first token, *width its indentation and *deep whether the
+ * levels (else the column) are too many, or 0.
+ */
+static int
+indent_problem(const char *s, size_t len, size_t *off, uint32_t *width,
+    int *deep)
+{
+	uint32_t	stack[99], c;
+	size_t		i = 0, nstack = 0;
+	int		paren = 0;
+	char		q;
+
+	while (i < len) {
+		c = 0;
+		for (; i < len && (s[i] == ' ' || s[i] == '\t' ||
+		    s[i] == '\f'); i++)
+			c = s[i] == '\t' ? (c / 8 + 1) * 8 : s[i] == ' ' ? c + 1 : 0;
+		if (i == len)
+			break;
+		if (s[i] == '#' || s[i] == '\n' || s[i] == '\r') {
+			/* A blank or comment line: not indentation. */
+			while (i < len && s[i] != '\n')
+				i++;
+			i++;
+			continue;
+		}
+		*off = i;
+		*width = c;
+		if (nstack == 0 || c > stack[nstack - 1]) {
+			if (c > 0 && nstack == 99) {
+				*deep = 1;
+				return 1;
+			}
+			if (c > 0)
+				stack[nstack++] = c;
+		} else
+			while (nstack > 0 && c < stack[nstack - 1])
+				nstack--;
+		if (c > 255) {
+			*deep = 0;
+			return 1;
+		}
+		/* The rest of the logical line. */
+		while (i < len) {
+			if (s[i] == '#') {
+				while (i < len && s[i] != '\n')
+					i++;
+				continue;
+			}
+			if (s[i] == '\\') {
+				/* A continued line (LF or CRLF), or an escape. */
+				i += i + 2 < len && s[i + 1] == '\r' &&
+				    s[i + 2] == '\n' ? 3 : 2;
+				continue;
+			}
+			if (s[i] == '\n') {
+				i++;
+				if (paren == 0)
+					break;
+				continue;
+			}
+			if (s[i] == '(' || s[i] == '[' || s[i] == '{')
+				paren++;
+			else if ((s[i] == ')' || s[i] == ']' || s[i] == '}') &&
+			    paren > 0)
+				paren--;
+			else if (s[i] == '\'' || s[i] == '"') {
+				q = s[i];
+				if (i + 2 < len && s[i + 1] == q && s[i + 2] == q) {
+					for (i += 3; i < len; i++) {
+						if (s[i] == '\\')
+							i++;
+						else if (i + 2 < len && s[i] == q &&
+						    s[i + 1] == q && s[i + 2] == q) {
+							i += 2;
+							break;
+						}
+					}
+				} else {
+					for (i++; i < len && s[i] != q &&
+					    s[i] != '\n'; i++)
+						if (s[i] == '\\')
+							i++;
+					if (i < len && s[i] == '\n')
+						continue;
+				}
+			}
+			i++;
+		}
+	}
+	return 0;
+}
+
 static int32_t
 node_add(struct pyast *t, size_t *cap, TSTreeCursor *c, int32_t parent)
 {
@@ -267,7 +366,9 @@ parse(const char *src, size_t len, int build, char **cause)
 	TSParser	*parser;
 	TSTree		*tree;
 	TSNode		 root;
-	uint32_t	 bom = 0, line, col;
+	size_t		 off;
+	uint32_t	 bom = 0, line, col, width;
+	int		 deep;
 
 	if (len >= UINT32_MAX - 8) {
 		cause_set(cause, "1:0: file too large");
@@ -305,8 +406,20 @@ parse(const char *src, size_t len, int build, char **cause)
 	t->bom = bom;
 	lines_build(t);
 	if (ts_node_has_error(root)) {
-		pyast_position(t, error_offset(root) + bom, &line, &col);
-		cause_set(cause, "%u:%u: syntax error", line, col);
+		if (indent_problem(src + bom, len - bom, &off, &width, &deep)) {
+			pyast_position(t, (uint32_t)(off + bom), &line, &col);
+			if (deep)
+				cause_set(cause, "%u:%u: too many levels of "
+				    "indentation", line, col);
+			else
+				cause_set(cause, "%u:%u: indented %u columns, "
+				    "past the 255 that the Python grammar in "
+				    "use can parse", line, col, width);
+		} else {
+			pyast_position(t, error_offset(root) + bom, &line,
+			    &col);
+			cause_set(cause, "%u:%u: syntax error", line, col);
+		}
 		pyast_free(t);
 		ts_tree_delete(tree);
 		return NULL;

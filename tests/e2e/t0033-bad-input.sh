@@ -4,7 +4,8 @@
 # skipped, with line:column), a byte-order mark, CRLF line ends and tabs
 # (the same mutants as the plain file, at the same places, each run and
 # killed, the files' bytes untouched), bytes that are not UTF-8, an empty
-# file, 100,000 lines, nesting 500 deep, symbolic links (a loop, one to a
+# file, 100,000 lines, nesting 500 deep, indentation past column 255
+# (skipped, with line:column), symbolic links (a loop, one to a
 # missing file, one outside the project, one to a file in it) and a file
 # its user cannot read.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
@@ -24,6 +25,8 @@ print("def f(x):\n    return x + 1\n")
 for i in range(100000):
     print("pass")' >long.py
 "$PY" -c 'print("x = " + "(" * 500 + "1" + ")" * 500)' >deep.py
+# Legal Python, but indented past what the grammar can parse.
+"$PY" -c 'print("".join("    " * i + "if x:\n" for i in range(64)) + "    " * 64 + "y = 1")' >indent.py
 ln -s plain.py link.py
 ln -s loop2.py loop1.py && ln -s loop1.py loop2.py
 ln -s missing.py dangling.py
@@ -47,12 +50,13 @@ start=$(date +%s)
 for want in \
     "syntax.py:2:4: syntax error (file skipped)" \
     "nul.py:2:8: a NUL byte, which Python does not accept in a source file (file skipped)" \
+    "indent.py:65:256: indented 256 columns, past the 255 that the Python grammar in use can parse (file skipped)" \
     "loop1.py: Too many levels of symbolic links (symbolic link skipped)" \
     "dangling.py: No such file or directory (symbolic link skipped)" \
     "outside.py: a symbolic link to /etc/hostname, outside the project (skipped)"; do
 	grep -qxF "cr-plan: $want" "$T/err" || fail "no message '$want': $(cat "$T/err")"
 done
-[ "$(wc -l <"$T/err")" -eq 6 ] || fail "other messages: $(cat "$T/err")"
+[ "$(wc -l <"$T/err")" -eq 7 ] || fail "other messages: $(cat "$T/err")"
 # A link to a file in the project plans that file, under its own name, once:
 # the tests import it, and would not see a mutant put in at the link's name.
 grep -q "	link.py:" "$T/list" && fail "link.py was planned under its own name"

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -602,6 +603,51 @@ test_syntax_error(void **state)
 	assert_int_equal(check_text("x = a is not(b)\n", NULL), 0);
 }
 
+/*
+ * A syntax error that comes of deep indentation says so, at the first line
+ * too deep: past column 255 (tree-sitter-python's limit) or past 100 levels
+ * (Python's). Indentation inside strings, brackets, comments and continued
+ * lines is not a line's.
+ */
+static void
+test_deep_indentation(void **state)
+{
+	char	*src, *cause = NULL;
+	size_t	 n = 0, cap = 64 * 1024;
+	int	 i;
+
+	(void)state;
+	src = xmalloc(cap);
+	n += (size_t)snprintf(src + n, cap - n, "s = \"\"\"\n%300s\"\"\"\n"
+	    "t = (1,\n%300s2)\n%300s# a comment\nu = 1 + \\\n%300s2\n"
+	    "v = 'a\\'b'\n", "", "", "", "");
+	for (i = 0; i < 64; i++)
+		n += (size_t)snprintf(src + n, cap - n, "%*sif x:\n", 4 * i, "");
+	n += (size_t)snprintf(src + n, cap - n, "%*sy = 1\n", 4 * i, "");
+	assert_int_equal(check_text(src, &cause), -1);
+	/* 8 lines before the 64 ifs; the last one's body is at column 256. */
+	assert_string_equal(cause, "73:256: indented 256 columns, past the "
+	    "255 that the Python grammar in use can parse");
+	free(cause);
+
+	cause = NULL;
+	n = 0;
+	for (i = 0; i < 101; i++)
+		n += (size_t)snprintf(src + n, cap - n, "%*sif x:\n", i, "");
+	n += (size_t)snprintf(src + n, cap - n, "%*sf(:\n", i, "");
+	assert_int_equal(check_text(src, &cause), -1);
+	assert_string_equal(cause, "101:100: too many levels of indentation");
+	free(cause);
+
+	/* Deep but legal: the grammar parses it. */
+	n = 0;
+	for (i = 0; i < 63; i++)
+		n += (size_t)snprintf(src + n, cap - n, "%*sif x:\n", 4 * i, "");
+	n += (size_t)snprintf(src + n, cap - n, "%*sy = 1\n", 4 * i, "");
+	assert_int_equal(check_text(src, NULL), 0);
+	free(src);
+}
+
 /* The same text gives the same IDs; an edit in one function leaves another's alone. */
 static void
 test_determinism(void **state)
@@ -835,6 +881,7 @@ main(void)
 		cmocka_unit_test(test_scopes),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_deep_indentation),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_mutants_parse),
 		cmocka_unit_test(test_operators_all),
