@@ -99,12 +99,20 @@ pyast_kind_name(int kind)
 static void
 lines_build(struct pyast *t)
 {
-	size_t	cap = 64, i;
+	size_t	cap = 64, ccap = 0, i;
 
 	t->lines = xreallocarray(NULL, cap, sizeof *t->lines);
 	t->lines[0] = t->bom;
 	t->nlines = 1;
 	for (i = t->bom; i < t->len; i++) {
+		if (((unsigned char)t->src[i] & 0xc0) == 0x80) {
+			if (t->ncont == ccap) {
+				ccap = ccap == 0 ? 64 : ccap * 2;
+				t->cont = xreallocarray(t->cont, ccap,
+				    sizeof *t->cont);
+			}
+			t->cont[t->ncont++] = (uint32_t)i;
+		}
 		if (t->src[i] != '\n')
 			continue;
 		if (t->nlines == cap) {
@@ -113,6 +121,22 @@ lines_build(struct pyast *t)
 		}
 		t->lines[t->nlines++] = (uint32_t)(i + 1);
 	}
+}
+
+/* How many of the UTF-8 continuation bytes are before offset off. */
+static uint32_t
+cont_before(const struct pyast *t, uint32_t off)
+{
+	uint32_t	lo = 0, hi = t->ncont, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->cont[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 uint32_t
@@ -134,19 +158,17 @@ void
 pyast_position(const struct pyast *t, uint32_t off, uint32_t *line,
     uint32_t *col)
 {
-	uint32_t	lo, i, n = 0;
+	uint32_t	lo;
 
 	if (off < t->bom)
 		off = t->bom;
 	if (off > t->len)
 		off = (uint32_t)t->len;
 	lo = pyast_row(t, off);
-	for (i = t->lines[lo]; i < off; i++) {
-		if (((unsigned char)t->src[i] & 0xc0) != 0x80)
-			n++;
-	}
+	/* Characters, not bytes: the continuation bytes do not count. */
 	*line = lo + 1;
-	*col = n;
+	*col = off - t->lines[lo] -
+	    (cont_before(t, off) - cont_before(t, t->lines[lo]));
 }
 
 /*
@@ -454,6 +476,7 @@ pyast_free(struct pyast *t)
 		return;
 	free(t->v);
 	free(t->lines);
+	free(t->cont);
 	free(t);
 }
 

@@ -234,6 +234,8 @@ struct pyast {
 	uint32_t		 n;
 	uint32_t		*lines;		/* byte offset of the start of each row */
 	uint32_t		 nlines;
+	uint32_t		*cont;		/* offsets of UTF-8 continuation bytes */
+	uint32_t		 ncont;
 };
 
 /* Parse src; NULL with *cause "LINE:COL: syntax error" if it has an error. */

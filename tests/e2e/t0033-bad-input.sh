@@ -4,10 +4,10 @@
 # skipped, with line:column), a byte-order mark, CRLF line ends and tabs
 # (the same mutants as the plain file, at the same places, each run and
 # killed, the files' bytes untouched), bytes that are not UTF-8, an empty
-# file, 100,000 lines, nesting 500 deep, indentation past column 255
-# (skipped, with line:column), symbolic links (a loop, one to a
-# missing file, one outside the project, one to a file in it) and a file
-# its user cannot read.
+# file, 100,000 lines, a line of 40,000 terms, nesting 500 deep,
+# indentation past column 255 (skipped, with line:column), symbolic links
+# (a loop, one to a missing file, one outside the project, one to a file
+# in it) and a file its user cannot read.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 mkdir -p "$T/p/tests" && cd "$T/p" || exit 99
@@ -25,6 +25,9 @@ print("def f(x):\n    return x + 1\n")
 for i in range(100000):
     print("pass")' >long.py
 "$PY" -c 'print("x = " + "(" * 500 + "1" + ")" * 500)' >deep.py
+# One line of 40,000 terms (the listing took minutes when each position
+# counted the characters from the start of its line).
+"$PY" -c 'print("x = " + " + ".join(["1"] * 40000))' >wide.py
 # Legal Python, but indented past what the grammar can parse.
 "$PY" -c 'print("".join("    " * i + "if x:\n" for i in range(64)) + "    " * 64 + "y = 1")' >indent.py
 ln -s plain.py link.py
@@ -75,6 +78,8 @@ grep -q "	crlf.py:2:13	core/ReplaceBinaryOperator_Add_Sub	-$" "$T/list" || fail 
 grep -q "	bom.py:2:13	core/ReplaceBinaryOperator_Add_Sub	-$" "$T/list" || fail "bom.py: $(grep bom.py "$T/list" | head -2)"
 grep -q "	tabs.py:2:10	core/ReplaceBinaryOperator_Add_Sub	-$" "$T/list" || fail "tabs.py: $(grep tabs "$T/list" | head -2)"
 grep -q "	deep.py:" "$T/list" || fail "deep.py was not planned"
+grep -q "	wide.py:1:159998	core/ReplaceBinaryOperator_Add_Sub	-$" "$T/list" ||
+	fail "wide.py's last + is not at 1:159998: $(grep "	wide.py:" "$T/list" | tail -n 1)"
 grep -q "	empty.py:" "$T/list" && fail "mutants in an empty file"
 
 # Run them: each mutant of the odd files put in place exactly.
