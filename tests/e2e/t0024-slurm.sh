@@ -53,16 +53,27 @@ mk=$!
 # The node of a test running now on a node other than node1, that test
 # stopped so that its mutant cannot finish before the node dies.
 stop_a_test() {
-	for env in /proc/[0-9]*/environ; do
+	for env in $(grep -l -z -x 'SLURMD_NODENAME=node[2-9]' /proc/[0-9]*/environ 2>/dev/null); do
 		pid=${env#/proc/}
 		pid=${pid%/environ}
-		case $(cat "/proc/$pid/comm" 2>/dev/null) in python*) ;; *) continue ;; esac
-		node=$(tr '\0' '\n' <"$env" 2>/dev/null | sed -n 's/^SLURMD_NODENAME=//p')
-		case $node in "" | node1) continue ;; esac
+		read -r comm 2>/dev/null <"/proc/$pid/comm" || continue
+		case $comm in python*) ;; *) continue ;; esac
 		kill -STOP "$pid" 2>/dev/null || continue
-		# Stopped before it ended: no result can come of it now.
-		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-		[ "$state" = T ] && { echo "$node"; return; }
+		# Stopped before it ended (a signal takes effect when the process
+		# next runs): no result can come of it now.
+		k=0
+		while [ "$k" -lt 100 ]; do
+			state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+			case $state in
+			T)
+				tr '\0' '\n' <"$env" | sed -n 's/^SLURMD_NODENAME=//p'
+				return ;;
+			Z | X | "") break ;;
+			esac
+			k=$((k + 1))
+			sleep 0.02
+		done
+		kill -CONT "$pid" 2>/dev/null
 	done
 }
 victim=
