@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -217,6 +218,67 @@ lock_remove(const char *path)
 	close(fd);
 }
 
+/*
+ * Remove the files of other sessions' workers that are gone (stopped when
+ * idle, killed, or of a session since removed): a process ID of no process,
+ * a lock no one holds, and no KEY.off (that one says why a session runs
+ * cold, and stays while the session may run). Ours, KEY, is left alone.
+ */
+static void
+sweep_dead(const char *prefix)
+{
+	static const char *const	 parts[] = { "sock", "pid", "rec", "log",
+	    "files", NULL };
+	struct dirent			*e;
+	DIR				*d;
+	const char			*key;
+	char				*dir, *other, *path;
+	size_t				 n, i;
+	pid_t				 pid;
+	int				 lfd;
+
+	dir = xstrdup(prefix);
+	key = strrchr(prefix, '/') + 1;
+	*strrchr(dir, '/') = '\0';
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (n <= 4 || strcmp(e->d_name + n - 4, ".pid") != 0 ||
+		    (n - 4 == strlen(key) && strncmp(e->d_name, key, n - 4) == 0))
+			continue;
+		other = xasprintf("%s/%.*s", dir, (int)(n - 4), e->d_name);
+		path = xasprintf("%s.pid", other);
+		pid = read_pid(path);
+		free(path);
+		path = xasprintf("%s.off", other);
+		if ((pid > 0 && !process_gone(pid)) || access(path, F_OK) == 0) {
+			free(path);
+			free(other);
+			continue;
+		}
+		free(path);
+		path = xasprintf("%s.lock", other);
+		if ((lfd = lock_take(path)) != -1) {
+			for (i = 0; parts[i] != NULL; i++) {
+				free(path);
+				path = xasprintf("%s.%s", other, parts[i]);
+				unlink(path);
+			}
+			free(path);
+			path = xasprintf("%s.lock", other);
+			unlink(path);
+			close(lfd);
+		}
+		free(path);
+		free(other);
+	}
+	closedir(d);
+	free(dir);
+}
+
 /* Start the worker and wait until it serves; 0, or -1 with *why. */
 static int
 start(const struct warm_spec *ws, const char *prefix, struct warm *w,
@@ -356,6 +418,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	if ((old = read_pid(pidf)) > 0)
 		proctree_kill(old, 1);
 	unlink(w->sock);
+	sweep_dead(prefix);
 	if (start(ws, prefix, w, why) == 0)
 		rc = 0;
 	else

@@ -2,6 +2,7 @@
 # Faults on the warm path: SIGKILL of the worker in the middle of a run, of
 # a warm child, and of make. Each leaves no process, mount or half result
 # behind, and the next make finishes with the verdicts of a clean cold run.
+# A new worker sweeps away the files of workers that are gone.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 grep -qw overlay /proc/filesystems || { echo "no overlayfs" >&2; exit 77; }
@@ -85,6 +86,32 @@ wait_results "$T/c" 10
 kill -9 "$m"
 wait "$m" 2>/dev/null
 check c
+
+# A new worker removes what workers that are gone left in the state
+# directory, and leaves a live worker's files and a cold session's reason.
+dir=$T/run/crmake-$(id -u)
+mkdir -p "$T/run" && mkdir -m 700 "$dir" || exit 99
+sh -c 'echo $$' >"$dir/0000000000dead01.pid"
+for part in sock rec log files lock; do : >"$dir/0000000000dead01.$part"; done
+sleep 600 &
+live=$!
+echo "$live" >"$dir/00000000000a1ve1.pid"
+: >"$dir/00000000000a1ve1.log"
+sh -c 'echo $$' >"$dir/0000000000c01d01.pid"
+echo "it did not serve" >"$dir/0000000000c01d01.off"
+cd "$P" || exit 99
+"$CR_PLAN" -s "$T/d" -t "$cmd" src >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
+cd "$T" || exit 99
+XDG_RUNTIME_DIR=$T/run make -s -f "$T/d/Makefile" -j2 >"$T/d.make" 2>&1 || fail "d: make failed: $(tail -3 "$T/d.make")"
+XDG_RUNTIME_DIR=$T/run make -s -f "$T/d/Makefile" stop
+kill "$live"
+left=$(ls "$dir" | grep -c '^0000000000dead01')
+[ "$left" -eq 0 ] || fail "a gone worker's files were left: $(ls "$dir")"
+[ -f "$dir/00000000000a1ve1.pid" ] && [ -f "$dir/00000000000a1ve1.log" ] ||
+	fail "a live worker's files were removed: $(ls "$dir")"
+[ -f "$dir/0000000000c01d01.off" ] || fail "a cold session's reason was removed: $(ls "$dir")"
+outcomes "$T/d" >"$T/d.txt"
+cmp -s "$T/ref.txt" "$T/d.txt" || fail "d: verdicts differ: $(diff "$T/ref.txt" "$T/d.txt" | head -5)"
 
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 exit 0
