@@ -218,6 +218,20 @@ lock_remove(const char *path)
 	close(fd);
 }
 
+/* Remove the files PREFIX.PART of a worker, for each of parts. */
+static void
+unlink_parts(const char *prefix, const char *const *parts)
+{
+	char	*path;
+	size_t	 i;
+
+	for (i = 0; parts[i] != NULL; i++) {
+		path = xasprintf("%s.%s", prefix, parts[i]);
+		unlink(path);
+		free(path);
+	}
+}
+
 /*
  * Remove the files of other sessions' workers that are gone (stopped when
  * idle, killed, or of a session since removed): a process ID of no process,
@@ -233,7 +247,7 @@ sweep_dead(const char *prefix)
 	DIR				*d;
 	const char			*key;
 	char				*dir, *other, *path;
-	size_t				 n, i;
+	size_t				 n;
 	pid_t				 pid;
 	int				 lfd;
 
@@ -262,13 +276,7 @@ sweep_dead(const char *prefix)
 		free(path);
 		path = xasprintf("%s.lock", other);
 		if ((lfd = lock_take(path)) != -1) {
-			for (i = 0; parts[i] != NULL; i++) {
-				free(path);
-				path = xasprintf("%s.%s", other, parts[i]);
-				unlink(path);
-			}
-			free(path);
-			path = xasprintf("%s.lock", other);
+			unlink_parts(other, parts);
 			unlink(path);
 			close(lfd);
 		}
@@ -453,7 +461,6 @@ warm_stop(const char *session, const char *plan_id)
 	static const char *const	 kept[] = { "off", "files", "pid", "rec",
 	    "log", NULL };
 	char				*prefix, *path, *cause = NULL;
-	size_t				 i;
 	int				 fd, found = 0;
 
 	if ((prefix = state_prefix(session, plan_id, "/nonexistent",
@@ -469,11 +476,7 @@ warm_stop(const char *session, const char *plan_id)
 	}
 	free(path);
 	/* What the worker kept is of no use once it is stopped. */
-	for (i = 0; kept[i] != NULL; i++) {
-		path = xasprintf("%s.%s", prefix, kept[i]);
-		unlink(path);
-		free(path);
-	}
+	unlink_parts(prefix, kept);
 	path = xasprintf("%s.lock", prefix);
 	lock_remove(path);
 	free(path);
