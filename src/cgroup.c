@@ -276,6 +276,7 @@ cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
 	    file_read("/proc/self/mountinfo", &mountinfo, NULL) == -1 ||
 	    file_read("/proc/self/cgroup", &cgroups, NULL) == -1) {
 		buf_free(&mountinfo);
+		buf_free(&cgroups);
 		return;
 	}
 	for (c = 0; c < CG_N; c++) {

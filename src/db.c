@@ -12,6 +12,9 @@
 #include "result.h"
 #include "util.h"
 
+/* The end of the message for a row without a value the schema requires. */
+#define DAMAGED "; the file is damaged, run cr-plan again"
+
 /*
  * cr-plan writes the plan (session.db) once; the runners then only read it,
  * possibly many at a time and over a network file system, so they open it
@@ -525,7 +528,7 @@ db_mutant_tests(struct db *db, const char *id, struct planned_test **out,
 	}
 	if (rc == SQLITE_ROW)
 		cause_set(cause, "session database: a test of mutant '%s' has "
-		    "no %s; the file is damaged, run cr-plan again", id,
+		    "no %s" DAMAGED, id,
 		    v[*n - 1].runner == NULL ? "runner" : "name");
 	else if (rc != SQLITE_DONE)
 		db_error(db, cause, "session database");
@@ -695,8 +698,8 @@ planned_load(sqlite3_stmt *st, struct planned *p, char **cause)
 		missing = "scope";
 	if (missing == NULL)
 		return 0;
-	cause_set(cause, "session database: mutant '%s' has no %s; the file "
-	    "is damaged, run cr-plan again", p->id != NULL ? p->id : "?",
+	cause_set(cause, "session database: mutant '%s' has no %s" DAMAGED,
+	    p->id != NULL ? p->id : "?",
 	    missing);
 	planned_clear(p);
 	return -1;
@@ -815,8 +818,7 @@ db_target_costs(struct db *db, int (*fn)(const char *, double, void *),
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_text(st, 0) == NULL) {
 			rc = cause_set(cause, "session database: a planned "
-			    "mutant has no ID; the file is damaged, run cr-plan "
-			    "again");
+			    "mutant has no ID" DAMAGED);
 			break;
 		}
 		rc = fn((const char *)sqlite3_column_text(st, 0),

@@ -195,23 +195,89 @@ error_offset(TSNode node)
 	}
 }
 
+/* CPython's limit on levels of indentation, column 0 the first. */
+#define PY_MAX_INDENT_LEVELS	100
+/* tree-sitter-python keeps each level's column in a byte. */
+#define GRAMMAR_MAX_INDENT	255
+
+/* The offset just past the string literal whose opening quote is at s[i]. */
+static size_t
+skip_string(const char *s, size_t len, size_t i)
+{
+	char	q = s[i];
+
+	if (i + 2 < len && s[i + 1] == q && s[i + 2] == q) {
+		for (i += 3; i < len; i++) {
+			if (s[i] == '\\')
+				i++;
+			else if (i + 2 < len && s[i] == q && s[i + 1] == q &&
+			    s[i + 2] == q)
+				return i + 3;
+		}
+		return len;
+	}
+	/* One quote: it ends at the line's end if not before. */
+	for (i++; i < len && s[i] != q && s[i] != '\n'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < len && s[i] == q ? i + 1 : i;
+}
+
+/* The offset just past the logical line from s[i] (brackets, strings, comments, continued lines). */
+static size_t
+skip_logical_line(const char *s, size_t len, size_t i)
+{
+	int	paren = 0;
+
+	while (i < len) {
+		switch (s[i]) {
+		case '#':
+			while (i < len && s[i] != '\n')
+				i++;
+			break;
+		case '\\':
+			/* A continued line (LF or CRLF), or an escape. */
+			i += i + 2 < len && s[i + 1] == '\r' &&
+			    s[i + 2] == '\n' ? 3 : 2;
+			break;
+		case '\n':
+			if (paren == 0)
+				return i + 1;
+			i++;
+			break;
+		case '(': case '[': case '{':
+			paren++;
+			i++;
+			break;
+		case ')': case ']': case '}':
+			if (paren > 0)
+				paren--;
+			i++;
+			break;
+		case '\'': case '"':
+			i = skip_string(s, len, i);
+			break;
+		default:
+			i++;
+		}
+	}
+	return len;
+}
+
 /*
- * Indentation that explains a syntax error: CPython allows 100 levels of
- * indentation (the first is column 0), and tree-sitter-python keeps each level's column in a byte,
- * so that it cannot parse a line indented past column 255. Looks at the
- * start of each logical line, as Python's tokenizer sees them (strings,
- * brackets, comments and continued lines); returns 1 with *off at the first
- * such line's first token, *width its indentation and *deep whether the
- * levels (else the column) are too many, or 0.
+ * Indentation that explains a syntax error: past PY_MAX_INDENT_LEVELS, or
+ * past column GRAMMAR_MAX_INDENT, which tree-sitter-python cannot parse.
+ * Looks at the start of each logical line, as Python's tokenizer sees them;
+ * returns 1 with *off at the first such line's first token, *width its
+ * indentation and *deep whether the levels (else the column) are too many,
+ * or 0.
  */
 static int
 indent_problem(const char *s, size_t len, size_t *off, uint32_t *width,
     int *deep)
 {
-	uint32_t	stack[99], c;
+	uint32_t	stack[PY_MAX_INDENT_LEVELS - 1], c;
 	size_t		i = 0, nstack = 0;
-	int		paren = 0;
-	char		q;
 
 	while (i < len) {
 		c = 0;
@@ -229,67 +295,20 @@ indent_problem(const char *s, size_t len, size_t *off, uint32_t *width,
 		}
 		*off = i;
 		*width = c;
-		if (nstack == 0 || c > stack[nstack - 1]) {
-			if (c > 0 && nstack == 99) {
+		if (c > 0 && (nstack == 0 || c > stack[nstack - 1])) {
+			if (nstack == PY_MAX_INDENT_LEVELS - 1) {
 				*deep = 1;
 				return 1;
 			}
-			if (c > 0)
-				stack[nstack++] = c;
+			stack[nstack++] = c;
 		} else
 			while (nstack > 0 && c < stack[nstack - 1])
 				nstack--;
-		if (c > 255) {
+		if (c > GRAMMAR_MAX_INDENT) {
 			*deep = 0;
 			return 1;
 		}
-		/* The rest of the logical line. */
-		while (i < len) {
-			if (s[i] == '#') {
-				while (i < len && s[i] != '\n')
-					i++;
-				continue;
-			}
-			if (s[i] == '\\') {
-				/* A continued line (LF or CRLF), or an escape. */
-				i += i + 2 < len && s[i + 1] == '\r' &&
-				    s[i + 2] == '\n' ? 3 : 2;
-				continue;
-			}
-			if (s[i] == '\n') {
-				i++;
-				if (paren == 0)
-					break;
-				continue;
-			}
-			if (s[i] == '(' || s[i] == '[' || s[i] == '{')
-				paren++;
-			else if ((s[i] == ')' || s[i] == ']' || s[i] == '}') &&
-			    paren > 0)
-				paren--;
-			else if (s[i] == '\'' || s[i] == '"') {
-				q = s[i];
-				if (i + 2 < len && s[i + 1] == q && s[i + 2] == q) {
-					for (i += 3; i < len; i++) {
-						if (s[i] == '\\')
-							i++;
-						else if (i + 2 < len && s[i] == q &&
-						    s[i + 1] == q && s[i + 2] == q) {
-							i += 2;
-							break;
-						}
-					}
-				} else {
-					for (i++; i < len && s[i] != q &&
-					    s[i] != '\n'; i++)
-						if (s[i] == '\\')
-							i++;
-					if (i < len && s[i] == '\n')
-						continue;
-				}
-			}
-			i++;
-		}
+		i = skip_logical_line(s, len, i);
 	}
 	return 0;
 }
@@ -435,8 +454,9 @@ parse(const char *src, size_t len, int build, char **cause)
 				    "indentation", line, col);
 			else
 				cause_set(cause, "%u:%u: indented %u columns, "
-				    "past the 255 that the Python grammar in "
-				    "use can parse", line, col, width);
+				    "past the %d that the Python grammar in "
+				    "use can parse", line, col, width,
+				    GRAMMAR_MAX_INDENT);
 		} else {
 			pyast_position(t, error_offset(root) + bom, &line,
 			    &col);
