@@ -24,9 +24,9 @@ for c in hostile-campaign kill-campaign session-faults; do
 	echo "reliability.sh: $c ..." >&2
 	sh "$top/bench/$c.sh" "$bin" >"$out/$c.out" 2>&1 || status=1
 done
-# Bad input and empty plans (end-to-end scenarios), and valgrind over the
+# Bad input, odd names and empty plans (end-to-end scenarios), and valgrind over the
 # unit tests, through the build's make check.
-for t in tests/e2e/t0032-empty-plan.sh tests/e2e/t0033-bad-input.sh tests/unit/valgrind.sh; do
+for t in tests/e2e/t0032-empty-plan.sh tests/e2e/t0033-bad-input.sh tests/e2e/t0034-names.sh tests/unit/valgrind.sh; do
 	name=$(basename "$t" .sh)
 	echo "reliability.sh: $name ..." >&2
 	if make -s -C "$bin" check TESTS="$t" >/dev/null 2>&1; then r=ok; else r=FAIL; status=1; fi
@@ -89,6 +89,8 @@ crashes() {
 	    "no mutant is an error; all skipped, a warning"
 	row t0033-bad-input "bad input (t0033)" "17 files" \
 	    "syntax error, NUL (line:col), BOM, CRLF, tabs, Latin-1, empty, 100,000 lines, 500 deep, 4 kinds of link, unreadable"
+	row t0034-names "names (t0034)" "$(grep -c '^ok: ' "$out/t0034-names.out") kinds of name" \
+	    "same verdicts as plain names, reports, make -n/-q, stale check: $(sed -n 's/^ok: //p' "$out/t0034-names.out" | paste -sd, - | sed 's/,/, /g')"
 	row valgrind "valgrind memcheck" "$(grep -c '^ok: ' "$out/valgrind.out") unit test programs" \
 	    "no invalid access, uninitialised value or definite leak"
 	for extra in fuzz; do

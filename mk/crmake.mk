@@ -1,4 +1,5 @@
-# crmake.mk: static rules included by every session Makefile that cr-plan writes.
+# crmake.mk: static rules read after every session Makefile that cr-plan
+# writes, by a make running in the session directory (names are relative).
 #
 # Variables a user may set on the command line or in the environment:
 #   CR_RUN_ONE    the cr-run-one program (default: the one beside cr-plan)
@@ -42,6 +43,16 @@ else
 unexport CR_MAKE_RUN
 endif
 
+# The plan is older than a file it planned, a test file or a conftest.py,
+# or one is gone: its mutants are of code, or its tests' coverage of tests,
+# that are no longer there. cr-run-one names them, and no mutant runs. Not
+# for the goals that only read or tidy the session.
+ifneq ($(filter-out report stop clean,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell $(CR_RUN_ONE) --check-sources $(CR_SESSION) >&2 || echo stale),)
+$(error crmake: run cr-plan again)
+endif
+endif
+
 # A result file that cannot be read (cut short by a crash of the machine,
 # edited) is moved to $(CR_SESSION)/corrupt/, with why, so that its mutant
 # runs again; make would otherwise take it as up to date. Not with -n.
@@ -69,11 +80,13 @@ $(error crmake: CR_DEADLINE=$(CR_DEADLINE) is not a duration)
 endif
 endif
 
-# The recipe of every mutant target: $* is the mutant ID, $@ its result file.
+# The recipe of every mutant target: $* is the mutant ID, $@ its result file
+# (relative: make runs in the session directory; CR_SESSION is the session's
+# absolute path as a shell word).
 # A target succeeds only with a result newer than its stamp: a launcher that
 # lost the run and exited 0 (srun after a node failure) fails the target, so
 # that make says so and the next make runs it again.
-cr_run = $(CR_Q)$(cr_deadline)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $@ $(CR_SESSION) $* && $(cr_check)
+cr_run = $(CR_Q)$(cr_deadline)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $(CR_SESSION)/$@ $(CR_SESSION) $* && $(cr_check)
 cr_check = { test -f $@ && ! test $< -nt $@; } || { echo "crmake: $*: no result was written$(if $(CR_LAUNCH), ($(firstword $(CR_LAUNCH)) ended without an error))" >&2; exit 1; }
 cr_deadline = $(if $(CR_DEADLINE_AT),test "$$(date +%s)" -lt $(CR_DEADLINE_AT) || exit 0; )
 
@@ -104,11 +117,3 @@ clean:
 # the session was changed by hand.
 $(CR_STAMPS)/%:
 	@echo "crmake: $@ is missing: run cr-plan again" >&2; exit 1
-
-# The plan is older than a file it planned or a test file: its mutants are of
-# code, or its tests' coverage of tests, that are no longer there.
-$(CR_SESSION)/session.db: $(CR_SOURCES)
-	@$(info crmake: changed since cr-plan ran: $(patsubst $(CR_ROOT)/%,%,$?))echo "crmake: run cr-plan again" >&2; exit 1
-
-# A planned or test file that is gone is a change too.
-$(CR_SOURCES):

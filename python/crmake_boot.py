@@ -70,8 +70,7 @@ def _start_coverage(directory, include_path):
     try:
         include = None
         if include_path:
-            with open(include_path, "rb") as f:
-                paths = [p for p in f.read().decode("utf-8").split("\n") if p]
+            paths = crmake_record.read_paths(include_path)
             if not paths:
                 return
             import glob

@@ -160,6 +160,30 @@ def first_line(func):
     return line if isinstance(line, int) else None
 
 
+def read_paths(path):
+    """The paths of a list that crmake wrote: one a line, with a backslash
+    and a newline in a path written as \\\\ and \\n. Bytes that are not
+    UTF-8 come back as the file system's own names do (os.fsdecode)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    paths = []
+    for line in data.split(b"\n"):
+        if not line:
+            continue
+        if b"\\" in line:
+            out, i = bytearray(), 0
+            while i < len(line):
+                c = line[i:i + 1]
+                if c == b"\\" and i + 1 < len(line):
+                    i += 1
+                    c = b"\n" if line[i:i + 1] == b"n" else line[i:i + 1]
+                out += c
+                i += 1
+            line = bytes(out)
+        paths.append(os.fsdecode(line))
+    return paths
+
+
 def read_selection(path, runner):
     """Return [(index, id)] for runner's entries in the selection file at path."""
     import json

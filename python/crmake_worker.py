@@ -619,8 +619,7 @@ def _settings():
     files = []
     listing = values["CRMAKE_SERVE_FILES"]
     if listing:
-        with open(listing, "rb") as f:
-            files = [p for p in f.read().decode("utf-8").split("\n") if p]
+        files = crmake_record.read_paths(listing)
     return idle, owner, check, files
 
 

@@ -284,6 +284,11 @@ add_file(struct plan *pl, const char *rel)
 {
 	struct source	*sf;
 
+	/* The tests' records, in JSON, name files in UTF-8. */
+	if (!json_utf8_valid(rel)) {
+		warn("%s: a name that is not UTF-8 (file skipped)", rel);
+		return;
+	}
 	pl->files = xreallocarray(pl->files, pl->nfiles + 1, sizeof *pl->files);
 	sf = &pl->files[pl->nfiles++];
 	sf->path = xstrdup(rel);
@@ -597,14 +602,17 @@ baseline(struct plan *pl)
 }
 
 /*
- * The real path of each planned file that a run may execute, one per line:
- * what coverage.py measures, and what the warm worker indexes.
+ * The real path of each planned file that a run may execute, one per line,
+ * a backslash and a newline in a path written as \\ and \n (read by
+ * crmake_record.read_paths): what coverage.py measures, and what the warm
+ * worker indexes.
  */
 static char *
 planned_real_paths(const struct plan *pl)
 {
 	struct buf	 b = { 0 };
 	char		*abs, *real;
+	const char	*p;
 	size_t		 i;
 
 	for (i = 0; i < pl->nfiles; i++) {
@@ -612,10 +620,12 @@ planned_real_paths(const struct plan *pl)
 			continue;
 		abs = xasprintf("%s/%s", pl->root, pl->files[i].path);
 		real = path_absolute(abs);
-		if (strchr(real, '\n') == NULL) {
-			buf_adds(&b, real);
-			buf_addc(&b, '\n');
+		for (p = real; *p != '\0'; p++) {
+			if (*p == '\\' || *p == '\n')
+				buf_addc(&b, '\\');
+			buf_addc(&b, *p == '\n' ? 'n' : *p);
 		}
+		buf_addc(&b, '\n');
 		free(real);
 		free(abs);
 	}
@@ -1591,6 +1601,11 @@ plan(struct plan *pl)
 		qsort(targets, ntargets, sizeof *targets, compare_target_ids);
 	plan_hash(targets, ntargets, hash);
 	config_set(db, "plan_hash", hash);
+	sources = plan_sources(pl, &nsources);
+	for (i = 0; i < nsources; i++) {
+		if (db_source_add(db, sources[i], &cause) == -1)
+			fatal("%s", cause);
+	}
 	if (db_commit(db, &cause) == -1)
 		fatal("%s", cause);
 	db_close(db);
@@ -1607,19 +1622,17 @@ plan(struct plan *pl)
 	ids = xcalloc(ntargets + 1, sizeof *ids);
 	for (i = 0; i < ntargets; i++)
 		ids[i] = targets[i].id;
-	sources = plan_sources(pl, &nsources);
 	memset(&g, 0, sizeof g);
 	g.session = pl->session;
-	g.root = pl->root;
 	g.runner = session_find_runner();
 	g.reporter = xasprintf("%.*s/cr-report",
 	    (int)(strrchr(g.runner, '/') - g.runner), g.runner);
-	if ((g.mk = session_find_mk()) == NULL)
+	if ((text = session_find_mk()) == NULL)
 		fatal("cannot find crmake.mk (set CR_MKDIR to its directory)");
+	g.mk = path_absolute(text);
+	free(text);
 	g.ids = ids;
 	g.n = ntargets;
-	g.sources = (const char *const *)sources;
-	g.nsources = nsources;
 	mkpath = session_makefile_path(pl->session);
 	if (mkgen_write(mkpath, &g, &cause) == -1)
 		fatal("%s", cause);
@@ -1639,9 +1652,14 @@ plan(struct plan *pl)
 	if (pl->rerun != 0)
 		printf("%zu result%s out of date (--rerun)\n", reruns,
 		    reruns == 1 ? "" : "s");
-	if (pl->verbose)
+	if (pl->verbose) {
+		struct buf	w = { 0 };
+
+		buf_add_shword(&w, mkpath);
 		fprintf(stderr, "cr-plan: run it with: make -f %s -j%ld\n",
-		    mkpath, sysconf(_SC_NPROCESSORS_ONLN));
+		    buf_str(&w), sysconf(_SC_NPROCESSORS_ONLN));
+		buf_free(&w);
+	}
 	/* An empty plan is said plainly: make would succeed doing nothing. */
 	if (total == 0) {
 		fflush(stdout);
@@ -1685,10 +1703,6 @@ prepare_session(struct plan *pl)
 		fatal("%s", cause);
 	free(pl->session);
 	pl->session = path_absolute(pl->session_arg);
-	if (mkgen_check_path(pl->session, &cause) == -1)
-		fatal("session directory: %s", cause);
-	if (mkgen_check_path(pl->root, &cause) == -1)
-		fatal("project root: %s", cause);
 	if ((rel = relative_to(pl->session, pl->root)) != NULL)
 		fatal("the session directory '%s' must not be the project root "
 		    "or contain it", pl->session_arg);
@@ -2030,6 +2044,9 @@ main(int argc, char **argv)
 	cleanup_init();
 	check_operator_regexes(&pl);
 	pl.root = path_absolute(".");
+	if (!json_utf8_valid(pl.root))
+		fatal("the project root '%s' has a name that is not UTF-8, "
+		    "which the tests' records cannot carry", pl.root);
 	if (pl.session_arg != NULL)
 		pl.session = path_absolute(pl.session_arg);
 	pl.filter.ops = pl.ops;

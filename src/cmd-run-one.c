@@ -58,6 +58,7 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_MAX_OUTPUT,
 	OPT_CHECK_RESULTS,
+	OPT_CHECK_SOURCES,
 };
 
 static const struct option longopts[] = {
@@ -79,6 +80,7 @@ static const struct option longopts[] = {
 	{ "max-procs",	required_argument,	NULL, OPT_MAX_PROCS },
 	{ "max-output",	required_argument,	NULL, OPT_MAX_OUTPUT },
 	{ "check-results", no_argument,		NULL, OPT_CHECK_RESULTS },
+	{ "check-sources", no_argument,		NULL, OPT_CHECK_SOURCES },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -136,7 +138,7 @@ usage(FILE *f)
 	    "SESSION ID\n"
 	    "       cr-run-one --start-worker | --stop-worker SESSION\n"
 	    "       cr-run-one --targets [--shard K/M] [--shuffle] SESSION\n"
-	    "       cr-run-one --check-results SESSION\n"
+	    "       cr-run-one --check-results | --check-sources SESSION\n"
 	    "       cr-run-one --deadline-at DURATION\n");
 }
 
@@ -907,12 +909,13 @@ older(const struct stat *a, const struct stat *b)
 /*
  * The targets of this make run that were not up to date when it started:
  * the explicit result files it was asked for, else those of its shard (or
- * all) whose result is missing or older than its stamp, as make sees them.
- * Counted once, by the run's first mutant to finish, whose own result is
- * written by then (it is added back).
+ * all) whose result is missing or older than its stamp, as make sees them,
+ * or was written since the run started (at start, seconds since the
+ * epoch): counted once, by the run's first mutant to finish, when its own
+ * result and perhaps others of the run are written.
  */
 static size_t
-run_total(const char *session)
+run_total(const char *session, double start)
 {
 	struct target_list	 l = { 0 };
 	struct stat		 rs, ss;
@@ -937,7 +940,9 @@ run_total(const char *session)
 			rp = session_result_path(session, l.v[i].id);
 			sp = session_stamp_path(session, l.v[i].id);
 			if (stat(rp, &rs) == -1 ||
-			    (stat(sp, &ss) == 0 && older(&rs, &ss)))
+			    (stat(sp, &ss) == 0 && older(&rs, &ss)) ||
+			    (double)rs.st_mtim.tv_sec +
+			    (double)rs.st_mtim.tv_nsec / 1e9 >= start)
 				n++;
 			free(rp);
 			free(sp);
@@ -945,7 +950,7 @@ run_total(const char *session)
 		free((char *)l.v[i].id);
 	}
 	free(l.v);
-	return n + 1;
+	return n;
 }
 
 /* Seconds since the epoch, as make's start is given. */
@@ -1028,7 +1033,7 @@ progress_count(const char *session, size_t *done, size_t *total,
 		if (start <= 0)
 			start = wall_clock();
 		snprintf(header, sizeof header, "%20zu %20.3f\n",
-		    run_total(session), start);
+		    run_total(session, start), start);
 		if (write(fd, header, PROGRESS_HEADER) != PROGRESS_HEADER)
 			goto out;
 	} else if (pread(fd, header, PROGRESS_HEADER, 0) != PROGRESS_HEADER)
@@ -1294,6 +1299,71 @@ check_results_command(const char *arg)
 	return status;
 }
 
+/* What check_sources_command is comparing: the plan's time, the project, what changed. */
+struct sources_check {
+	struct timespec	 planned;
+	const char	*root;
+	struct buf	 changed;
+	size_t		 n;
+};
+
+static int
+check_source(const char *path, void *arg)
+{
+	struct sources_check	*c = arg;
+	struct stat		 st;
+	const char		*name = path;
+
+	if (stat(path, &st) == 0 && (st.st_mtim.tv_sec < c->planned.tv_sec ||
+	    (st.st_mtim.tv_sec == c->planned.tv_sec &&
+	    st.st_mtim.tv_nsec <= c->planned.tv_nsec)))
+		return 0;
+	if (path_inside(path, c->root) && strcmp(path, c->root) != 0)
+		name = path + strlen(c->root) + (strcmp(c->root, "/") != 0);
+	buf_addc(&c->changed, ' ');
+	buf_add_shword(&c->changed, name);
+	c->n++;
+	return 0;
+}
+
+/*
+ * --check-sources: whether the plan is older than a file it planned, a test
+ * file or a conftest.py, or one of them is gone, as make would judge from
+ * their times: the mutants would be of code, or their tests' coverage of
+ * tests, that are no longer there. Names what changed, relative to the
+ * project, and exits 1; make stops before running any mutant.
+ */
+static int
+check_sources_command(const char *arg)
+{
+	struct sources_check	 c;
+	struct stat		 st;
+	struct db		*db;
+	char			*session, *dbpath, *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	session = path_absolute(arg);
+	dbpath = session_db_path(session);
+	if (stat(dbpath, &st) == -1)
+		fatal("%s:", dbpath);
+	c.planned = st.st_mtim;
+	if ((db = db_open(dbpath, 1, &cause)) == NULL)
+		fatal("%s", cause);
+	if ((c.root = db_config_get(db, "root")) == NULL)
+		fatal("%s: no project root; run cr-plan again", dbpath);
+	if (db_sources_foreach(db, check_source, &c, &cause) == -1)
+		fatal("%s: %s", dbpath, cause);
+	if (c.n > 0)
+		fprintf(stderr, "crmake: changed since cr-plan ran:%s\n",
+		    buf_str(&c.changed));
+	db_close(db);
+	buf_free(&c.changed);
+	free((char *)c.root);
+	free(dbpath);
+	free(session);
+	return c.n > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1368,6 +1438,9 @@ main(int argc, char **argv)
 		case OPT_CHECK_RESULTS:
 			check = 1;
 			break;
+		case OPT_CHECK_SOURCES:
+			check = 2;
+			break;
 		case OPT_MAX_MEMORY:
 		case OPT_MAX_PROCS:
 		case OPT_MAX_OUTPUT:
@@ -1403,7 +1476,8 @@ main(int argc, char **argv)
 	if (check) {
 		if (argc - optind != 1)
 			usage_error();
-		return check_results_command(argv[optind]);
+		return check == 1 ? check_results_command(argv[optind]) :
+		    check_sources_command(argv[optind]);
 	}
 	if (shard != NULL || shuffle)
 		usage_error();

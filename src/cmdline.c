@@ -206,22 +206,6 @@ assignment_name(const char *w, size_t len)
 	return 0;
 }
 
-/* Append the value to put first: 'dir' quoted for the shell. */
-static void
-add_quoted(struct buf *b, const char *dir)
-{
-	const char	*p;
-
-	buf_addc(b, '\'');
-	for (p = dir; *p != '\0'; p++) {
-		if (*p == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, *p);
-	}
-	buf_addc(b, '\'');
-}
-
 char *
 cmdline_pythonpath(const char *cmd, const char *dir, int *count)
 {
@@ -249,7 +233,7 @@ cmdline_pythonpath(const char *cmd, const char *dir, int *count)
 		vstart = start + name + 1;
 		buf_add(&out, cmd + copied, vstart - copied);
 		copied = vstart;
-		add_quoted(&out, dir);
+		buf_add_shquoted(&out, dir);
 		/* An empty value stays without an empty entry after ours. */
 		v = cmd + vstart;
 		if (!(vstart == end || (end - vstart == 2 &&

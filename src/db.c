@@ -76,7 +76,9 @@ static const char schema[] =
     "CREATE TABLE mutant_tests ("
     "  mutant INTEGER NOT NULL,"
     "  test INTEGER NOT NULL REFERENCES tests(id));"
-    "CREATE INDEX mutant_tests_mutant ON mutant_tests(mutant);";
+    "CREATE INDEX mutant_tests_mutant ON mutant_tests(mutant);"
+    "CREATE TABLE sources ("
+    "  path TEXT PRIMARY KEY);";
 
 static const char *selection_names[] = {
 	[SEL_SUITE] = "suite",
@@ -318,22 +320,63 @@ prepare(struct db *db, sqlite3_stmt **st, const char *sql, char **cause)
 	return 0;
 }
 
-int
-db_config_set(struct db *db, const char *key, const char *value, char **cause)
+/* Run one statement with one or two text parameters (b NULL for one). */
+static int
+insert_texts(struct db *db, const char *sql, const char *a, const char *b,
+    char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 rc;
 
-	if (prepare(db, &st, "INSERT OR REPLACE INTO config(key, value) "
-	    "VALUES (?, ?)", cause) == -1)
+	if (prepare(db, &st, sql, cause) == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(db, cause, "session database");
 	return 0;
+}
+
+int
+db_config_set(struct db *db, const char *key, const char *value, char **cause)
+{
+	return insert_texts(db, "INSERT OR REPLACE INTO config(key, value) "
+	    "VALUES (?, ?)", key, value, cause);
+}
+
+int
+db_source_add(struct db *db, const char *path, char **cause)
+{
+	return insert_texts(db, "INSERT OR IGNORE INTO sources(path) VALUES "
+	    "(?)", path, NULL, cause);
+}
+
+int
+db_sources_foreach(struct db *db, int (*fn)(const char *path, void *),
+    void *arg, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*path;
+	int		 rc = 0, step = SQLITE_DONE;
+
+	if (prepare(db, &st, "SELECT path FROM sources ORDER BY path",
+	    cause) == -1)
+		return -1;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((path = (const char *)sqlite3_column_text(st, 0)) == NULL) {
+			rc = cause_set(cause, "a planned file without a "
+			    "path" DAMAGED);
+			break;
+		}
+		rc = fn(path, arg);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(db, cause, "session database");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 char *

@@ -10,7 +10,7 @@ struct mutant;
 struct result;
 
 /* Version of the schema, stored as PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* Which tests a mutant runs. */
 enum selection {
@@ -74,6 +74,11 @@ int db_config_set(struct db *, const char *key, const char *value, char **cause)
 /* Get a configuration value (caller frees), or NULL if unset. */
 char *db_config_get(struct db *, const char *key);
 
+/* Record a file an edit of which makes the plan stale (an absolute path). */
+int db_source_add(struct db *, const char *path, char **cause);
+/* Call fn for every such file, in path order; stops at fn's non-zero, or -1 with *cause at a row it cannot read. */
+int db_sources_foreach(struct db *, int (*fn)(const char *path, void *),
+    void *, char **cause);
 /* Record a planned file with its content; returns its row id, or -1. */
 int64_t db_file_add(struct db *, const char *path, const char *sha256,
     const char *content, size_t len, size_t lines, char **cause);

@@ -49,6 +49,19 @@ utf8_length(const unsigned char *s, size_t n)
 	return need;
 }
 
+int
+json_utf8_valid(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 n = strlen(s), i, k;
+
+	for (i = 0; i < n; i += k) {
+		if ((k = utf8_length(u + i, n - i)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 void
 json_add_stringn(struct buf *b, const char *s, size_t n)
 {

@@ -21,6 +21,8 @@ struct json {
 	char		**keys;		/* OBJECT keys */
 };
 
+/* Whether s is valid UTF-8, which a JSON string can carry as it is. */
+int json_utf8_valid(const char *s);
 /* Append s as a quoted, escaped JSON string (invalid UTF-8 and NUL become U+FFFD). */
 void json_add_string(struct buf *, const char *s);
 /* As json_add_string for n bytes. */

@@ -7,54 +7,51 @@
 #include "util.h"
 
 /*
+ * The Makefile runs make again inside the session directory, so that every
+ * name make itself handles is a plain relative one (results/ID.json,
+ * stamps/ID) whatever the session's and the project's paths hold: make
+ * cannot name a path with a blank, a newline or a colon, and reads $, #,
+ * %, * and ; in its own ways. The paths make does not handle (the session
+ * to go to, the programs to run) reach the shell only, as words that
+ * printf rebuilds from octal escapes when they are not plain. Whether a
+ * planned or test file changed since planning is cr-run-one's check
+ * (--check-sources), which names files of any name.
+ *
  * One static pattern rule covers every mutant's result file, whose one
  * prerequisite is the mutant's stamp: cr-plan rewrites a stamp only when
  * what the mutant's verdict depends on has changed (its code, the tests
  * that cover it, the test configuration), so make's own up-to-date check
- * runs exactly the mutants whose inputs changed. The session database is
- * an order-only prerequisite of every target and has the planned files as
- * its own: an edit after planning stops make with a request to plan again
- * (the verdicts would be of code that is no longer there), while planning
- * again, which rewrites the database, makes nothing out of date by itself.
- * The targets are listed
+ * runs exactly the mutants whose inputs changed. The targets are listed
  * longest expected run first, the order in which make -j starts them. The
- * recipe and the default goal come from the included static rules
- * (crmake.mk), which are read last because rule prerequisites are expanded
- * as they are read.
+ * recipe and the default goal come from the static rules (crmake.mk),
+ * read after this file because rule prerequisites are expanded as they are
+ * read.
  */
 
 int
-mkgen_check_path(const char *path, char **cause)
+mkgen_shell_word(struct buf *out, const char *s, const char *tail)
 {
-	const char	*p;
+	size_t	n = strlen(s);
 
-	for (p = path; *p != '\0'; p++) {
-		if (strchr(" \t\n\r:;#$%*?[]\\=|'\"`", *p) != NULL)
-			return cause_set(cause, "'%s': make cannot name a path "
-			    "containing '%c'", path, *p == '\n' ? ' ' : *p);
+	if (shell_plain(s)) {
+		buf_adds(out, s);
+		buf_adds(out, tail);
+		return 0;
 	}
-	if (*path == '\0')
-		return cause_set(cause, "empty path");
-	return 0;
-}
-
-int
-mkgen_escape(struct buf *out, const char *path)
-{
-	const char	*p;
-
-	/* A newline cannot be said; a backslash or a parenthesis (an archive member) would be misread. */
-	if (strpbrk(path, "\n\\()") != NULL || *path == '\0')
+	/* $(...) drops the newlines it ends with. */
+	if (*tail == '\0' && n > 0 && s[n - 1] == '\n')
 		return -1;
-	for (p = path; *p != '\0'; p++) {
-		if (*p == '$')
+	/* printf's %b turns \0NNN into the byte; nothing else is read in the argument. */
+	buf_addf(out, "\"$$(printf '%%b%s' '", tail);
+	for (; *s != '\0'; s++) {
+		if (*s == '$')
 			buf_adds(out, "$$");
-		else if (strchr(" \t#:;*?[]|", *p) != NULL) {
-			buf_addc(out, '\\');
-			buf_addc(out, *p);
-		} else
-			buf_addc(out, *p);
+		else if (strchr("\\'\n#", *s) != NULL)
+			buf_addf(out, "\\0%03o", (unsigned char)*s);
+		else
+			buf_addc(out, *s);
 	}
+	buf_adds(out, "')\"");
 	return 0;
 }
 
@@ -65,28 +62,41 @@ mkgen_text(const struct mkgen *g, struct buf *out)
 
 	buf_adds(out, "# Session Makefile written by cr-plan: one target per "
 	    "mutant.\n# Run with: make -f THIS_FILE -j N   "
-	    "(cr-plan rewrites it; do not edit)\n\n");
-	buf_addf(out, "CR_SESSION := %s\n", g->session);
-	buf_addf(out, "CR_ROOT := %s\n", g->root);
-	buf_addf(out, "CR_RUN_ONE ?= %s\n", g->runner);
-	buf_addf(out, "CR_REPORT ?= %s\n", g->reporter);
-	buf_addf(out, "CR_COUNT := %zu\n", g->n);
-	buf_adds(out, "CR_RESULTS := $(CR_SESSION)/results\n"
-	    "CR_STAMPS := $(CR_SESSION)/stamps\n\n"
+	    "(cr-plan rewrites it; do not edit)\n\n"
+	    "ifndef CR_IN_SESSION\n"
+	    "# make runs again in the session directory, where every name it "
+	    "handles\n# is a plain one. A result file named as a goal is "
+	    "named there by its ID.\n"
+	    ".DEFAULT_GOAL := cr-session\n"
+	    ".PHONY: cr-session $(MAKECMDGOALS)\n"
+	    "cr_goals = $(foreach g,$(MAKECMDGOALS),'$(if $(filter %.json,$(g)),"
+	    "results/$(notdir $(g)),$(subst ','\\'',$(g)))')\n"
+	    "cr-session:\n\t+@cd ");
+	(void)mkgen_shell_word(out, g->session, "/");
+	buf_adds(out, " && exec $(MAKE) --no-print-directory -f Makefile -f ");
+	(void)mkgen_shell_word(out, g->mk, "");
+	buf_adds(out, " CR_IN_SESSION=1 $(cr_goals)\n"
+	    "ifneq ($(filter-out cr-session,$(MAKECMDGOALS)),)\n"
+	    "$(filter-out cr-session,$(MAKECMDGOALS)): cr-session\n"
+	    "endif\n"
+	    "else\n");
+	/* Programs' paths end in their names. */
+	buf_adds(out, "CR_RUN_ONE ?= ");
+	(void)mkgen_shell_word(out, g->runner, "");
+	buf_adds(out, "\nCR_REPORT ?= ");
+	(void)mkgen_shell_word(out, g->reporter, "");
+	buf_addf(out, "\nCR_COUNT := %zu\n", g->n);
+	/* The session for the shell, absolute: runs started elsewhere (srun) and ps name it. */
+	buf_adds(out, "CR_SESSION := ");
+	if (mkgen_shell_word(out, g->session, "") == -1)
+		(void)mkgen_shell_word(out, g->session, "/.");
+	buf_adds(out, "\nCR_RESULTS := results\n"
+	    "CR_STAMPS := stamps\n\n"
 	    "# The mutants, longest expected run first.\nCR_MUTANTS :=");
 	for (i = 0; i < g->n; i++)
 		buf_addf(out, " \\\n\t%s", g->ids[i]);
-	buf_adds(out, "\n\n# The planned files: an edit since cr-plan ran "
-	    "stops make.\nCR_SOURCES :=");
-	for (i = 0; i < g->nsources; i++) {
-		buf_adds(out, " \\\n\t");
-		if (mkgen_escape(out, g->sources[i]) == -1)
-			buf_adds(out, "/dev/null");
-	}
-	buf_adds(out, "\n\n$(CR_MUTANTS:%=$(CR_RESULTS)/%.json): "
-	    "$(CR_RESULTS)/%.json: $(CR_STAMPS)/% | $(CR_RESULTS) "
-	    "$(CR_SESSION)/session.db\n\t$(cr_run)\n\n");
-	buf_addf(out, "include %s\n", g->mk);
+	buf_adds(out, "\n\n$(CR_MUTANTS:%=results/%.json): results/%.json: "
+	    "stamps/% | results\n\t$(cr_run)\nendif\n");
 }
 
 int

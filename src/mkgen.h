@@ -8,20 +8,20 @@ struct buf;
 
 struct mkgen {
 	const char		*session;	/* absolute session directory */
-	const char		*root;		/* absolute project root */
 	const char		*runner;	/* the cr-run-one to use by default */
 	const char		*reporter;	/* the cr-report to use by default */
-	const char		*mk;		/* the static rules to include */
+	const char		*mk;		/* the static rules (crmake.mk), absolute */
 	const char *const	*ids;		/* the mutants, in the order make should start them */
 	size_t			 n;
-	const char *const	*sources;	/* absolute paths of the planned files and the tests' */
-	size_t			 nsources;
 };
 
-/* Return 0 if make can name this path in a rule, else -1 with *cause. */
-int mkgen_check_path(const char *, char **cause);
-/* Append path as make reads it in a prerequisite list; -1 if make cannot name it (a newline, a backslash, a parenthesis). */
-int mkgen_escape(struct buf *, const char *path);
+/*
+ * Append s, then tail (plain characters), as one shell word in a Makefile's
+ * recipe or variable: as it is if plain, else rebuilt by printf, so that any
+ * byte but NUL survives make and the shell. -1, with nothing appended, for
+ * an s that ends in a newline and an empty tail: the shell would drop it.
+ */
+int mkgen_shell_word(struct buf *, const char *s, const char *tail);
 /* Write the Makefile text to out. */
 void mkgen_text(const struct mkgen *, struct buf *out);
 /* Write the Makefile atomically to path. */

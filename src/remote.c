@@ -30,19 +30,12 @@
 /* How long ssh keeps a host's shared connection after its last use. */
 #define PERSIST		"ControlPersist=60"
 
-/* A word for the remote shell, in single quotes. */
+/* A word for the remote shell, after a blank. */
 static void
 add_quoted(struct buf *b, const char *s)
 {
 	buf_addc(b, ' ');
-	buf_addc(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
+	buf_add_shquoted(b, s);
 }
 
 /*

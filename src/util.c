@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -207,6 +208,41 @@ buf_addf(struct buf *b, const char *fmt, ...)
 		va_end(ap);
 	}
 	b->len += (size_t)n;
+}
+
+void
+buf_add_shquoted(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+int
+shell_plain(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("%+,-./:=@_^", *s) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+void
+buf_add_shword(struct buf *b, const char *s)
+{
+	if (shell_plain(s))
+		buf_adds(b, s);
+	else
+		buf_add_shquoted(b, s);
 }
 
 void

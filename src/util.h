@@ -44,6 +44,12 @@ void buf_addc(struct buf *, char);
 void buf_adds(struct buf *, const char *);
 /* Append formatted text. */
 void buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* Append s as one shell word in single quotes. */
+void buf_add_shquoted(struct buf *, const char *s);
+/* Whether s is one shell word as it is: not empty, nothing a shell reads specially. */
+int shell_plain(const char *s);
+/* Append s as a shell word: as it is if plain, else in single quotes (file names in messages, unambiguous and ready to paste). */
+void buf_add_shword(struct buf *, const char *s);
 /* Empty the buffer, keeping its storage. */
 void buf_reset(struct buf *);
 /* Free the storage and zero the buffer. */

@@ -31,6 +31,16 @@ fixture() {
 	echo "$T/$1"
 }
 
+# odd_project C: the names fixture with C in the names of the project, of
+# its planned directory and of its module (t0034 and the cluster and ssh
+# scenarios); sets ODD to the project and ODD_DIR to the directory's name.
+odd_project() {
+	ODD="$T/p${1}q"
+	ODD_DIR="s${1}rc"
+	mkdir "$ODD" && cp -R "$FIXTURES/names/." "$ODD/" && mv "$ODD/src" "$ODD/$ODD_DIR" &&
+	    mv "$ODD/$ODD_DIR/units.py" "$ODD/$ODD_DIR/u${1}nits.py" || exit 99
+}
+
 # A listing of a tree that changes if any file's bytes, mode or mtime do.
 snapshot() {
 	(cd "$1" && find . -print0 | LC_ALL=C sort -z |

@@ -6,7 +6,8 @@
 # dies mid-run (its slurmd, its steps and their tests, as in a crash): srun
 # reports a node failure and exits 0, make -k ends with an error for
 # exactly the targets left without a result, and the next make runs
-# exactly those, with the same verdicts.
+# exactly those, with the same verdicts. A project and a session of odd
+# names run through sbatch too.
 . "${CR_SRCDIR:?}/tests/e2e/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: slurmd needs root" >&2; exit 77; }
@@ -43,6 +44,20 @@ assert all(r["slurm_job"] and r["slurm_step"] is not None for r in rs)
 assert len({(r["slurm_job"], r["slurm_step"]) for r in rs}) == len(rs), "a step ran two mutants"
 print("nodes:", sorted(nodes), file=sys.stderr)
 PYEOF
+
+# Odd names through sbatch: a project, its files and a session whose names
+# hold a blank, quotes, $, #, :, ; and a newline.
+nl=$(printf '\nx') && nl=${nl%x}
+odd_project " '\"\$#:;$nl"
+S="$T/o '\"\$#:;${nl}s"
+(cd "$ODD" && "$CR_PLAN" -s "$S" -t "$PY -m unittest discover -q -s tests" "$ODD_DIR") \
+    >"$T/out" 2>&1 || fail "odd names: cr-plan: $(cat "$T/out")"
+(cd "$ODD" && sbatch --wait -n 4 -o "$T/odd.out" "$sbatch_script" "$S") >"$T/sbatch.out" 2>&1 ||
+	fail "odd names: sbatch: $(cat "$T/sbatch.out") $(tail -n 20 "$T/odd.out")"
+[ "$(counts "$S")" = "14 2 0 0 0 0 0" ] || fail "odd names: counts $(counts "$S")"
+[ -z "$(grep -L '"slurm_step":"[0-9]' "$S"/results/*.json)" ] ||
+	fail "odd names: a mutant ran outside a job step"
+cd "$p" || exit 99
 
 # A node dies mid-run, with make outside any allocation: each mutant is
 # a job of its own, as from a login node.
@@ -115,7 +130,7 @@ lost=$(grep -c "no result was written (srun ended without an error)" "$T/f.out")
 	fail "$(n_results "$T/f") results, $lost lost of $all: $(tail -n 30 "$T/f.out")"
 # make -k ended with an error for exactly the targets without a result.
 # (make[N]: when make check runs this under make.)
-sed -n 's|^make[][0-9]*: \*\*\* \[.*/results/\([0-9a-f]*\)\.json\] Error.*|\1|p' "$T/f.out" | sort >"$T/failed"
+sed -n 's|^make[][0-9]*: \*\*\* \[.*[ /]results/\([0-9a-f]*\)\.json\] Error.*|\1|p' "$T/f.out" | sort >"$T/failed"
 "$CR_RUN_ONE" --targets "$T/f" | while read -r id; do
 	[ -f "$T/f/results/$id.json" ] || echo "$id"
 done | sort >"$T/missing"

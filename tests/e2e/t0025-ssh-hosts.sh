@@ -5,7 +5,7 @@
 # every host; the hosts get the session over the connection, not from a
 # shared directory. Then one host dies mid-run (its sshd and all under
 # it): its mutants go to the other host, and nothing is lost or counted
-# twice.
+# twice. A project and a session of odd names run there too.
 . "${CR_SRCDIR:?}/tests/e2e/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: network namespaces need root" >&2; exit 77; }
@@ -45,6 +45,20 @@ PYEOF
 hash=$(sqlite3 "$T/s/session.db" "select value from config where key = 'plan_hash'")
 [ -n "$(find /tmp/crmake-0 "${XDG_RUNTIME_DIR:-/nonexistent}/crmake-0" -path "*/sessions/$hash/session.db" 2>/dev/null)" ] ||
 	fail "no received copy of the session"
+
+# Odd names over ssh: a project, its files and a session whose names hold
+# a blank, quotes, $, #, :, ; and a newline.
+nl=$(printf '\nx') && nl=${nl%x}
+odd_project " '\"\$#:;$nl"
+S="$T/o '\"\$#:;${nl}s"
+(cd "$ODD" && "$CR_PLAN" -s "$S" -t "$PY -m unittest discover -q -s tests" "$ODD_DIR") \
+    >"$T/out" 2>&1 || fail "odd names: cr-plan: $(cat "$T/out")"
+make -s -f "$S/Makefile" -j4 CR_HOSTS='h1/2 h2/2' >"$T/out" 2>&1 ||
+	fail "odd names: make with CR_HOSTS: $(cat "$T/out")"
+[ "$(counts "$S")" = "14 2 0 0 0 0 0" ] || fail "odd names: counts $(counts "$S")"
+[ -z "$(grep -L '"remote":"h[12]"' "$S"/results/*.json)" ] ||
+	fail "odd names: a mutant ran here, not on a host"
+cd "$p" || exit 99
 
 # h2 dies mid-run: its mutants go to h1, and make ends well.
 plan_unittest "$T/f"

@@ -414,6 +414,63 @@ test_damaged_rows(void **state)
 	db_close(db);
 }
 
+static int
+collect_source(const char *path, void *arg)
+{
+	buf_adds(arg, path);
+	buf_addc(arg, '|');
+	return 0;
+}
+
+static int
+stop_at_first(const char *path, void *arg)
+{
+	(void)path;
+	(void)arg;
+	return 7;
+}
+
+/* The files whose edits make a plan stale: any name, each once, in order. */
+static void
+test_sources(void **state)
+{
+	struct db	*db;
+	struct buf	 got = { 0 };
+	sqlite3		*h;
+	char		*cause = NULL;
+
+	(void)state;
+	db = db_create(path, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_source_add(db, "/p/b\nnew\nline.py", &cause), 0);
+	assert_int_equal(db_source_add(db, "/p/a b$#:;'.py", &cause), 0);
+	assert_int_equal(db_source_add(db, "/p/a b$#:;'.py", &cause), 0);
+	db_close(db);
+	db = db_open(path, 1, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_sources_foreach(db, collect_source, &got, &cause),
+	    0);
+	assert_string_equal(buf_str(&got), "/p/a b$#:;'.py|/p/b\nnew\nline.py|");
+	assert_int_equal(db_sources_foreach(db, stop_at_first, NULL, &cause),
+	    7);
+	db_close(db);
+
+	/* A row without a path is damage, said so. */
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "INSERT INTO sources VALUES (NULL)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	db = db_open(path, 1, &cause);
+	assert_non_null(db);
+	assert_int_equal(db_sources_foreach(db, collect_source, &got, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "without a path"));
+	free(cause);
+	db_close(db);
+	buf_free(&got);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -421,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_damaged_rows),
+		cmocka_unit_test(test_sources),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

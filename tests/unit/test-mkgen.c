@@ -1,5 +1,7 @@
-/* test-mkgen.c: generated Makefiles: path checks, shape, and make's view of them. */
+/* test-mkgen.c: generated Makefiles: shell words, shape, and make's view of them. */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,94 +18,148 @@
 #include "mkgen.h"
 #include "util.h"
 
+/* Names of every kind a file system allows, each byte but NUL and '/'. */
+static const char *names[] = {
+	"plain-name_1.py", "a b", "tab\there", "new\nline", "end\n",
+	"dollar$x$$y", "$(shell echo no)", "hash#x", "colon:x", "semi;x",
+	"pct%x", "star*?[]x", "quote'x", "dq\"x", "back\\slash\\",
+	"back\\#hash", "bq`x`", "eq=x", "pipe|x&y", "paren(x)", "-dash",
+	"~tilde", "utf8-\xc3\xa9\xe2\x82\xac", "\x01\x7f\xff",
+};
+
+/* make runs a recipe and a variable holding the word; the shell must see the bytes. */
 static void
-test_check_path(void **state)
+test_shell_word(void **state)
 {
-	char	*cause = NULL;
+	char		 dir[] = "/tmp/cr-test-mkgen.XXXXXX";
+	char		 all[256];
+	struct buf	 mk = { 0 }, got = { 0 };
+	char		*path, *cmd, *cause = NULL;
+	size_t		 i, j;
 
 	(void)state;
-	assert_int_equal(mkgen_check_path("pkg/mod_1.py", &cause), 0);
-	assert_int_equal(mkgen_check_path("/abs/dir-x/a.b.py", &cause), 0);
-	assert_int_equal(mkgen_check_path("a b.py", &cause), -1);
-	assert_non_null(strstr(cause, "'a b.py'"));
-	free(cause);
-	assert_int_equal(mkgen_check_path("a:b.py", &cause), -1);
-	free(cause);
-	assert_int_equal(mkgen_check_path("a$b.py", &cause), -1);
-	free(cause);
-	assert_int_equal(mkgen_check_path("100%.py", &cause), -1);
-	free(cause);
-	assert_int_equal(mkgen_check_path("", &cause), -1);
-	free(cause);
+	assert_non_null(mkdtemp(dir));
+	for (i = 1, j = 0; i < 256; i++)
+		if (i != '/')
+			all[j++] = (char)i;
+	all[j] = '\0';
+	for (i = 0; i <= sizeof names / sizeof names[0]; i++) {
+		const char *name = i < sizeof names / sizeof names[0] ?
+		    names[i] : all;
+
+		size_t n = strlen(name);
+		int nl = name[n - 1] == '\n';
+
+		buf_reset(&mk);
+		buf_adds(&mk, "W := ");
+		assert_int_equal(mkgen_shell_word(&mk, name, ""), nl ? -1 : 0);
+		buf_adds(&mk, "\nall:\n\t@printf '%s|' ");
+		assert_int_equal(mkgen_shell_word(&mk, name, "/"), 0);
+		buf_addf(&mk, " $(W) >%s/out\n", dir);
+		path = xasprintf("%s/Makefile", dir);
+		assert_int_equal(file_write_atomic(path, mk.data, mk.len,
+		    &cause), 0);
+		cmd = xasprintf("make -s -f %s/Makefile", dir);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		free(path);
+		path = xasprintf("%s/out", dir);
+		buf_reset(&got);
+		assert_int_equal(file_read(path, &got, &cause), 0);
+		free(path);
+		path = nl ? xasprintf("%s/|", name) :
+		    xasprintf("%s/|%s|", name, name);
+		assert_int_equal(got.len, strlen(path));
+		assert_memory_equal(got.data, path, got.len);
+		free(path);
+		/* A plain word is written as it is. */
+		buf_reset(&mk);
+		mkgen_shell_word(&mk, name, "");
+		if (i == 0)
+			assert_string_equal(buf_str(&mk), name);
+	}
+	buf_free(&mk);
+	buf_free(&got);
+	remove_tree(dir);
 }
 
 /* In the order make should start them: longest expected run first. */
 static const char *ids[] = { "00000000000000ba", "00000000000000aa",
     "00000000000000ab" };
 
-/* Run make -n on a generated Makefile and return what it prints. */
+/* Run make -n on a generated Makefile, from another directory, and return what it prints. */
 static char *
 make_dry_run(const char *dir, const char *extra)
 {
-	struct buf	 out = { 0 };
-	char		*cmd, line[4096];
+	struct buf	 out = { 0 }, cmd = { 0 };
+	char		 line[4096];
 	FILE		*f;
 
-	cmd = xasprintf("make -n -f %s/Makefile %s 2>&1", dir, extra);
-	f = popen(cmd, "r");
+	buf_adds(&cmd, "cd / && make -n -f ");
+	buf_add_shquoted(&cmd, dir);
+	buf_addf(&cmd, "/Makefile %s 2>&1", extra);
+	f = popen(buf_str(&cmd), "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof line, f) != NULL)
 		buf_adds(&out, line);
 	pclose(f);
-	free(cmd);
+	buf_free(&cmd);
 	return buf_detach(&out);
 }
 
 static void
-put_stamp(const char *dir, const char *id, const char *text)
+put_file(const char *dir, const char *name, const char *text)
 {
 	char	*p, *cause = NULL;
 
-	p = xasprintf("%s/stamps/%s", dir, id);
+	p = xasprintf("%s/%s", dir, name);
 	assert_int_equal(file_write_atomic(p, text, strlen(text), &cause), 0);
 	free(p);
 }
 
+/* A stand-in for cr-run-one: the plan is stale when the session holds a file "stale". */
+static const char runner[] = "#!/bin/sh\n"
+    "if [ \"$1\" = --check-sources ]; then\n"
+    "  [ ! -e stale ] || { echo 'crmake: changed since cr-plan ran: x.py' >&2; exit 1; }\n"
+    "fi\n"
+    "exit 0\n";
+
 static void
 test_make_sees_targets(void **state)
 {
-	char		 dir[] = "/tmp/cr-test-mkgen.XXXXXX";
-	char		*mk, *path, *out, *cause = NULL, *p, *ba, *aa, *ab;
+	char		 base[] = "/tmp/cr-test-mkgen.XXXXXX";
+	char		*dir, *bin, *run, *path, *out, *cause = NULL, *p;
+	char		*ba, *aa, *ab;
 	struct mkgen	 g;
 	size_t		 i;
-	FILE		*f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	mk = xasprintf("%s/crmake.mk", dir);
-	f = fopen(mk, "w");
-	assert_non_null(f);
-	/* The real static rules, copied so the test needs no install. */
-	{
-		struct buf b = { 0 };
-		assert_int_equal(file_read(ABS_TOP_SRCDIR "/mk/crmake.mk", &b,
-		    &cause), 0);
-		fwrite(b.data, 1, b.len, f);
-		buf_free(&b);
-	}
-	fclose(f);
+	assert_non_null(mkdtemp(base));
+	/* A session and a program of names make cannot say. */
+	dir = xasprintf("%s/s p$a#c'e\nx:y%%;*", base);
+	bin = xasprintf("%s/b in$#'", base);
 	p = xasprintf("%s/stamps", dir);
 	assert_int_equal(mkdir_p(p, &cause), 0);
 	free(p);
-	for (i = 0; i < 3; i++)
-		put_stamp(dir, ids[i], "inputs\n");
+	assert_int_equal(mkdir_p(bin, &cause), 0);
+	put_file(bin, "cr-run-one", runner);
+	put_file(base, "run", runner);
+	run = xasprintf("%s/cr-run-one", bin);
+	assert_int_equal(chmod(run, 0755), 0);
+	p = xasprintf("%s/run", base);
+	assert_int_equal(chmod(p, 0755), 0);
+	free(p);
+	for (i = 0; i < 3; i++) {
+		p = xasprintf("stamps/%s", ids[i]);
+		put_file(dir, p, "inputs\n");
+		free(p);
+	}
 
 	memset(&g, 0, sizeof g);
 	g.session = dir;
-	g.root = "/nonexistent/root";
-	g.runner = "/opt/cr/cr-run-one";
+	g.runner = run;
 	g.reporter = "/opt/cr/cr-report";
-	g.mk = mk;
+	g.mk = ABS_TOP_SRCDIR "/mk/crmake.mk";
 	g.ids = ids;
 	g.n = 3;
 	path = xasprintf("%s/Makefile", dir);
@@ -111,8 +167,8 @@ test_make_sees_targets(void **state)
 
 	/* Every mutant is a target, in the given order; the recipe names the runner and the ID. */
 	out = make_dry_run(dir, "");
-	assert_non_null(strstr(out, "/opt/cr/cr-run-one  -o "));
-	assert_non_null(strstr(out, "/results/00000000000000aa.json"));
+	assert_non_null(strstr(out, "/cr-run-one')\"  -o \"$(printf '%b' '"));
+	assert_non_null(strstr(out, "')\"/results/00000000000000aa.json \"$(printf "));
 	ba = strstr(out, " 00000000000000ba && ");
 	aa = strstr(out, " 00000000000000aa && ");
 	ab = strstr(out, " 00000000000000ab && ");
@@ -121,29 +177,37 @@ test_make_sees_targets(void **state)
 	free(out);
 
 	/* Variables override the runner and add a launcher. */
-	out = make_dry_run(dir, "CR_RUN_ONE=/x/run CR_LAUNCH='srun -n1'");
-	assert_non_null(strstr(out, "srun -n1 /x/run  -o "));
+	p = xasprintf("CR_RUN_ONE=%s/run CR_LAUNCH='srun -n1'", base);
+	out = make_dry_run(dir, p);
+	free(p);
+	p = xasprintf("srun -n1 %s/run  -o \"$(printf ", base);
+	assert_non_null(strstr(out, p));
+	free(p);
+	free(out);
+
+	/* A result file named as a goal, by any path, is made alone. */
+	p = xasprintf("/elsewhere/results/00000000000000aa.json");
+	out = make_dry_run(dir, p);
+	free(p);
+	assert_non_null(strstr(out, " 00000000000000aa && "));
+	assert_null(strstr(out, " 00000000000000ba && "));
 	free(out);
 
 	/* A present result file newer than its stamp is up to date. */
 	p = xasprintf("%s/results", dir);
 	assert_int_equal(mkdir_p(p, &cause), 0);
 	free(p);
-	p = xasprintf("%s/results/00000000000000ba.json", dir);
 	sleep(1);
-	assert_int_equal(file_write_atomic(p, "{}\n", 3, &cause), 0);
-	free(p);
+	put_file(dir, "results/00000000000000ba.json", "{}\n");
 	out = make_dry_run(dir, "");
 	assert_null(strstr(out, " 00000000000000ba && "));
 	assert_non_null(strstr(out, " 00000000000000aa && "));
 	free(out);
 
 	/* A rewritten stamp makes its mutant out of date again, and only it. */
-	p = xasprintf("%s/results/00000000000000aa.json", dir);
-	assert_int_equal(file_write_atomic(p, "{}\n", 3, &cause), 0);
-	free(p);
+	put_file(dir, "results/00000000000000aa.json", "{}\n");
 	sleep(1);
-	put_stamp(dir, "00000000000000ba", "changed\n");
+	put_file(dir, "stamps/00000000000000ba", "changed\n");
 	out = make_dry_run(dir, "");
 	assert_non_null(strstr(out, " 00000000000000ba && "));
 	assert_null(strstr(out, " 00000000000000aa && "));
@@ -154,19 +218,33 @@ test_make_sees_targets(void **state)
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	out = make_dry_run(dir, "-k");
-	assert_non_null(strstr(out, "run cr-plan again"));
+	assert_non_null(strstr(out, "stamps/00000000000000ab is missing: run cr-plan again"));
+	free(out);
+
+	/* A stale plan stops make before any mutant, saying what changed; a report still runs. */
+	put_file(dir, "stale", "");
+	out = make_dry_run(dir, "-k");
+	assert_non_null(strstr(out, "changed since cr-plan ran: x.py"));
+	assert_non_null(strstr(out, "crmake: run cr-plan again"));
+	assert_null(strstr(out, " -o "));
+	free(out);
+	out = make_dry_run(dir, "report");
+	assert_non_null(strstr(out, "/opt/cr/cr-report \"$(printf "));
+	assert_null(strstr(out, "run cr-plan again"));
 	free(out);
 
 	free(path);
-	free(mk);
-	remove_tree(dir);
+	free(run);
+	free(bin);
+	free(dir);
+	remove_tree(base);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_path),
+		cmocka_unit_test(test_shell_word),
 		cmocka_unit_test(test_make_sees_targets),
 	};
 

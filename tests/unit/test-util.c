@@ -174,6 +174,47 @@ test_parse_size(void **state)
 	assert_int_equal(parse_size("17179869184T", &v), -1);
 }
 
+/* Words for the shell: what sh reads back is the string. */
+static void
+test_shell_words(void **state)
+{
+	static const char *const words[] = { "plain/path-1.py", "a b",
+	    "it's", "''", "$HOME", "new\nline", "", "%:=@+,^" };
+	struct buf	 b = { 0 }, cmd = { 0 };
+	char		 line[256];
+	FILE		*f;
+	size_t		 i;
+
+	(void)state;
+	assert_true(shell_plain("pkg/mod_1.py"));
+	assert_true(shell_plain("%:=@+,^"));
+	assert_false(shell_plain(""));
+	assert_false(shell_plain("a b"));
+	assert_false(shell_plain("a$b"));
+	assert_false(shell_plain("*"));
+	assert_false(shell_plain("~x"));
+	buf_add_shword(&b, "pkg/mod.py");
+	assert_string_equal(buf_str(&b), "pkg/mod.py");
+	buf_reset(&b);
+	buf_add_shword(&b, "it's");
+	assert_string_equal(buf_str(&b), "'it'\\''s'");
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		buf_reset(&cmd);
+		buf_adds(&cmd, "printf '%s|' ");
+		buf_add_shword(&cmd, words[i]);
+		f = popen(buf_str(&cmd), "r");
+		assert_non_null(f);
+		buf_reset(&b);
+		while (fgets(line, sizeof line, f) != NULL)
+			buf_adds(&b, line);
+		assert_int_equal(pclose(f), 0);
+		assert_int_equal(b.len, strlen(words[i]) + 1);
+		assert_memory_equal(b.data, words[i], strlen(words[i]));
+	}
+	buf_free(&b);
+	buf_free(&cmd);
+}
+
 int
 main(void)
 {
@@ -185,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_path_lexical),
 		cmocka_unit_test(test_count_lines),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_shell_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
