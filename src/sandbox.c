@@ -235,10 +235,11 @@ env_same_name(const char *e, const char *set)
 }
 
 /*
- * The command's environment: ours, with PWD, no byte-code writing, no
- * byte-code prefix (it would make Python look for the byte code of every
- * module, the standard library's included, under the prefix and compile what
- * it does not find there), and the spec's own entries.
+ * The command's environment: ours, with PWD, without make's variables, no
+ * byte-code writing, no byte-code prefix (it would make Python look for the
+ * byte code of every module, the standard library's included, under the
+ * prefix and compile what it does not find there), and the spec's own
+ * entries.
  */
 static char **
 env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
@@ -254,11 +255,21 @@ env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
 		n++;
 	env = xcalloc(n + 3, sizeof *env);
 	for (e = environ; e != NULL && *e != NULL; e++) {
-		/* Hook variables of an outer run are not this run's. */
+		/*
+		 * Hook variables of an outer run are not this run's, nor
+		 * are the make's that runs the mutants (its flags, its
+		 * jobserver, its progress counts): the tests see what
+		 * they saw in the baseline, run from anywhere.
+		 */
 		if (strncmp(*e, "PWD=", 4) == 0 ||
 		    strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) == 0 ||
 		    strncmp(*e, "PYTHONPYCACHEPREFIX=", 20) == 0 ||
-		    strncmp(*e, "CRMAKE_", 7) == 0)
+		    strncmp(*e, "CRMAKE_", 7) == 0 ||
+		    strncmp(*e, "CR_MAKE_", 8) == 0 ||
+		    strncmp(*e, "MAKEFLAGS=", 10) == 0 ||
+		    strncmp(*e, "MFLAGS=", 7) == 0 ||
+		    strncmp(*e, "MAKELEVEL=", 10) == 0 ||
+		    strncmp(*e, "MAKEOVERRIDES=", 14) == 0)
 			continue;
 		for (x = spec->env, drop = 0; x != NULL && *x != NULL && !drop;
 		    x++)

@@ -427,26 +427,35 @@ test_environment(void **state)
 	(void)state;
 	/*
 	 * Byte code is never written and never looked for under a prefix,
-	 * whatever the environment says; hook variables of an outer run are
-	 * dropped; the spec's entries are added and replace ours.
+	 * whatever the environment says; hook variables of an outer run and
+	 * make's are dropped; the spec's entries are added and replace ours.
 	 */
 	setenv("PYTHONDONTWRITEBYTECODE", "", 1);
 	setenv("PYTHONPYCACHEPREFIX", "/elsewhere", 1);
 	setenv("CRMAKE_SELECT", "/stale", 1);
 	setenv("HOME", "/home/x", 1);
+	/* What make gives the mutants' runs. */
+	setenv("MAKEFLAGS", " -j2 --jobserver-auth=3,4 -- CR_IN_SESSION=1", 1);
+	setenv("MAKELEVEL", "1", 1);
+	setenv("CR_MAKE_RUN", "1.2", 1);
 	spec_init(&spec, "echo \"[$PYTHONDONTWRITEBYTECODE]"
 	    "[${PYTHONPYCACHEPREFIX-unset}][${CRMAKE_SELECT-unset}]"
-	    "[$CR_EXTRA][$HOME]\"; pwd; echo \"$PWD\"; env | grep -c '^HOME='",
-	    ISOLATION_NONE);
+	    "[$CR_EXTRA][$HOME][${MAKEFLAGS-unset}${MAKELEVEL-unset}"
+	    "${CR_MAKE_RUN-unset}]\"; pwd; echo \"$PWD\"; "
+	    "env | grep -c '^HOME='", ISOLATION_NONE);
 	spec.env = env;
 	run(&spec, &r);
-	want = xasprintf("[1][unset][unset][yes][/h]\n%s\n%s\n1\n", root, root);
+	want = xasprintf("[1][unset][unset][yes][/h][unsetunsetunset]\n%s\n"
+	    "%s\n1\n", root, root);
 	assert_string_equal(buf_str(&r.output), want);
 	free(want);
 	run_result_free(&r);
 	unsetenv("PYTHONDONTWRITEBYTECODE");
 	unsetenv("PYTHONPYCACHEPREFIX");
 	unsetenv("CRMAKE_SELECT");
+	unsetenv("MAKEFLAGS");
+	unsetenv("MAKELEVEL");
+	unsetenv("CR_MAKE_RUN");
 
 	spec_init(&spec, "echo \"[$PYTHONDONTWRITEBYTECODE]\"; pwd",
 	    have_ns ? ISOLATION_NAMESPACE : ISOLATION_COPY);
