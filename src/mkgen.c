@@ -63,7 +63,7 @@ mkgen_text(const struct mkgen *g, struct buf *out)
 	buf_adds(out, "# Session Makefile written by cr-plan: one target per "
 	    "mutant.\n# Run with: make -f THIS_FILE -j N   "
 	    "(cr-plan rewrites it; do not edit)\n\n"
-	    "ifndef CR_IN_SESSION\n"
+	    "ifneq ($(origin CR_IN_SESSION),command line)\n"
 	    "# make runs again in the session directory, where every name it "
 	    "handles\n# is a plain one. A result file named as a goal is "
 	    "named there by its ID.\n"
