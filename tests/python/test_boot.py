@@ -142,3 +142,18 @@ def test_records_are_compact_ascii_json():
     assert line == json.dumps(record, ensure_ascii=True, separators=(",", ":"))
     assert line.isascii() and "\n" not in line
     assert json.loads(line) == record
+
+
+def test_path_lists_carry_any_name(tmp_path):
+    # As cr-plan writes them: one a line, \\ and \n escaped.
+    sys.path.insert(0, HOOKS)
+    try:
+        crmake_record = importlib.import_module("crmake_record")
+    finally:
+        sys.path.remove(HOOKS)
+    listing = tmp_path / "files"
+    listing.write_bytes(b"/p/plain.py\n/p/a b$#:'\".py\n/p/new\\nline\\\\.py\n"
+                        b"/p/back\\\\nslash.py\n\n/p/caf\xc3\xa9.py\n/p/x\xff.py\n")
+    assert crmake_record.read_paths(str(listing)) == [
+        "/p/plain.py", "/p/a b$#:'\".py", "/p/new\nline\\.py",
+        "/p/back\\nslash.py", "/p/caf\u00e9.py", os.fsdecode(b"/p/x\xff.py")]
