@@ -166,22 +166,10 @@ def read_paths(path):
     UTF-8 come back as the file system's own names do (os.fsdecode)."""
     with open(path, "rb") as f:
         data = f.read()
-    paths = []
-    for line in data.split(b"\n"):
-        if not line:
-            continue
-        if b"\\" in line:
-            out, i = bytearray(), 0
-            while i < len(line):
-                c = line[i:i + 1]
-                if c == b"\\" and i + 1 < len(line):
-                    i += 1
-                    c = b"\n" if line[i:i + 1] == b"n" else line[i:i + 1]
-                out += c
-                i += 1
-            line = bytes(out)
-        paths.append(os.fsdecode(line))
-    return paths
+    # A path holds no NUL: it stands for an escaped backslash meanwhile.
+    return [os.fsdecode(line.replace(b"\\\\", b"\0").replace(b"\\n", b"\n")
+                        .replace(b"\0", b"\\"))
+            for line in data.split(b"\n") if line]
 
 
 def read_selection(path, runner):

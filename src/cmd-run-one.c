@@ -1299,9 +1299,9 @@ check_results_command(const char *arg)
 	return status;
 }
 
-/* What check_sources_command is comparing: the plan's time, the project, what changed. */
+/* What check_sources_command is comparing: the plan, the project, what changed. */
 struct sources_check {
-	struct timespec	 planned;
+	struct stat	 planned;
 	const char	*root;
 	struct buf	 changed;
 	size_t		 n;
@@ -1314,9 +1314,8 @@ check_source(const char *path, void *arg)
 	struct stat		 st;
 	const char		*name = path;
 
-	if (stat(path, &st) == 0 && (st.st_mtim.tv_sec < c->planned.tv_sec ||
-	    (st.st_mtim.tv_sec == c->planned.tv_sec &&
-	    st.st_mtim.tv_nsec <= c->planned.tv_nsec)))
+	/* As make: changed if newer than the plan, or gone. */
+	if (stat(path, &st) == 0 && !older(&c->planned, &st))
 		return 0;
 	if (path_inside(path, c->root) && strcmp(path, c->root) != 0)
 		name = path + strlen(c->root) + (strcmp(c->root, "/") != 0);
@@ -1337,16 +1336,14 @@ static int
 check_sources_command(const char *arg)
 {
 	struct sources_check	 c;
-	struct stat		 st;
 	struct db		*db;
 	char			*session, *dbpath, *cause = NULL;
 
 	memset(&c, 0, sizeof c);
 	session = path_absolute(arg);
 	dbpath = session_db_path(session);
-	if (stat(dbpath, &st) == -1)
+	if (stat(dbpath, &c.planned) == -1)
 		fatal("%s:", dbpath);
-	c.planned = st.st_mtim;
 	if ((db = db_open(dbpath, 1, &cause)) == NULL)
 		fatal("%s", cause);
 	if ((c.root = db_config_get(db, "root")) == NULL)

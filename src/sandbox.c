@@ -244,6 +244,11 @@ env_same_name(const char *e, const char *set)
 static char **
 env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
 {
+	/* What the entries that are not passed on start with. */
+	static const char *const dropped[] = { "PWD=",
+	    "PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=", "CRMAKE_",
+	    "CR_MAKE_", "MAKEFLAGS=", "MFLAGS=", "MAKELEVEL=", "MAKEOVERRIDES=",
+	    NULL };
 	const char *const	*x;
 	char			**env, **e;
 	size_t			  n = 0, i = 0;
@@ -261,18 +266,9 @@ env_build(const struct run_spec *spec, const char *cwd, size_t *nown)
 		 * jobserver, its progress counts): the tests see what
 		 * they saw in the baseline, run from anywhere.
 		 */
-		if (strncmp(*e, "PWD=", 4) == 0 ||
-		    strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) == 0 ||
-		    strncmp(*e, "PYTHONPYCACHEPREFIX=", 20) == 0 ||
-		    strncmp(*e, "CRMAKE_", 7) == 0 ||
-		    strncmp(*e, "CR_MAKE_", 8) == 0 ||
-		    strncmp(*e, "MAKEFLAGS=", 10) == 0 ||
-		    strncmp(*e, "MFLAGS=", 7) == 0 ||
-		    strncmp(*e, "MAKELEVEL=", 10) == 0 ||
-		    strncmp(*e, "MAKEOVERRIDES=", 14) == 0)
-			continue;
-		for (x = spec->env, drop = 0; x != NULL && *x != NULL && !drop;
-		    x++)
+		for (x = dropped, drop = 0; *x != NULL && !drop; x++)
+			drop = strncmp(*e, *x, strlen(*x)) == 0;
+		for (x = spec->env; x != NULL && *x != NULL && !drop; x++)
 			drop = env_same_name(*e, *x);
 		if (!drop)
 			env[i++] = *e;
