@@ -188,17 +188,30 @@ pid_known(const pid_t *v, size_t n, pid_t pid)
 int
 proctree_kill(pid_t root, int self)
 {
-	struct proc	*v;
-	pid_t		*done = NULL;
-	size_t		 n, i, ndone = 0, round, fresh;
-	int		 count = 0;
+	return proctree_end(root, self, NULL);
+}
 
+int
+proctree_end(pid_t root, int self, double *cpu)
+{
+	struct proc		*v;
+	pid_t			*done = NULL;
+	unsigned long long	 ticks = 0;
+	size_t			 n, i, ndone = 0, round, fresh;
+	int			 count = 0;
+
+	if (cpu != NULL)
+		*cpu = -1;
 	/* Stop the tree until no new process shows up, then kill it. */
 	for (round = 0; round < 8; round++) {
 		if ((v = proc_list(root, &n)) == NULL)
 			break;
 		for (i = fresh = 0; i < n; i++) {
-			if (v[i].state != 1 || (v[i].pid == root && !self) ||
+			if (v[i].state != 1)
+				continue;
+			if (round == 0)
+				ticks += v[i].ticks;
+			if ((v[i].pid == root && !self) ||
 			    pid_known(done, ndone, v[i].pid))
 				continue;
 			if (kill(v[i].pid, SIGSTOP) == 0) {
@@ -209,6 +222,8 @@ proctree_kill(pid_t root, int self)
 			}
 		}
 		free(v);
+		if (round == 0 && cpu != NULL)
+			*cpu = ticks_seconds(ticks);
 		if (fresh == 0)
 			break;
 	}

@@ -18,6 +18,12 @@ double proctree_cpu(pid_t root);
  * Returns how many processes were killed.
  */
 int proctree_kill(pid_t root, int self);
+/*
+ * proctree_kill, and the tree's CPU seconds as proctree_cpu counts them, in
+ * *cpu, read as the tree is stopped (-1 if /proc cannot be read): one pass
+ * over the process table fewer than the two calls.
+ */
+int proctree_end(pid_t root, int self, double *cpu);
 
 /*
  * The CPU time of a tree, read often: the whole process table is read at

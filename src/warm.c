@@ -701,9 +701,9 @@ warm_run(struct warm *w, const struct warm_job *j,
 		}
 	}
 	if (child > 0) {
-		if ((c = proctree_cpu(child)) > r->cpu)
+		proctree_end(child, 1, &c);
+		if (c > r->cpu)
 			r->cpu = c;
-		proctree_kill(child, 1);
 	}
 	run_limits_free(&lim);
 	if (r->timed_out) {

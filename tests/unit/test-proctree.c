@@ -135,12 +135,41 @@ test_kill_below(void **state)
 	spinners = 0;
 }
 
+/* Ending a tree gives its CPU time as it stood, and leaves nothing below. */
+static void
+test_end(void **state)
+{
+	pid_t	pid;
+	double	c = 0, at = 0, end;
+	int	st;
+
+	(void)state;
+	spinners = pid = tree();
+	for (end = now_seconds() + 30; c < 0.5 && now_seconds() < end;) {
+		usleep(100000);
+		c = proctree_cpu(pid);
+	}
+	assert_true(c >= 0.5);
+	assert_int_equal(proctree_end(pid, 1, &at), 3);
+	assert_true(at >= c);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	spinners = 0;
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	for (end = now_seconds() + 5; proctree_cpu(pid) > 0 &&
+	    now_seconds() < end;)
+		usleep(50000);
+	/* A tree that is gone: nothing to kill, no CPU time. */
+	assert_int_equal(proctree_end(pid, 1, &at), 0);
+	assert_true(at == 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_cpu_and_kill, teardown),
 		cmocka_unit_test_teardown(test_kill_below, teardown),
+		cmocka_unit_test_teardown(test_end, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
