@@ -207,10 +207,11 @@ group_empty(const char *dir, int v2)
 static void
 group_rmdir(const char *dir, int v2)
 {
-	double	deadline = now_seconds() + 1;
+	double	deadline;
 	long	us = 100;
 
 	group_empty(dir, v2);
+	deadline = now_seconds() + 1;
 	while (rmdir(dir) == -1 && errno == EBUSY && now_seconds() < deadline)
 		backoff(&us);
 }

@@ -61,6 +61,30 @@ tree(void)
 
 static pid_t	spinners;
 
+/* The CPU time below pid once it reaches want, or what it is after 30 s. */
+static double
+wait_cpu(pid_t pid, double want)
+{
+	double	c = 0, end;
+
+	for (end = now_seconds() + 30; c < want && now_seconds() < end;) {
+		usleep(100000);
+		c = proctree_cpu(pid);
+	}
+	return c;
+}
+
+/* Wait up to 5 s for nothing to be left below pid. */
+static void
+wait_gone(pid_t pid)
+{
+	double	end;
+
+	for (end = now_seconds() + 5; proctree_cpu(pid) > 0 &&
+	    now_seconds() < end;)
+		usleep(50000);
+}
+
 /* Whatever happened to the test, no spinner outlives it. */
 static int
 teardown(void **state)
@@ -78,7 +102,7 @@ static void
 test_cpu_and_kill(void **state)
 {
 	pid_t	pid;
-	double	c = 0, end;
+	double	c;
 	int	st, n;
 
 	(void)state;
@@ -88,10 +112,7 @@ test_cpu_and_kill(void **state)
 	 * Two spinners: CPU time below pid grows, by up to two seconds a
 	 * second on an idle machine; wait for one second of it.
 	 */
-	for (end = now_seconds() + 30; c < 1.0 && now_seconds() < end;) {
-		usleep(100000);
-		c = proctree_cpu(pid);
-	}
+	c = wait_cpu(pid, 1.0);
 	assert_true(c >= 1.0);
 	/* The whole tree is below us too, and an unrelated tree is not. */
 	assert_true(proctree_cpu(getpid()) >= c);
@@ -102,9 +123,7 @@ test_cpu_and_kill(void **state)
 	spinners = 0;
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	/* Nothing is left below once the spinners are gone. */
-	for (end = now_seconds() + 5; proctree_cpu(pid) > 0 &&
-	    now_seconds() < end;)
-		usleep(50000);
+	wait_gone(pid);
 	assert_true(proctree_cpu(pid) == 0);
 	assert_int_equal(proctree_kill(pid, 1), 0);
 }
@@ -140,24 +159,19 @@ static void
 test_end(void **state)
 {
 	pid_t	pid;
-	double	c = 0, at = 0, end;
+	double	c, at = 0;
 	int	st;
 
 	(void)state;
 	spinners = pid = tree();
-	for (end = now_seconds() + 30; c < 0.5 && now_seconds() < end;) {
-		usleep(100000);
-		c = proctree_cpu(pid);
-	}
+	c = wait_cpu(pid, 0.5);
 	assert_true(c >= 0.5);
 	assert_int_equal(proctree_end(pid, 1, &at), 3);
 	assert_true(at >= c);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	spinners = 0;
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	for (end = now_seconds() + 5; proctree_cpu(pid) > 0 &&
-	    now_seconds() < end;)
-		usleep(50000);
+	wait_gone(pid);
 	/* A tree that is gone: nothing to kill, no CPU time. */
 	assert_int_equal(proctree_end(pid, 1, &at), 0);
 	assert_true(at == 0);
