@@ -114,7 +114,8 @@ leftovers() {
 	cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F -- "$T/" | head -n 1
 	find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null |
 	    while read -r g; do
-		kill -0 "${g##*/crmake-}" 2>/dev/null || echo "group $g"
+		p=${g##*/crmake-}
+		kill -0 "${p%%-*}" 2>/dev/null || echo "group $g"
 	done
 	[ -e "$fill" ] && echo "$fill"
 }

@@ -228,7 +228,9 @@ for d in $(ls -d /tmp/crmake-run.* 2>/dev/null); do
 done
 groups=0
 for g in $(find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null); do
-	kill -0 "${g##*/crmake-}" 2>/dev/null && continue
+	# crmake-PID, or crmake-PID-N: made by process PID.
+	p=${g##*/crmake-}
+	kill -0 "${p%%-*}" 2>/dev/null && continue
 	groups=$((groups + 1))
 	echo "  left: $g" >&2
 done

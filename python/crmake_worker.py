@@ -12,16 +12,18 @@ runs a test itself.
 
 Protocol 3, one JSON object per line on the connection. Request, with the
 output pipe's write end, the mount namespace if "namespace" is true, and
-"groups" control groups' cgroup.procs as SCM_RIGHTS, in that order:
+"groups" control groups' cgroup.procs as SCM_RIGHTS, in that order (a
+child that joined fresh groups while it waited, see _join_fresh_groups,
+closes these):
   {"op": "run", "protocol": 3, "file": real path, "source": the mutated
    text reduced to the function, "full": the whole mutated text (optional),
    "scope": "Class.method", "line": N, "namespace": bool, "groups": N,
    "as": the address-space limit in bytes or 0,
    "tests": [{"runner", "id"}...]}
   {"op": "stop"}
-Child replies: {"pid": N}, then {"applied": true} or {"applied": false,
-"error": "..."}, then {"found": [...], "ran": N, "failed": id or null,
-"seconds": the time the tests took}.
+Child replies: {"pid": N} once it is in its groups, then {"applied": true}
+or {"applied": false, "error": "..."}, then {"found": [...], "ran": N,
+"failed": id or null, "seconds": the time the tests took}.
 """
 
 import os
@@ -282,6 +284,43 @@ def apply_mutant(index, loaded, real, sources, scope, line):
 # -- The child --------------------------------------------------------------
 
 
+def _join_fresh_groups(fd):
+    """Move this spare into fresh control groups; whether it is in them.
+
+    fd is the socket of the reaper that started the worker (cr-run-one's
+    C code), CRMAKE_SERVE_GROUPS. The spare sends it one end of a new socket
+    pair; the reaper makes the groups with the run's limits and sends their
+    cgroup.procs back ("G"), or says it has none ("N"). The move costs the
+    kernel a grace period, which is paid here, while the spare waits, and
+    not by the request. Anything amiss leaves the spare where it was: it
+    then joins the groups that come with the request.
+    """
+    import array
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    fds = array.array("i")
+    try:
+        with socket.socket(fileno=os.dup(fd)) as reaper:
+            reaper.sendmsg([b"G"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                     array.array("i", [theirs.fileno()]))])
+        theirs.close()
+        mine.settimeout(5)
+        msg, ancdata, _flags, _addr = mine.recvmsg(1, socket.CMSG_SPACE(8 * fds.itemsize))
+        for level, kind, payload in ancdata:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+        if msg != b"G" or not fds:
+            return False
+        for group in fds:
+            os.write(group, b"0")
+        return True
+    except OSError:
+        return False
+    finally:
+        _close_all(fds)
+        theirs.close()
+        mine.close()
+
+
 def _subreaper():
     try:
         _c().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -354,11 +393,11 @@ def _watch(conn):
         os._exit(1)
 
 
-def _child(conn, request, fds, index, loaded, adapter):
+def _child(conn, request, fds, index, loaded, adapter, grouped):
     """Run one mutant's tests; never returns.
 
     The process is a spare made ready by _spare: its own process group, a
-    subreaper, writing no records.
+    subreaper, writing no records; grouped if it is in fresh control groups.
     """
     status = 0
     try:
@@ -371,7 +410,8 @@ def _child(conn, request, fds, index, loaded, adapter):
         _close_all(rest[len(groups):])
         # Into the run's control groups before anything can fork.
         for fd in groups:
-            os.write(fd, b"0")
+            if not grouped:
+                os.write(fd, b"0")
             os.close(fd)
         limit = request.get("as", 0)
         if isinstance(limit, int) and limit > 0:
@@ -430,7 +470,7 @@ def _release_output(adapter):
     os.close(null)
 
 
-def _spare(server, notify, parent, index, loaded, adapter):
+def _spare(server, notify, parent, index, loaded, adapter, groups):
     """Wait, ready made, for the next request, then serve it; never returns.
 
     The worker keeps one spare forked in advance, so that a request does not
@@ -447,6 +487,9 @@ def _spare(server, notify, parent, index, loaded, adapter):
         _subreaper()
     except Exception:
         os._exit(1)
+    grouped = groups is not None and _join_fresh_groups(groups)
+    if groups is not None:
+        _close_all([groups])
     while True:
         try:
             conn, _addr = server.accept()
@@ -479,7 +522,7 @@ def _spare(server, notify, parent, index, loaded, adapter):
         pass
     os.close(notify)
     server.close()
-    _child(conn, request, fds, index, loaded, adapter)
+    _child(conn, request, fds, index, loaded, adapter, grouped)
 
 
 # -- The server -------------------------------------------------------------
@@ -611,7 +654,7 @@ def _settings():
     environ = os.environ
     values = {}
     for name in ("CRMAKE_SERVE", "CRMAKE_SERVE_IDLE", "CRMAKE_SERVE_OWNER",
-                 "CRMAKE_SERVE_FILES", "CRMAKE_SERVE_CHECK"):
+                 "CRMAKE_SERVE_FILES", "CRMAKE_SERVE_CHECK", "CRMAKE_SERVE_GROUPS"):
         values[name] = environ.pop(name, None) or None
     idle = float(values["CRMAKE_SERVE_IDLE"] or 60)
     owner = int(values["CRMAKE_SERVE_OWNER"] or 0)
@@ -620,7 +663,12 @@ def _settings():
     listing = values["CRMAKE_SERVE_FILES"]
     if listing:
         files = crmake_record.read_paths(listing)
-    return idle, owner, check, files
+    groups = None
+    if values["CRMAKE_SERVE_GROUPS"]:
+        groups = int(values["CRMAKE_SERVE_GROUPS"])
+        # Not for the tests' own processes.
+        os.set_inheritable(groups, False)
+    return idle, owner, check, files, groups
 
 
 def _listen(path):
@@ -645,7 +693,7 @@ def _listen(path):
         raise
 
 
-def _fork_spare(server, parent, index, loaded, adapter, running):
+def _fork_spare(server, parent, index, loaded, adapter, running, groups):
     """Fork the next spare; return (pid, notify read end), or None.
 
     running holds the worker's descriptors of its other children, which the
@@ -666,7 +714,7 @@ def _fork_spare(server, parent, index, loaded, adapter, running):
         return None
     if pid == 0:
         _close_all([rfd] + list(running))
-        _spare(server, wfd, parent, index, loaded, adapter)
+        _spare(server, wfd, parent, index, loaded, adapter, groups)
     os.close(wfd)
     os.set_blocking(rfd, False)
     return pid, rfd
@@ -711,7 +759,7 @@ def _remove_lock(path):
 def serve(adapter, path):
     """Serve the socket at path until idle or told to stop; never returns."""
     try:
-        idle, owner, check, files = _settings()
+        idle, owner, check, files, groups = _settings()
     except Exception as exc:
         crmake_record.error("warm", "bad CRMAKE_SERVE_* settings: " +
                             crmake_record.describe(exc))
@@ -784,7 +832,7 @@ def serve(adapter, path):
         # that run meanwhile: the next spare is made while none runs, or when
         # a request would wait for it.
         if spare is None and (not running or pending):
-            spare = _fork_spare(server, parent, index, loaded, adapter, running)
+            spare = _fork_spare(server, parent, index, loaded, adapter, running, groups)
             if spare is None:
                 time.sleep(1)
                 continue

@@ -216,22 +216,41 @@ group_rmdir(const char *dir, int v2)
 		backoff(&us);
 }
 
-/* Remove the groups crmake-PID in base whose process is gone. */
+/*
+ * The process that a group's name, crmake-PID or crmake-PID-N, gives; 0 if
+ * it is not such a name.
+ */
+static long
+group_owner(const char *name)
+{
+	char	*end;
+	long	 pid;
+
+	if (strncmp(name, "crmake-", 7) != 0 || name[7] < '1' || name[7] > '9')
+		return 0;
+	pid = strtol(name + 7, &end, 10);
+	if (*end == '-' && end[1] >= '0' && end[1] <= '9')
+		strtol(end + 1, &end, 10);
+	return *end == '\0' ? pid : 0;
+}
+
+/*
+ * Remove the groups crmake-PID and crmake-PID-N in base whose process is
+ * gone, and those whose process is mine (0 for none).
+ */
 static void
-remove_stale(const char *base, int v2)
+remove_stale(const char *base, int v2, long mine)
 {
 	struct dirent	*e;
 	DIR		*d;
-	char		*end, *dir;
+	char		*dir;
 	long		 pid;
 
 	if ((d = opendir(base)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "crmake-", 7) != 0)
-			continue;
-		pid = strtol(e->d_name + 7, &end, 10);
-		if (*end != '\0' || !process_gone(pid))
+		if ((pid = group_owner(e->d_name)) == 0 ||
+		    (pid != mine && !process_gone(pid)))
 			continue;
 		dir = xasprintf("%s/%s", base, e->d_name);
 		group_rmdir(dir, v2);
@@ -240,15 +259,21 @@ remove_stale(const char *base, int v2)
 	closedir(d);
 }
 
-/* The directory below which this process may make groups for a controller. */
+/*
+ * The group of a process in the hierarchy of a controller, from the text of
+ * /proc/self/mountinfo and of the process's /proc/PID/cgroup: in the v1
+ * hierarchy that has the controller, else (*v2 set) in the cgroup2 one;
+ * with delegated, only a v2 group that gives the controller to the groups
+ * below it. NULL if there is none.
+ */
 static char *
-base_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
-    int *v2)
+group_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
+    int delegated, int *v2)
 {
-	char	*mnt = NULL, *root = NULL, *own = NULL, *base = NULL, *ctl;
+	char	*mnt = NULL, *root = NULL, *own = NULL, *dir = NULL, *ctl;
 	size_t	 n;
 
-	for (*v2 = 0; *v2 < 2 && base == NULL; ++*v2) {
+	for (*v2 = 0; *v2 < 2 && dir == NULL; ++*v2) {
 		if (find_mount(mountinfo, controller_names[c], *v2, &mnt,
 		    &root) == -1)
 			continue;
@@ -257,15 +282,15 @@ base_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
 			n = strcmp(root, "/") == 0 ? 0 : strlen(root);
 			if (strncmp(own, root, n) == 0 &&
 			    (own[n] == '/' || own[n] == '\0'))
-				base = xasprintf("%s%s", mnt, own + n);
+				dir = xasprintf("%s%s", mnt,
+				    strcmp(own + n, "/") == 0 ? "" : own + n);
 		}
-		/* v2: only where the controller is given to the groups below. */
-		if (base != NULL && *v2) {
-			ctl = group_read(base, "cgroup.subtree_control");
+		if (dir != NULL && *v2 && delegated) {
+			ctl = group_read(dir, "cgroup.subtree_control");
 			if (ctl == NULL || !has_word(ctl, controller_names[c],
 			    " \n")) {
-				free(base);
-				base = NULL;
+				free(dir);
+				dir = NULL;
 			}
 			free(ctl);
 		}
@@ -273,14 +298,15 @@ base_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
 		free(root);
 		free(own);
 		mnt = root = own = NULL;
-		if (base != NULL)
-			return base;
+		if (dir != NULL)
+			return dir;
 	}
 	return NULL;
 }
 
 void
-cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
+cgroup_make(struct cgroup *cg, const char *name, uint64_t memory,
+    uint64_t procs)
 {
 	enum cg_controller	 c;
 	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
@@ -297,11 +323,14 @@ cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
 		return;
 	}
 	for (c = 0; c < CG_N; c++) {
-		if (limit[c] == 0 || (base = base_dir(buf_str(&mountinfo),
-		    buf_str(&cgroups), c, &v2)) == NULL)
+		if (limit[c] == 0 || (base = group_dir(buf_str(&mountinfo),
+		    buf_str(&cgroups), c, 1, &v2)) == NULL)
 			continue;
-		remove_stale(base, v2);
-		dir = xasprintf("%s/crmake-%ld", base, (long)getpid());
+		remove_stale(base, v2, 0);
+		if (name != NULL)
+			dir = xasprintf("%s/%s", base, name);
+		else
+			dir = xasprintf("%s/crmake-%ld", base, (long)getpid());
 		free(base);
 		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 			free(dir);
@@ -326,6 +355,63 @@ cgroup_make(struct cgroup *cg, uint64_t memory, uint64_t procs)
 		}
 		cg->dir[c] = dir;
 		cg->v2[c] = v2;
+	}
+	buf_free(&mountinfo);
+	buf_free(&cgroups);
+}
+
+int
+cgroup_of(pid_t pid, pid_t maker, struct cgroup *cg)
+{
+	enum cg_controller	 c;
+	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
+	const char		*name;
+	char			 path[64], prefix[32], *dir;
+	size_t			 len;
+	int			 v2, n = 0;
+
+	memset(cg, 0, sizeof *cg);
+	snprintf(path, sizeof path, "/proc/%ld/cgroup", (long)pid);
+	len = (size_t)snprintf(prefix, sizeof prefix, "crmake-%ld-",
+	    (long)maker);
+	if (file_read("/proc/self/mountinfo", &mountinfo, NULL) == 0 &&
+	    file_read(path, &cgroups, NULL) == 0) {
+		for (c = 0; c < CG_N; c++) {
+			if ((dir = group_dir(buf_str(&mountinfo),
+			    buf_str(&cgroups), c, 0, &v2)) == NULL)
+				continue;
+			name = strrchr(dir, '/');
+			if (name != NULL && strncmp(name + 1, prefix, len) == 0 &&
+			    group_owner(name + 1) == (long)maker) {
+				cg->dir[c] = dir;
+				cg->v2[c] = v2;
+				n++;
+			} else
+				free(dir);
+		}
+	}
+	buf_free(&mountinfo);
+	buf_free(&cgroups);
+	return n;
+}
+
+void
+cgroup_sweep(int mine)
+{
+	enum cg_controller	 c;
+	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
+	char			*base;
+	int			 v2;
+
+	if (file_read("/proc/self/mountinfo", &mountinfo, NULL) == 0 &&
+	    file_read("/proc/self/cgroup", &cgroups, NULL) == 0) {
+		for (c = 0; c < CG_N; c++) {
+			if ((base = group_dir(buf_str(&mountinfo),
+			    buf_str(&cgroups), c, 1, &v2)) == NULL)
+				continue;
+			remove_stale(base, v2, mine ? (long)getpid() : 0);
+			free(base);
+		}
 	}
 	buf_free(&mountinfo);
 	buf_free(&cgroups);
@@ -387,6 +473,29 @@ cgroup_procs_hit(const struct cgroup *cg)
 	n = keyed(text, "max");
 	free(text);
 	return n > 0;
+}
+
+void
+cgroup_swap(struct cgroup *a, struct cgroup *b, enum cg_controller c)
+{
+	char	*dir = a->dir[c];
+	int	 v2 = a->v2[c];
+
+	a->dir[c] = b->dir[c];
+	a->v2[c] = b->v2[c];
+	b->dir[c] = dir;
+	b->v2[c] = v2;
+}
+
+void
+cgroup_forget(struct cgroup *cg)
+{
+	int	c;
+
+	for (c = 0; c < CG_N; c++) {
+		free(cg->dir[c]);
+		cg->dir[c] = NULL;
+	}
 }
 
 void

@@ -25,12 +25,30 @@ struct cgroup {
 };
 
 /*
- * Make the groups, named crmake-PID, with a memory limit in bytes (no swap
- * beyond it where that can be said) and a limit on processes; 0 leaves a
- * controller out. Groups of the same name left by processes that are gone
- * are removed first. Never fails: what cannot be made is left out.
+ * Make the groups, named name (NULL: crmake-PID, of the calling process; a
+ * name of another's is crmake-PID-N, of the process that makes it), with a
+ * memory limit in bytes (no swap beyond it where that can be said) and a
+ * limit on processes; 0 leaves a controller out. Groups of such names left
+ * by processes that are gone are removed first. Never fails: what cannot be
+ * made is left out.
  */
-void cgroup_make(struct cgroup *, uint64_t memory, uint64_t procs);
+void cgroup_make(struct cgroup *, const char *name, uint64_t memory,
+    uint64_t procs);
+/*
+ * The groups named crmake-MAKER-N that process pid is in, read from the
+ * kernel; how many. Where it is in no such group, no directory.
+ */
+int cgroup_of(pid_t pid, pid_t maker, struct cgroup *);
+/*
+ * Remove the groups below ours of such names whose process is gone (one
+ * killed before it could remove them), and with mine those of the calling
+ * process.
+ */
+void cgroup_sweep(int mine);
+/* Exchange the directories of controller c of two sets of groups. */
+void cgroup_swap(struct cgroup *, struct cgroup *, enum cg_controller);
+/* Free what the groups' handle holds and leave the groups as they are. */
+void cgroup_forget(struct cgroup *);
 /* Move the calling process into every group; -1 if one move failed. Safe after fork. */
 int cgroup_enter_self(const struct cgroup *);
 /* Open every group's cgroup.procs for writing into fds (room for CG_N); how many. */

@@ -513,6 +513,7 @@ warm_spec_init(struct warm_spec *ws, const char *session,
 	ws->start_limit = cf->timeout_factor * cf->base_wall +
 	    cf->timeout_constant;
 	ws->idle = WARM_IDLE;
+	ws->caps = cf->caps;
 }
 
 /*
@@ -643,12 +644,21 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
 	run_caps_groups(&cf->caps, &cg, &wj.as);
+	wj.cg = &cg;
 	wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
 	wj.groups = gfds;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);
 	for (i = 0; i < wj.ngroups; i++)
 		close(gfds[i]);
+	/*
+	 * The groups the child ran in are judged and removed; where it ran in
+	 * groups made for it in advance, the ones made here were not used.
+	 */
+	for (i = 0; i < CG_N; i++)
+		if (r.groups.dir[i] != NULL)
+			cgroup_swap(&cg, &r.groups, (enum cg_controller)i);
+	cgroup_remove(&r.groups);
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	run_caps_done(&cg, &r.timed_out, &r.limit, &reached);
 	if (r.timed_out && r.limit == LIMIT_MEMORY)

@@ -1,4 +1,4 @@
-/* proctree.c: the processes below this one, from /proc: their CPU time, and ending them. */
+/* proctree.c: the processes below this one, from /proc or their control group: their CPU time, and ending them. */
 #include "config.h"
 
 #include <sys/types.h>
@@ -148,6 +148,55 @@ proc_list(pid_t ancestor, size_t *np)
 	return v;
 }
 
+/*
+ * The processes of a control group, from its cgroup.procs, with state 1;
+ * NULL if it cannot be read or root is not among them.
+ */
+static struct proc *
+group_list(const char *group, pid_t root, size_t *np)
+{
+	struct buf	 text = { 0 };
+	struct proc	*v = NULL;
+	char		*path, *p, *end, name[32];
+	size_t		 n = 0, cap = 0;
+	long		 pid;
+	int		 dir, found = 0;
+
+	path = xasprintf("%s/cgroup.procs", group);
+	if (file_read(path, &text, NULL) == -1 ||
+	    (dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		free(path);
+		buf_free(&text);
+		return NULL;
+	}
+	free(path);
+	for (p = (char *)buf_str(&text); *p != '\0'; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid <= 1)
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		snprintf(name, sizeof name, "%ld", pid);
+		if (proc_read(dir, name, &v[n]) == 0) {
+			v[n].state = 1;
+			found |= v[n].pid == root;
+			n++;
+		}
+	}
+	close(dir);
+	buf_free(&text);
+	if (!found) {
+		free(v);
+		return NULL;
+	}
+	*np = n;
+	return v;
+}
+
 static double
 ticks_seconds(unsigned long long ticks)
 {
@@ -194,6 +243,12 @@ proctree_kill(pid_t root, int self)
 int
 proctree_end(pid_t root, int self, double *cpu)
 {
+	return proctree_end_group(root, self, NULL, cpu);
+}
+
+int
+proctree_end_group(pid_t root, int self, const char *group, double *cpu)
+{
 	struct proc		*v;
 	pid_t			*done = NULL;
 	unsigned long long	 ticks = 0;
@@ -204,7 +259,9 @@ proctree_end(pid_t root, int self, double *cpu)
 		*cpu = -1;
 	/* Stop the tree until no new process shows up, then kill it. */
 	for (round = 0; round < 8; round++) {
-		if ((v = proc_list(root, &n)) == NULL)
+		if ((group == NULL ||
+		    (v = group_list(group, root, &n)) == NULL) &&
+		    (v = proc_list(root, &n)) == NULL)
 			break;
 		for (i = fresh = 0; i < n; i++) {
 			if (v[i].state != 1)

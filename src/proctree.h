@@ -1,4 +1,4 @@
-/* proctree.h: the processes below one, from /proc: their CPU time, and ending them. */
+/* proctree.h: the processes below one, from /proc or their control group: their CPU time, and ending them. */
 #ifndef CR_PROCTREE_H
 #define CR_PROCTREE_H
 
@@ -24,6 +24,13 @@ int proctree_kill(pid_t root, int self);
  * over the process table fewer than the two calls.
  */
 int proctree_end(pid_t root, int self, double *cpu);
+/*
+ * proctree_end for a tree that is the whole of a control group: the
+ * processes listed in the group's directory (cgroup.procs), which holds
+ * root, are the tree, and the process table is not read. A group that
+ * cannot be read, or does not hold root, is not used.
+ */
+int proctree_end_group(pid_t root, int self, const char *group, double *cpu);
 
 /*
  * The CPU time of a tree, read often: the whole process table is read at

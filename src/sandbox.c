@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -183,7 +184,7 @@ run_limit_name(enum run_limit limit)
 void
 run_caps_groups(const struct run_caps *caps, struct cgroup *cg, uint64_t *as)
 {
-	cgroup_make(cg, caps->memory, caps->procs);
+	cgroup_make(cg, NULL, caps->memory, caps->procs);
 	*as = cg->dir[CG_MEMORY] == NULL ? caps->memory : 0;
 }
 
@@ -1624,17 +1625,85 @@ close_all_but(const int *keep, size_t n)
 }
 
 /*
+ * Answer one request on a warm worker's group socket: the request is a
+ * reply socket (SCM_RIGHTS) on which go the cgroup.procs of fresh groups,
+ * crmake-PID-N, with the run's limits: "G" and the descriptors, or "N" if
+ * they could not all be made. A spare of the worker joins them while it
+ * waits for a mutant, so that no run waits for its move into its groups,
+ * which costs the kernel a grace period. Returns -1 when the socket has no
+ * one left at the other end.
+ */
+static int
+serve_groups(int sock, const struct run_caps *caps, unsigned long *made)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	struct cgroup	 cg;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 ctl;
+	char		 byte, name[64];
+	ssize_t		 n;
+	int		 reply = -1, fds[CG_N], nfds, ndirs, i;
+
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = &byte;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) <= 0)
+		return n == 0 || (errno != EINTR && errno != EAGAIN) ? -1 : 0;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&reply, CMSG_DATA(c), sizeof(int));
+	if (reply == -1)
+		return 0;
+	snprintf(name, sizeof name, "crmake-%ld-%lu", (long)getpid(), ++*made);
+	cgroup_make(&cg, name, caps->memory, caps->procs);
+	for (ndirs = i = 0; i < CG_N; i++)
+		ndirs += cg.dir[i] != NULL;
+	nfds = cgroup_open_procs(&cg, fds);
+	if (ndirs > 0 && nfds == ndirs)
+		fd_send(reply, "G", 1, fds, (size_t)nfds);
+	else
+		fd_send(reply, "N", 1, NULL, 0);
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (ndirs > 0 && nfds == ndirs)
+		cgroup_forget(&cg);
+	else
+		cgroup_remove(&cg);
+	close(reply);
+	return 0;
+}
+
+/*
  * In sandbox_spawn's child, in the namespaces: run the command as a child
  * and stay below it as the reaper of all it leaves, as reaper_child does
  * for a run, so that what the command started ends with it, and killing
- * this process's tree ends them all. Never returns.
+ * this process's tree ends them all. With caps, it also makes the control
+ * groups of the runs to come, asked for on the socket it passes the command
+ * as CRMAKE_SERVE_GROUPS (serve_groups), and removes those left when the
+ * command ends. Never returns.
  */
 static void
 spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
-    int nullfd, int logfd)
+    int nullfd, int logfd, const struct run_caps *caps)
 {
-	pid_t	command, pid;
-	int	st, keep[3];
+	struct pollfd	 pfd[2];
+	struct signalfd_siginfo si;
+	sigset_t	 chld, old;
+	unsigned long	 made = 0;
+	size_t		 n;
+	char		**env = envp;
+	pid_t		 command, pid;
+	int		 st, keep[3], sv[2] = { -1, -1 }, sfd = -1, gfd, done;
 
 	/*
 	 * This process outlives the cr-run-one it was forked from: it must
@@ -1656,6 +1725,19 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 	keep[2] = logfd;
 	close_all_but(keep, 3);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if ((caps->memory > 0 || caps->procs > 0) &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
+		sigprocmask(SIG_BLOCK, &chld, &old);
+		if ((sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK)) ==
+		    -1) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			close(sv[0]);
+			close(sv[1]);
+			sv[0] = sv[1] = -1;
+		}
+	}
 	if ((command = fork()) == -1) {
 		child_report(statusfd, "E fork: %s", strerror(errno));
 		_exit(1);
@@ -1667,24 +1749,62 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 			    strerror(errno));
 			_exit(1);
 		}
+		if (sfd != -1) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			if ((gfd = fcntl(sv[1], F_DUPFD, 3)) != -1) {
+				for (n = 0; envp[n] != NULL; n++)
+					;
+				env = xcalloc(n + 2, sizeof *env);
+				memcpy(env, envp, n * sizeof *env);
+				env[n] = xasprintf("CRMAKE_SERVE_GROUPS=%d",
+				    gfd);
+			}
+		}
 		cleanup_default_signals();
-		execve("/bin/sh", argv, envp);
+		execve("/bin/sh", argv, env);
 		child_report(statusfd, "E /bin/sh: %s", strerror(errno));
 		_exit(127);
 	}
 	close(statusfd);
 	close(nullfd);
 	close(logfd);
-	for (;;) {
-		pid = waitpid(-1, &st, 0);
-		if (pid == -1 && errno == EINTR)
+	if (sv[1] != -1)
+		close(sv[1]);
+	for (done = 0; !done;) {
+		if (sfd == -1) {
+			pid = waitpid(-1, &st, 0);
+			if (pid == -1 && errno == EINTR)
+				continue;
+			done = pid == -1 || pid == command;
 			continue;
-		if (pid == -1 || pid == command)
+		}
+		pfd[0].fd = sfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sv[0];
+		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
 			break;
+		if ((pfd[1].revents & POLLIN) &&
+		    serve_groups(sv[0], caps, &made) == -1)
+			pfd[1].revents |= POLLHUP;
+		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			close(sv[0]);
+			sv[0] = -1;
+		}
+		while (read(sfd, &si, sizeof si) > 0)
+			;
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+			if (pid == command)
+				done = 1;
+		if (pid == -1 && errno != EINTR)
+			done = 1;
 	}
 	proctree_kill(getpid(), 0);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
+	if (made > 0)
+		cgroup_sweep(1);
 	_exit(0);
 }
 
@@ -1758,7 +1878,8 @@ sandbox_spawn(const struct run_spec *spec, const char *log, pid_t *pidp,
 			    strerror(errno));
 			_exit(1);
 		}
-		spawn_reaper(statp[1], root, argv, envp, nullfd, logfd);
+		spawn_reaper(statp[1], root, argv, envp, nullfd, logfd,
+		    &spec->caps);
 	}
 	close(statp[1]);
 	close(logfd);

@@ -333,6 +333,7 @@ start(const struct warm_spec *ws, const char *prefix, struct warm *w,
 	spec.command = ws->command;
 	spec.isolation = ISOLATION_NONE;
 	spec.env = (const char *const *)env;
+	spec.caps = ws->caps;
 	path = xasprintf("%s.log", prefix);
 	if (sandbox_spawn(&spec, path, &pid, &cause) == -1) {
 		*why = xasprintf("cannot start it: %s", cause);
@@ -477,6 +478,8 @@ warm_stop(const char *session, const char *plan_id)
 	free(path);
 	/* What the worker kept is of no use once it is stopped. */
 	unlink_parts(prefix, kept);
+	/* Nor are the control groups of a worker that was killed. */
+	cgroup_sweep(0);
 	path = xasprintf("%s.lock", prefix);
 	lock_remove(path);
 	free(path);
@@ -597,6 +600,25 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 	return over;
 }
 
+/*
+ * The control group that holds the child and all it started, and nothing
+ * else: one made for it in advance, else the job's, which it joined; NULL if
+ * there is none.
+ */
+static const char *
+tree_group(const struct warm_job *j, const struct warm_result *r)
+{
+	const struct cgroup	*cg;
+
+	if (r->groups.dir[CG_PIDS] != NULL || r->groups.dir[CG_MEMORY] != NULL)
+		cg = &r->groups;
+	else if (j->cg != NULL && j->ngroups > 0)
+		cg = j->cg;
+	else
+		return NULL;
+	return cg->dir[CG_PIDS] != NULL ? cg->dir[CG_PIDS] : cg->dir[CG_MEMORY];
+}
+
 int
 warm_run(struct warm *w, const struct warm_job *j,
     struct warm_result *r, char **cause)
@@ -687,8 +709,16 @@ warm_run(struct warm *w, const struct warm_job *j,
 			in.len -= used;
 			over = reply_line(line, &child, r);
 			free(line);
-			if (child > 0 && lim.watch.root != child)
+			if (child > 0 && lim.watch.root != child) {
 				run_limits_watch(&lim, child);
+				/*
+				 * A spare may have joined fresh groups that the
+				 * worker's reaper made for it while it waited:
+				 * the run's limits are then those groups'.
+				 */
+				if (j->cg != NULL)
+					cgroup_of(child, w->pid, &r->groups);
+			}
 			/*
 			 * The child has joined the namespace once it says who
 			 * it is: the namespace goes when the child does, and
@@ -701,7 +731,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 		}
 	}
 	if (child > 0) {
-		proctree_end(child, 1, &c);
+		proctree_end_group(child, 1, tree_group(j, r), &c);
 		if (c > r->cpu)
 			r->cpu = c;
 	}
@@ -739,5 +769,6 @@ warm_result_free(struct warm_result *r)
 	free(r->failed);
 	free(r->why);
 	buf_free(&r->output);
+	cgroup_forget(&r->groups);
 	memset(r, 0, sizeof *r);
 }

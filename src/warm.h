@@ -27,6 +27,7 @@ struct warm_spec {
 	void		*files_arg;
 	double		 start_limit;	/* seconds a worker may take to serve */
 	double		 idle;		/* seconds it lives without a request */
+	struct run_caps	 caps;		/* the limits of each run's control groups */
 };
 
 /* A worker that serves. */
@@ -55,8 +56,9 @@ struct warm_job {
 	size_t			  tail_max;	/* bytes of output kept */
 	uint64_t		  max_output;	/* bytes of output before the child is ended; 0 for none */
 	uint64_t		  as;		/* the child's address-space limit, or 0 */
-	const int		 *groups;	/* cgroup.procs of the child's control groups, */
-	size_t			  ngroups;	/* which it joins before anything else */
+	const struct cgroup	 *cg;		/* the run's control groups, or NULL; */
+	const int		 *groups;	/* their cgroup.procs, which the child joins */
+	size_t			  ngroups;	/* first unless it is in fresh ones already */
 };
 
 /* What the worker said of a mutant. */
@@ -72,6 +74,8 @@ struct warm_result {
 	double		 cpu;		/* CPU seconds of the child and what it started */
 	struct buf	 output;	/* tail of the child's output */
 	char		*why;		/* why there is no verdict */
+	struct cgroup	 groups;	/* the child's control groups, where they are
+					   not the job's: made for it in advance */
 };
 
 /*

@@ -883,3 +883,63 @@ def test_workers_that_cannot_serve(tmp_path):
     finally:
         for worker in workers.values():
             worker.stop()
+
+
+def _worker_module():
+    import importlib
+    import sys
+    from conftest import HOOKS
+    sys.path.insert(0, HOOKS)
+    try:
+        return importlib.import_module("crmake_worker")
+    finally:
+        sys.path.remove(HOOKS)
+
+
+def _reaper(sock, answer, fds):
+    """Answer one request for groups on sock as cr-run-one's reaper does."""
+    msg, ancdata, _flags, _addr = sock.recvmsg(1, socket.CMSG_SPACE(4))
+    assert msg == b"G"
+    reply = array.array("i")
+    for level, kind, payload in ancdata:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            reply.frombytes(payload)
+    assert len(reply) == 1
+    with socket.socket(fileno=reply[0]) as r:
+        r.sendmsg([answer], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))]
+                  if fds else [])
+
+
+def test_a_spare_joins_the_groups_its_reaper_makes():
+    import threading
+    worker = _worker_module()
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    # Two stand-ins for cgroup.procs: the spare writes "0" (itself) to each.
+    pipes = [os.pipe(), os.pipe()]
+    try:
+        t = threading.Thread(target=_reaper, args=(ours, b"G", [w for _r, w in pipes]))
+        t.start()
+        assert worker._join_fresh_groups(theirs.fileno()) is True
+        t.join()
+        for r, w in pipes:
+            os.close(w)
+            assert os.read(r, 16) == b"0"
+        # No groups to be had: the spare stays where it is.
+        t = threading.Thread(target=_reaper, args=(ours, b"N", []))
+        t.start()
+        assert worker._join_fresh_groups(theirs.fileno()) is False
+        t.join()
+        # A reaper that is gone.
+        ours.close()
+        assert worker._join_fresh_groups(theirs.fileno()) is False
+        # The worker's end is still its own.
+        os.fstat(theirs.fileno())
+    finally:
+        for r, w in pipes:
+            for fd in (r, w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        ours.close()
+        theirs.close()

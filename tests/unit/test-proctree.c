@@ -1,4 +1,4 @@
-/* test-proctree.c: CPU time and ending of a process tree, from /proc. */
+/* test-proctree.c: CPU time and ending of a process tree, from /proc or its control group. */
 #include "config.h"
 
 #include <sys/prctl.h>
@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cgroup.h"
 #include "proctree.h"
 #include "util.h"
 
@@ -35,12 +36,14 @@ spin(double seconds)
  * leaves nothing behind.
  */
 static pid_t
-tree(void)
+tree_in(const struct cgroup *cg)
 {
 	pid_t	pid;
 
 	if ((pid = fork()) == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (cg != NULL && cgroup_enter_self(cg) == -1)
+			_exit(1);
 		if (fork() == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (fork() == 0) {
@@ -59,7 +62,13 @@ tree(void)
 	return pid;
 }
 
-static pid_t	spinners;
+static pid_t
+tree(void)
+{
+	return tree_in(NULL);
+}
+
+static pid_t	spinners, outsider;
 
 /* The CPU time below pid once it reaches want, or what it is after 30 s. */
 static double
@@ -94,6 +103,11 @@ teardown(void **state)
 		proctree_kill(spinners, 1);
 		waitpid(spinners, NULL, 0);
 		spinners = 0;
+	}
+	if (outsider > 0) {
+		kill(outsider, SIGKILL);
+		waitpid(outsider, NULL, 0);
+		outsider = 0;
 	}
 	return 0;
 }
@@ -177,6 +191,55 @@ test_end(void **state)
 	assert_true(at == 0);
 }
 
+/*
+ * A tree in a control group of its own is ended from the group's list of
+ * processes: whatever is in the group is the tree's, and what is not (a
+ * tree outside it) is found in the process table as before.
+ */
+static void
+test_end_group(void **state)
+{
+	struct cgroup	cg;
+	pid_t		pid;
+	double		c, at = 0;
+	int		st;
+
+	(void)state;
+	cgroup_make(&cg, NULL, 0, 64);
+	if (cg.dir[CG_PIDS] == NULL)
+		skip();
+	spinners = pid = tree_in(&cg);
+	/* A process in the group but not below pid is the tree's too. */
+	if ((outsider = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (cgroup_enter_self(&cg) == 0)
+			pause();
+		_exit(1);
+	}
+	assert_true(outsider > 0);
+	c = wait_cpu(pid, 0.5);
+	assert_true(c >= 0.5);
+	assert_int_equal(proctree_end_group(pid, 1, cg.dir[CG_PIDS], &at), 4);
+	assert_true(at >= c);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	spinners = 0;
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	assert_int_equal(waitpid(outsider, &st, 0), outsider);
+	outsider = 0;
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	wait_gone(pid);
+
+	/* A group that does not hold the tree's root is not used. */
+	spinners = pid = tree();
+	c = wait_cpu(pid, 0.5);
+	assert_int_equal(proctree_end_group(pid, 1, cg.dir[CG_PIDS], &at), 3);
+	assert_true(at >= c);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	spinners = 0;
+	wait_gone(pid);
+	cgroup_remove(&cg);
+}
+
 int
 main(void)
 {
@@ -184,6 +247,7 @@ main(void)
 		cmocka_unit_test_teardown(test_cpu_and_kill, teardown),
 		cmocka_unit_test_teardown(test_kill_below, teardown),
 		cmocka_unit_test_teardown(test_end, teardown),
+		cmocka_unit_test_teardown(test_end_group, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

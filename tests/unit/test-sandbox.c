@@ -952,6 +952,131 @@ test_caps(void **state)
 	run_result_free(&r);
 }
 
+/* The directory of the group name in the hierarchy where probe's group of controller c is. */
+static char *
+sibling(const struct cgroup *probe, enum cg_controller c, const char *name)
+{
+	const char	*slash = strrchr(probe->dir[c], '/');
+
+	return xasprintf("%.*s/%s", (int)(slash - probe->dir[c]),
+	    probe->dir[c], name);
+}
+
+/*
+ * The groups that another process made for one (crmake-MAKER-N) are read
+ * from the kernel, and only the maker's; its sweep removes them.
+ */
+static void
+test_groups_of(void **state)
+{
+	struct cgroup	cg, of;
+	struct stat	st;
+	char		name[64], byte;
+	pid_t		pid;
+	int		p[2];
+
+	(void)state;
+	snprintf(name, sizeof name, "crmake-%ld-1", (long)getpid());
+	cgroup_make(&cg, name, 64 << 20, 16);
+	if (cg.dir[CG_MEMORY] == NULL || cg.dir[CG_PIDS] == NULL) {
+		cgroup_remove(&cg);
+		skip();
+	}
+	assert_non_null(strstr(cg.dir[CG_MEMORY], name));
+	assert_int_equal(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (cgroup_enter_self(&cg) == 0 && write(p[1], "x", 1) == 1)
+			pause();
+		_exit(1);
+	}
+	assert_true(pid > 0);
+	close(p[1]);
+	assert_int_equal(read(p[0], &byte, 1), 1);
+	close(p[0]);
+	assert_int_equal(cgroup_of(pid, getpid(), &of), 2);
+	assert_string_equal(of.dir[CG_MEMORY], cg.dir[CG_MEMORY]);
+	assert_string_equal(of.dir[CG_PIDS], cg.dir[CG_PIDS]);
+	cgroup_forget(&of);
+	assert_null(of.dir[CG_MEMORY]);
+	/* Groups of the name of another maker, or none of crmake's, are not taken. */
+	assert_int_equal(cgroup_of(pid, getpid() + 1, &of), 0);
+	assert_null(of.dir[CG_MEMORY]);
+	assert_null(of.dir[CG_PIDS]);
+	assert_int_equal(cgroup_of(getpid(), getpid(), &of), 0);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	cgroup_sweep(1);
+	assert_int_equal(stat(cg.dir[CG_MEMORY], &st), -1);
+	assert_int_equal(stat(cg.dir[CG_PIDS], &st), -1);
+	cgroup_forget(&cg);
+}
+
+/*
+ * A spawned command (a warm worker) gets, on the socket named by
+ * CRMAKE_SERVE_GROUPS, fresh groups with the caps, crmake-PID-N of the
+ * process that runs it; they are gone when it has ended.
+ */
+static void
+test_spawn_groups(void **state)
+{
+	static const char script[] =
+	    "import os, socket\n"
+	    "fd = int(os.environ['CRMAKE_SERVE_GROUPS'])\n"
+	    "for _ in range(2):\n"
+	    "    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
+	    "    with socket.socket(fileno=os.dup(fd)) as s:\n"
+	    "        socket.send_fds(s, [b'G'], [theirs.fileno()])\n"
+	    "    theirs.close()\n"
+	    "    msg, fds, _, _ = socket.recv_fds(mine, 1, 8)\n"
+	    "    print(msg.decode(), len(fds))\n"
+	    "for f in fds:\n"
+	    "    os.write(f, b'0')\n"
+	    "print(open('/proc/self/cgroup').read(), flush=True)\n";
+	struct run_spec	 spec;
+	struct cgroup	 probe;
+	struct buf	 text = { 0 };
+	struct stat	 st;
+	char		*cmd, *log, *cause = NULL, *dir, name[64];
+	pid_t		 pid;
+	int		 c, n;
+
+	(void)state;
+	if (access("/usr/bin/python3", X_OK) == -1)
+		skip();
+	cgroup_make(&probe, NULL, 64 << 20, 16);
+	if (probe.dir[CG_MEMORY] == NULL || probe.dir[CG_PIDS] == NULL) {
+		cgroup_remove(&probe);
+		skip();
+	}
+	put("serve.py", script, 0644);
+	cmd = xasprintf("/usr/bin/python3 %s/serve.py", root);
+	log = xasprintf("%s/session/spawn.log", root);
+	spec_init(&spec, cmd, ISOLATION_NONE);
+	spec.caps.memory = 64 << 20;
+	spec.caps.procs = 16;
+	if (sandbox_spawn(&spec, log, &pid, &cause) == -1)
+		fail_msg("sandbox_spawn: %s", cause);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(file_read(log, &text, NULL), 0);
+	/* Two requests, two sets; the command joined the second. */
+	assert_non_null(strstr(buf_str(&text), "G 2\nG 2\n"));
+	snprintf(name, sizeof name, "crmake-%ld-2", (long)pid);
+	assert_non_null(strstr(buf_str(&text), name));
+	for (c = 0; c < CG_N; c++) {
+		for (n = 1; n <= 2; n++) {
+			snprintf(name, sizeof name, "crmake-%ld-%d", (long)pid, n);
+			dir = sibling(&probe, (enum cg_controller)c, name);
+			assert_int_equal(stat(dir, &st), -1);
+			free(dir);
+		}
+	}
+	cgroup_remove(&probe);
+	buf_free(&text);
+	free(log);
+	free(cmd);
+}
+
 /* A private /tmp: the run's writes there are its own; the kept directory is shared. */
 static void
 test_private_tmp(void **state)
@@ -1266,6 +1391,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups_of, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_groups, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_private_tmp, setup,
 		    teardown),
 	};
