@@ -304,34 +304,62 @@ group_dir(const char *mountinfo, const char *cgroups, enum cg_controller c,
 	return NULL;
 }
 
+/*
+ * The groups of process pid (0: the calling one) in each controller's
+ * hierarchy, as group_dir finds them, into where: the controllers in want
+ * (a bit each), the others left out. Returns how many were found.
+ */
+static int
+groups_of(pid_t pid, unsigned want, int delegated, struct cgroup *where)
+{
+	enum cg_controller	 c;
+	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
+	char			 path[64];
+	int			 n = 0;
+
+	memset(where, 0, sizeof *where);
+	if (pid == 0)
+		snprintf(path, sizeof path, "/proc/self/cgroup");
+	else
+		snprintf(path, sizeof path, "/proc/%ld/cgroup", (long)pid);
+	if (want != 0 &&
+	    file_read("/proc/self/mountinfo", &mountinfo, NULL) == 0 &&
+	    file_read(path, &cgroups, NULL) == 0) {
+		for (c = 0; c < CG_N; c++) {
+			if ((want & 1U << c) && (where->dir[c] = group_dir(
+			    buf_str(&mountinfo), buf_str(&cgroups), c,
+			    delegated, &where->v2[c])) != NULL)
+				n++;
+		}
+	}
+	buf_free(&mountinfo);
+	buf_free(&cgroups);
+	return n;
+}
+
 void
 cgroup_make(struct cgroup *cg, const char *name, uint64_t memory,
     uint64_t procs)
 {
+	struct cgroup		 base;
 	enum cg_controller	 c;
-	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
 	uint64_t		 limit[CG_N] = { memory, procs };
-	char			*base, *dir, num[32];
+	char			*dir, num[32];
 	int			 v2, ok;
 
 	memset(cg, 0, sizeof *cg);
-	if ((memory == 0 && procs == 0) ||
-	    file_read("/proc/self/mountinfo", &mountinfo, NULL) == -1 ||
-	    file_read("/proc/self/cgroup", &cgroups, NULL) == -1) {
-		buf_free(&mountinfo);
-		buf_free(&cgroups);
-		return;
-	}
+	groups_of(0, (memory > 0 ? 1U << CG_MEMORY : 0) |
+	    (procs > 0 ? 1U << CG_PIDS : 0), 1, &base);
 	for (c = 0; c < CG_N; c++) {
-		if (limit[c] == 0 || (base = group_dir(buf_str(&mountinfo),
-		    buf_str(&cgroups), c, 1, &v2)) == NULL)
+		if (base.dir[c] == NULL)
 			continue;
-		remove_stale(base, v2, 0);
+		v2 = base.v2[c];
+		remove_stale(base.dir[c], v2, 0);
 		if (name != NULL)
-			dir = xasprintf("%s/%s", base, name);
+			dir = xasprintf("%s/%s", base.dir[c], name);
 		else
-			dir = xasprintf("%s/crmake-%ld", base, (long)getpid());
-		free(base);
+			dir = xasprintf("%s/crmake-%ld", base.dir[c],
+			    (long)getpid());
 		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 			free(dir);
 			continue;
@@ -356,65 +384,49 @@ cgroup_make(struct cgroup *cg, const char *name, uint64_t memory,
 		cg->dir[c] = dir;
 		cg->v2[c] = v2;
 	}
-	buf_free(&mountinfo);
-	buf_free(&cgroups);
+	cgroup_forget(&base);
 }
 
 int
 cgroup_of(pid_t pid, pid_t maker, struct cgroup *cg)
 {
 	enum cg_controller	 c;
-	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
 	const char		*name;
-	char			 path[64], prefix[32], *dir;
+	char			 prefix[32];
 	size_t			 len;
-	int			 v2, n = 0;
+	int			 n = 0;
 
-	memset(cg, 0, sizeof *cg);
-	snprintf(path, sizeof path, "/proc/%ld/cgroup", (long)pid);
 	len = (size_t)snprintf(prefix, sizeof prefix, "crmake-%ld-",
 	    (long)maker);
-	if (file_read("/proc/self/mountinfo", &mountinfo, NULL) == 0 &&
-	    file_read(path, &cgroups, NULL) == 0) {
-		for (c = 0; c < CG_N; c++) {
-			if ((dir = group_dir(buf_str(&mountinfo),
-			    buf_str(&cgroups), c, 0, &v2)) == NULL)
-				continue;
-			name = strrchr(dir, '/');
-			if (name != NULL && strncmp(name + 1, prefix, len) == 0 &&
-			    group_owner(name + 1) == (long)maker) {
-				cg->dir[c] = dir;
-				cg->v2[c] = v2;
-				n++;
-			} else
-				free(dir);
+	groups_of(pid, (1U << CG_N) - 1, 0, cg);
+	for (c = 0; c < CG_N; c++) {
+		if (cg->dir[c] == NULL)
+			continue;
+		name = strrchr(cg->dir[c], '/');
+		if (name != NULL && strncmp(name + 1, prefix, len) == 0 &&
+		    group_owner(name + 1) == (long)maker)
+			n++;
+		else {
+			free(cg->dir[c]);
+			cg->dir[c] = NULL;
 		}
 	}
-	buf_free(&mountinfo);
-	buf_free(&cgroups);
 	return n;
 }
 
 void
 cgroup_sweep(int mine)
 {
+	struct cgroup		 base;
 	enum cg_controller	 c;
-	struct buf		 mountinfo = { 0 }, cgroups = { 0 };
-	char			*base;
-	int			 v2;
 
-	if (file_read("/proc/self/mountinfo", &mountinfo, NULL) == 0 &&
-	    file_read("/proc/self/cgroup", &cgroups, NULL) == 0) {
-		for (c = 0; c < CG_N; c++) {
-			if ((base = group_dir(buf_str(&mountinfo),
-			    buf_str(&cgroups), c, 1, &v2)) == NULL)
-				continue;
-			remove_stale(base, v2, mine ? (long)getpid() : 0);
-			free(base);
-		}
+	groups_of(0, (1U << CG_N) - 1, 1, &base);
+	for (c = 0; c < CG_N; c++) {
+		if (base.dir[c] != NULL)
+			remove_stale(base.dir[c], base.v2[c],
+			    mine ? (long)getpid() : 0);
 	}
-	buf_free(&mountinfo);
-	buf_free(&cgroups);
+	cgroup_forget(&base);
 }
 
 int

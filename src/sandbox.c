@@ -1636,32 +1636,13 @@ close_all_but(const int *keep, size_t n)
 static int
 serve_groups(int sock, const struct run_caps *caps, unsigned long *made)
 {
-	struct msghdr	 msg;
-	struct iovec	 iov;
-	struct cmsghdr	*c;
 	struct cgroup	 cg;
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	}		 ctl;
 	char		 byte, name[64];
 	ssize_t		 n;
-	int		 reply = -1, fds[CG_N], nfds, ndirs, i;
+	int		 reply, fds[CG_N], nfds, ndirs, i;
 
-	memset(&msg, 0, sizeof msg);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = &byte;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof ctl.buf;
-	if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) <= 0)
-		return n == 0 || (errno != EINTR && errno != EAGAIN) ? -1 : 0;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
-	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&reply, CMSG_DATA(c), sizeof(int));
+	if ((n = fd_recv(sock, &byte, 1, &reply, MSG_DONTWAIT)) <= 0)
+		return n == 0 || errno != EAGAIN ? -1 : 0;
 	if (reply == -1)
 		return 0;
 	snprintf(name, sizeof name, "crmake-%ld-%lu", (long)getpid(), ++*made);
@@ -1962,13 +1943,6 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
     int *overlay, char **cause)
 {
 	struct launch	 l;
-	struct msghdr	 msg;
-	struct iovec	 iov;
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	}		 ctl;
-	struct cmsghdr	*c;
 	char		*root, *target = NULL, *upper = NULL, *hide = NULL;
 	char		 reply[512];
 	ssize_t		 n;
@@ -2010,17 +1984,7 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
 		mntns_child(&l, owner, sv[1]);
 	}
 	close(sv[1]);
-	memset(&msg, 0, sizeof msg);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = reply;
-	iov.iov_len = sizeof reply - 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof ctl.buf;
-	do
-		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
-	while (n == -1 && errno == EINTR);
+	n = fd_recv(sv[0], reply, sizeof reply - 1, fdp, 0);
 	saved = errno;
 	close(sv[0]);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
@@ -2031,10 +1995,6 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
 		goto out;
 	}
 	reply[n] = '\0';
-	c = CMSG_FIRSTHDR(&msg);
-	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
-	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fdp, CMSG_DATA(c), sizeof(int));
 	if (*fdp == -1) {
 		reply[strcspn(reply, "\n")] = '\0';
 		cause_set(cause, "mount namespace: %s", reply[0] == 'E' ?

@@ -577,6 +577,37 @@ fd_send(int sock, const void *data, size_t len, const int *fds, size_t nfds)
 	return n;
 }
 
+ssize_t
+fd_recv(int sock, void *data, size_t len, int *fd, int flags)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	}		 ctl;
+	ssize_t		 n;
+
+	*fd = -1;
+	memset(&msg, 0, sizeof msg);
+	memset(&ctl, 0, sizeof ctl);
+	iov.iov_base = data;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof ctl.buf;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags);
+	while (n == -1 && errno == EINTR);
+	c = CMSG_FIRSTHDR(&msg);
+	if (n > 0 && c != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 int
 path_inside(const char *path, const char *root)
 {

@@ -92,6 +92,12 @@ char *path_lexical(const char *);
  */
 ssize_t fd_send(int sock, const void *data, size_t len, const int *fds,
     size_t nfds);
+/*
+ * Receive up to len bytes of one message on a Unix socket, and in *fd the
+ * descriptor sent with it (close-on-exec), or -1; recvmsg's flags are
+ * added to. Returns what recvmsg does, again after an interruption.
+ */
+ssize_t fd_recv(int sock, void *data, size_t len, int *fd, int flags);
 /* Whether the normalised path is root or below it. */
 int path_inside(const char *path, const char *root);
 /* Return the directory holding the running executable, or NULL. */
