@@ -83,10 +83,12 @@ endif
 # The recipe of every mutant target: $* is the mutant ID, $@ its result file
 # (relative: make runs in the session directory; CR_SESSION is the session's
 # absolute path as a shell word).
-# A target succeeds only with a result newer than its stamp: a launcher that
-# lost the run and exited 0 (srun after a node failure) fails the target, so
-# that make says so and the next make runs it again.
-cr_run = $(CR_Q)$(cr_deadline)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $(CR_SESSION)/$@ $(CR_SESSION) $* && $(cr_check)
+# Under a launcher, a target succeeds only with a result newer than its
+# stamp: one that lost the run and exited 0 (srun after a node failure) fails
+# the target, so that make says so and the next make runs it again. Without
+# one, cr-run-one's own status says whether it wrote the result, and make
+# starts it directly, with no shell in between.
+cr_run = $(CR_Q)$(cr_deadline)$(CR_LAUNCH) $(CR_RUN_ONE) $(if $(filter 0 no off,$(CR_WARM)),--cold )$(CR_RUN_FLAGS) -o $(CR_SESSION)/$@ $(CR_SESSION) $*$(if $(strip $(CR_LAUNCH)), && $(cr_check))
 cr_check = { test -f $@ && ! test $< -nt $@; } || { echo "crmake: $*: no result was written$(if $(CR_LAUNCH), ($(firstword $(CR_LAUNCH)) ended without an error))" >&2; exit 1; }
 cr_deadline = $(if $(CR_DEADLINE_AT),test "$$(date +%s)" -lt $(CR_DEADLINE_AT) || exit 0; )
 

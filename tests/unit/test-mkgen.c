@@ -169,11 +169,14 @@ test_make_sees_targets(void **state)
 	out = make_dry_run(dir, "");
 	assert_non_null(strstr(out, "/cr-run-one')\"  -o \"$(printf '%b' '"));
 	assert_non_null(strstr(out, "')\"/results/00000000000000aa.json \"$(printf "));
-	ba = strstr(out, " 00000000000000ba && ");
-	aa = strstr(out, " 00000000000000aa && ");
-	ab = strstr(out, " 00000000000000ab && ");
+	ba = strstr(out, " 00000000000000ba\n");
+	aa = strstr(out, " 00000000000000aa\n");
+	ab = strstr(out, " 00000000000000ab\n");
 	assert_true(ba != NULL && aa != NULL && ab != NULL);
 	assert_true(ba < aa && aa < ab);
+	/* Without a launcher, cr-run-one's status is the target's. */
+	assert_null(strstr(out, " 00000000000000ba && "));
+	assert_null(strstr(out, "test -f"));
 	free(out);
 
 	/* Variables override the runner and add a launcher. */
@@ -183,12 +186,14 @@ test_make_sees_targets(void **state)
 	p = xasprintf("srun -n1 %s/run  -o \"$(printf ", base);
 	assert_non_null(strstr(out, p));
 	free(p);
+	/* A launcher's status is not enough: the result must be there. */
+	assert_non_null(strstr(out, " 00000000000000aa && { test -f "));
 	free(out);
 
 	/* A result file named as a goal, by any path, is made alone. */
 	out = make_dry_run(dir, "/elsewhere/results/00000000000000aa.json");
-	assert_non_null(strstr(out, " 00000000000000aa && "));
-	assert_null(strstr(out, " 00000000000000ba && "));
+	assert_non_null(strstr(out, " 00000000000000aa\n"));
+	assert_null(strstr(out, " 00000000000000ba\n"));
 	free(out);
 
 	/* A present result file newer than its stamp is up to date. */
@@ -198,8 +203,8 @@ test_make_sees_targets(void **state)
 	sleep(1);
 	put_file(dir, "results/00000000000000ba.json", "{}\n");
 	out = make_dry_run(dir, "");
-	assert_null(strstr(out, " 00000000000000ba && "));
-	assert_non_null(strstr(out, " 00000000000000aa && "));
+	assert_null(strstr(out, " 00000000000000ba\n"));
+	assert_non_null(strstr(out, " 00000000000000aa\n"));
 	free(out);
 
 	/* A rewritten stamp makes its mutant out of date again, and only it. */
@@ -207,8 +212,8 @@ test_make_sees_targets(void **state)
 	sleep(1);
 	put_file(dir, "stamps/00000000000000ba", "changed\n");
 	out = make_dry_run(dir, "");
-	assert_non_null(strstr(out, " 00000000000000ba && "));
-	assert_null(strstr(out, " 00000000000000aa && "));
+	assert_non_null(strstr(out, " 00000000000000ba\n"));
+	assert_null(strstr(out, " 00000000000000aa\n"));
 	free(out);
 
 	/* A missing stamp is an error that says what to do. */
