@@ -10,11 +10,13 @@ first up to the first failure and reports on the connection. cr-run-one
 owns the time limits, kills the child and writes the result; the worker never
 runs a test itself.
 
-Protocol 3, one JSON object per line on the connection. Request, with the
-output pipe's write end, the mount namespace if "namespace" is true, and
-"groups" control groups' cgroup.procs as SCM_RIGHTS, in that order (a
-child that joined fresh groups while it waited, see _join_fresh_groups,
-closes these):
+Protocol 4, one JSON object per line on the connection. The spare that
+takes a connection says first who it is: {"spare": its PID}; cr-run-one
+then judges the control groups it is in (see _join_fresh_groups). Request,
+with the output pipe's write end, the mount namespace if "namespace" is
+true, and "groups" control groups' cgroup.procs as SCM_RIGHTS, in that
+order (sent only where cr-run-one did not take the spare's own groups;
+the child moves into them):
   {"op": "run", "protocol": 3, "file": real path, "source": the mutated
    text reduced to the function, "full": the whole mutated text (optional),
    "scope": "Class.method", "line": N, "namespace": bool, "groups": N,
@@ -34,7 +36,7 @@ import time
 
 import crmake_record
 
-PROTOCOL = 3
+PROTOCOL = 4
 
 CLONE_NEWNS = 0x00020000
 PR_SET_PDEATHSIG = 1
@@ -293,7 +295,8 @@ def _join_fresh_groups(fd):
     cgroup.procs back ("G"), or says it has none ("N"). The move costs the
     kernel a grace period, which is paid here, while the spare waits, and
     not by the request. Anything amiss leaves the spare where it was: it
-    then joins the groups that come with the request.
+    then joins the groups that come with the request, as it does when
+    cr-run-one finds these not to be the run's.
     """
     import array
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -393,11 +396,11 @@ def _watch(conn):
         os._exit(1)
 
 
-def _child(conn, request, fds, index, loaded, adapter, grouped):
+def _child(conn, request, fds, index, loaded, adapter):
     """Run one mutant's tests; never returns.
 
     The process is a spare made ready by _spare: its own process group, a
-    subreaper, writing no records; grouped if it is in fresh control groups.
+    subreaper, writing no records.
     """
     status = 0
     try:
@@ -408,10 +411,10 @@ def _child(conn, request, fds, index, loaded, adapter, grouped):
         ngroups = request.get("groups", 0)
         groups = rest[:ngroups] if isinstance(ngroups, int) and ngroups > 0 else []
         _close_all(rest[len(groups):])
-        # Into the run's control groups before anything can fork.
+        # Into the run's control groups, if it sent any, before anything
+        # can fork.
         for fd in groups:
-            if not grouped:
-                os.write(fd, b"0")
+            os.write(fd, b"0")
             os.close(fd)
         limit = request.get("as", 0)
         if isinstance(limit, int) and limit > 0:
@@ -487,15 +490,21 @@ def _spare(server, notify, parent, index, loaded, adapter, groups):
         _subreaper()
     except Exception:
         os._exit(1)
-    grouped = groups is not None and _join_fresh_groups(groups)
     if groups is not None:
+        _join_fresh_groups(groups)
         _close_all([groups])
+    greeting = (crmake_record.dumps({"spare": os.getpid()}) + "\n").encode("ascii")
     while True:
         try:
             conn, _addr = server.accept()
         except OSError:
             continue
         fds = []
+        try:
+            conn.sendall(greeting)
+        except OSError:
+            # One that only had something to say (a stop) may be gone.
+            pass
         try:
             request, fds = _recv_request(conn)
         except Exception as exc:
@@ -522,7 +531,7 @@ def _spare(server, notify, parent, index, loaded, adapter, groups):
         pass
     os.close(notify)
     server.close()
-    _child(conn, request, fds, index, loaded, adapter, grouped)
+    _child(conn, request, fds, index, loaded, adapter)
 
 
 # -- The server -------------------------------------------------------------

@@ -460,6 +460,42 @@ cgroup_open_procs(const struct cgroup *cg, int *fds)
 }
 
 int
+cgroup_limited(const struct cgroup *cg, uint64_t memory, uint64_t procs)
+{
+	enum cg_controller	 c;
+	uint64_t		 want[CG_N] = { memory, procs }, have;
+	long			 page = sysconf(_SC_PAGESIZE);
+	char			*text, *end;
+
+	for (c = 0; c < CG_N; c++) {
+		if ((want[c] > 0) != (cg->dir[c] != NULL))
+			return 0;
+		if (want[c] == 0)
+			continue;
+		if (c == CG_MEMORY)
+			text = group_read(cg->dir[c], cg->v2[c] ? "memory.max" :
+			    "memory.limit_in_bytes");
+		else
+			text = group_read(cg->dir[c], "pids.max");
+		if (text == NULL)
+			return 0;
+		errno = 0;
+		have = strtoull(text, &end, 10);
+		if (errno != 0 || end == text || (*end != '\n' && *end != '\0')) {
+			free(text);
+			return 0;
+		}
+		free(text);
+		/* The kernel keeps a memory limit in whole pages. */
+		if (c == CG_MEMORY && page > 0)
+			want[c] -= want[c] % (uint64_t)page;
+		if (have != want[c])
+			return 0;
+	}
+	return 1;
+}
+
+int
 cgroup_oom(const struct cgroup *cg)
 {
 	char		*text;
@@ -485,18 +521,6 @@ cgroup_procs_hit(const struct cgroup *cg)
 	n = keyed(text, "max");
 	free(text);
 	return n > 0;
-}
-
-void
-cgroup_swap(struct cgroup *a, struct cgroup *b, enum cg_controller c)
-{
-	char	*dir = a->dir[c];
-	int	 v2 = a->v2[c];
-
-	a->dir[c] = b->dir[c];
-	a->v2[c] = b->v2[c];
-	b->dir[c] = dir;
-	b->v2[c] = v2;
 }
 
 void

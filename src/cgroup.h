@@ -45,8 +45,12 @@ int cgroup_of(pid_t pid, pid_t maker, struct cgroup *);
  * process.
  */
 void cgroup_sweep(int mine);
-/* Exchange the directories of controller c of two sets of groups. */
-void cgroup_swap(struct cgroup *, struct cgroup *, enum cg_controller);
+/*
+ * Whether the groups are those that cgroup_make would make for these limits:
+ * a group in each controller with a limit, of that limit, and none in the
+ * others.
+ */
+int cgroup_limited(const struct cgroup *, uint64_t memory, uint64_t procs);
 /* Free what the groups' handle holds and leave the groups as they are. */
 void cgroup_forget(struct cgroup *);
 /* Move the calling process into every group; -1 if one move failed. Safe after fork. */

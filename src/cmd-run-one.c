@@ -40,6 +40,8 @@
 #define DEFAULT_TAIL_MAX		16384
 /* Seconds a warm worker lives without a request. */
 #define WARM_IDLE			60
+/* Seconds a run without a time limit waits for a spare to take it. */
+#define WARM_GREET_MAX			60
 
 enum {
 	OPT_TIMEOUT = CHAR_MAX + 1,
@@ -563,9 +565,10 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm_result	  r;
 	struct warm_job		  wj;
 	struct run_spec		  spec;
-	struct cgroup		  cg;
+	struct cgroup		  cg, pre;
 	struct codemap		 *cm;
 	struct warm		  w;
+	pid_t			  spare;
 	struct buf		  reduced = { 0 };
 	const char		**runners, **ids;
 	char			 *why = NULL, *cause = NULL, *abs, *real;
@@ -643,22 +646,41 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	    (p->cpu > cpu ? p->cpu - cpu : 0);
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
-	run_caps_groups(&cf->caps, &cg, &wj.as);
+	/*
+	 * The spare that takes the request is in fresh groups that the
+	 * worker's reaper made for it while it waited, as a rule: the run's
+	 * groups if their limits are this run's. Else it joins groups made
+	 * here, and leaves those, which go too.
+	 */
+	memset(&pre, 0, sizeof pre);
+	if (warm_greet(&w, wj.timeout > 0 ? wj.timeout : WARM_GREET_MAX,
+	    &spare, &why) == -1) {
+		free(why);
+		close(mntns);
+		free(runners);
+		free(ids);
+		free(real);
+		free(abs);
+		warm_clear(&w);
+		buf_free(&reduced);
+		return 0;
+	}
+	cgroup_of(spare, w.pid, &pre);
+	if (cgroup_limited(&pre, cf->caps.memory, cf->caps.procs)) {
+		cg = pre;
+		memset(&pre, 0, sizeof pre);
+		wj.as = cg.dir[CG_MEMORY] == NULL ? cf->caps.memory : 0;
+	} else {
+		run_caps_groups(&cf->caps, &cg, &wj.as);
+		wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
+		wj.groups = gfds;
+	}
 	wj.cg = &cg;
-	wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
-	wj.groups = gfds;
 	if (warm_run(&w, &wj, &r, &cause) == -1)
 		fatal("%s", cause);
 	for (i = 0; i < wj.ngroups; i++)
 		close(gfds[i]);
-	/*
-	 * The groups the child ran in are judged and removed; where it ran in
-	 * groups made for it in advance, the ones made here were not used.
-	 */
-	for (i = 0; i < CG_N; i++)
-		if (r.groups.dir[i] != NULL)
-			cgroup_swap(&cg, &r.groups, (enum cg_controller)i);
-	cgroup_remove(&r.groups);
+	cgroup_remove(&pre);
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	run_caps_done(&cg, &r.timed_out, &r.limit, &reached);
 	if (r.timed_out && r.limit == LIMIT_MEMORY)

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -487,6 +488,70 @@ warm_stop(const char *session, const char *plan_id)
 	return found;
 }
 
+int
+warm_greet(struct warm *w, double limit, pid_t *spare, char **why)
+{
+	struct pollfd		 pfd;
+	struct json		*o;
+	const struct json	*v;
+	char			 line[256], *err = NULL;
+	size_t			 len = 0;
+	double			 deadline = now_seconds() + limit, left;
+	ssize_t			 n;
+
+	*spare = 0;
+	if (w->fd == -1 && (w->fd = connect_to(w->sock)) == -1) {
+		*why = xasprintf("%s: %s", w->sock, strerror(errno));
+		return -1;
+	}
+	/* A spare says who it is when it takes the connection, and no more. */
+	while (memchr(line, '\n', len) == NULL) {
+		if (len == sizeof line - 1) {
+			*why = xstrdup("a greeting too long from the worker");
+			return -1;
+		}
+		if ((left = deadline - now_seconds()) <= 0) {
+			*why = xstrdup("the worker did not answer");
+			return -1;
+		}
+		pfd.fd = w->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) == -1) {
+			if (errno == EINTR)
+				continue;
+			*why = xasprintf("poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd.revents == 0)
+			continue;
+		do
+			n = read(w->fd, line + len, sizeof line - 1 - len);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0) {
+			*why = xstrdup(n == 0 ? "the worker closed the connection" :
+			    strerror(errno));
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	if ((o = json_parse(line, (size_t)((char *)memchr(line, '\n', len) -
+	    line), &err)) == NULL) {
+		*why = xasprintf("a greeting that is not JSON: %s", err);
+		free(err);
+		return -1;
+	}
+	if (o->type == JV_OBJECT && (v = json_get(o, "spare")) != NULL &&
+	    v->type == JV_NUMBER && v->number > 1 && v->number < INT_MAX)
+		*spare = w->spare = (pid_t)v->number;
+	json_free(o);
+	if (*spare == 0) {
+		*why = xstrdup("a greeting without the spare's process");
+		return -1;
+	}
+	return 0;
+}
+
 /* The request line. */
 static char *
 request_text(const struct warm_job *j)
@@ -602,19 +667,14 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 
 /*
  * The control group that holds the child and all it started, and nothing
- * else: one made for it in advance, else the job's, which it joined; NULL if
- * there is none.
+ * else; NULL if there is none.
  */
 static const char *
-tree_group(const struct warm_job *j, const struct warm_result *r)
+tree_group(const struct warm_job *j)
 {
-	const struct cgroup	*cg;
+	const struct cgroup	*cg = j->cg;
 
-	if (r->groups.dir[CG_PIDS] != NULL || r->groups.dir[CG_MEMORY] != NULL)
-		cg = &r->groups;
-	else if (j->cg != NULL && j->ngroups > 0)
-		cg = j->cg;
-	else
+	if (cg == NULL)
 		return NULL;
 	return cg->dir[CG_PIDS] != NULL ? cg->dir[CG_PIDS] : cg->dir[CG_MEMORY];
 }
@@ -709,16 +769,13 @@ warm_run(struct warm *w, const struct warm_job *j,
 			in.len -= used;
 			over = reply_line(line, &child, r);
 			free(line);
-			if (child > 0 && lim.watch.root != child) {
+			if (child > 0 && w->spare > 0 && child != w->spare) {
+				/* Not the process whose groups were judged. */
+				r->why = xstrdup("a child other than the spare "
+				    "that took the request");
+				over = 1;
+			} else if (child > 0 && lim.watch.root != child)
 				run_limits_watch(&lim, child);
-				/*
-				 * A spare may have joined fresh groups that the
-				 * worker's reaper made for it while it waited:
-				 * the run's limits are then those groups'.
-				 */
-				if (j->cg != NULL)
-					cgroup_of(child, w->pid, &r->groups);
-			}
 			/*
 			 * The child has joined the namespace once it says who
 			 * it is: the namespace goes when the child does, and
@@ -731,7 +788,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 		}
 	}
 	if (child > 0) {
-		proctree_end_group(child, 1, tree_group(j, r), &c);
+		proctree_end_group(child, 1, tree_group(j), &c);
 		if (c > r->cpu)
 			r->cpu = c;
 	}
@@ -769,6 +826,5 @@ warm_result_free(struct warm_result *r)
 	free(r->failed);
 	free(r->why);
 	buf_free(&r->output);
-	cgroup_forget(&r->groups);
 	memset(r, 0, sizeof *r);
 }

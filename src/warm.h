@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
-#define WARM_PROTOCOL 3
+#define WARM_PROTOCOL 4
 
 /* The session a worker serves, and how to start it. */
 struct warm_spec {
@@ -35,6 +35,7 @@ struct warm {
 	char		*sock;		/* its socket */
 	pid_t		 pid;		/* its process */
 	int		 fd;		/* a connection to it, or -1 */
+	pid_t		 spare;		/* the spare that took it, once it said so */
 };
 
 /* One mutant to test in the worker. */
@@ -56,9 +57,9 @@ struct warm_job {
 	size_t			  tail_max;	/* bytes of output kept */
 	uint64_t		  max_output;	/* bytes of output before the child is ended; 0 for none */
 	uint64_t		  as;		/* the child's address-space limit, or 0 */
-	const struct cgroup	 *cg;		/* the run's control groups, or NULL; */
-	const int		 *groups;	/* their cgroup.procs, which the child joins */
-	size_t			  ngroups;	/* first unless it is in fresh ones already */
+	const struct cgroup	 *cg;		/* the control groups the child runs in, or NULL */
+	const int		 *groups;	/* their cgroup.procs, for the child to join, */
+	size_t			  ngroups;	/* or none where it is in them already */
 };
 
 /* What the worker said of a mutant. */
@@ -74,8 +75,6 @@ struct warm_result {
 	double		 cpu;		/* CPU seconds of the child and what it started */
 	struct buf	 output;	/* tail of the child's output */
 	char		*why;		/* why there is no verdict */
-	struct cgroup	 groups;	/* the child's control groups, where they are
-					   not the job's: made for it in advance */
 };
 
 /*
@@ -86,7 +85,16 @@ struct warm_result {
  * another process starts it), so that it is said once.
  */
 int warm_find(const struct warm_spec *, struct warm *, char **why);
-/* Test one mutant in the worker; -1 only on a tool failure. */
+/*
+ * Wait up to limit seconds for a spare of the worker to take the connection
+ * (made here if warm_find did not); 0 with its process in *spare, or -1 with
+ * *why when the mutant must run cold.
+ */
+int warm_greet(struct warm *, double limit, pid_t *spare, char **why);
+/*
+ * Test one mutant in the worker, over the connection a spare took if
+ * warm_greet was called; -1 only on a tool failure.
+ */
 int warm_run(struct warm *, const struct warm_job *,
     struct warm_result *, char **cause);
 /* Free what a result holds. */

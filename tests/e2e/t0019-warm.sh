@@ -53,6 +53,35 @@ PYEOF
     "$T/one.json" "$T/s-warmth" "$id" >"$T/pipe.out") ||
 	fail "cr-run-one in a pipeline did not end: $(cat "$T/pipe.out")"
 grep -q '"mode":"warm"' "$T/one.json" || fail "the pipeline's run was not warm: $(cat "$T/one.json")"
+
+# A run whose limits are not the session's does not take the groups made for
+# the spare in advance: its child joins groups made with the run's limits,
+# and both sets go when the run ends. Left meanwhile: the next spare's.
+spare_groups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null | sort
+}
+before_groups=$(spare_groups)
+"$CR_RUN_ONE" -q --max-procs 77 --max-memory 300M -o "$T/limits.json" "$T/s-warmth" "$id" ||
+	fail "cr-run-one with other limits failed"
+grep -q '"mode":"warm"' "$T/limits.json" || fail "the run with other limits was not warm: $(cat "$T/limits.json")"
+"$PY" - "$T/one.json" "$T/limits.json" <<'PYEOF' || fail "other limits, other verdict"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(a["outcome"] != b["outcome"])
+PYEOF
+# (The worker makes the next spare once it has reaped the child.)
+if [ -n "$before_groups" ] || [ "$(id -u)" -eq 0 ]; then
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		after_groups=$(spare_groups)
+		[ "$(echo "$after_groups" | wc -l)" -eq "$(echo "$before_groups" | wc -l)" ] &&
+			[ "$after_groups" != "$before_groups" ] && break
+		sleep 0.5
+	done
+	[ -n "$before_groups" ] || fail "no groups made for the spare, as root"
+	[ "$(echo "$after_groups" | wc -l)" -eq "$(echo "$before_groups" | wc -l)" ] ||
+		fail "groups left by the run: before $before_groups, after $after_groups"
+	[ "$after_groups" != "$before_groups" ] || fail "the spare's groups did not change: $after_groups"
+fi
 make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
 
 # The workers are gone once stopped; nothing they or their children started

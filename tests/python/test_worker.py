@@ -273,10 +273,11 @@ def mutate(old, new, text=CALC):
 class Reply:
     """A finished request: the child's replies and what it wrote to its output."""
 
-    def __init__(self, replies, output, pid):
+    def __init__(self, replies, output, pid, spare=None):
         self.replies = replies
         self.output = output
         self.pid = pid
+        self.spare = spare
 
     def last(self):
         """The verdict, without the time the tests took (checked here)."""
@@ -354,6 +355,17 @@ class Worker:
         s.connect(self.sock)
         return s
 
+    def greet(self, s):
+        """Read the line a spare says first when it takes a connection; return its PID."""
+        line = b""
+        while not line.endswith(b"\n"):
+            chunk = s.recv(1)
+            assert chunk, "no greeting: %r" % line
+            line += chunk
+        greeting = json.loads(line.decode())
+        assert set(greeting) == {"spare"} and greeting["spare"] > 1, greeting
+        return greeting["spare"]
+
     def send(self, s, request, fds=()):
         line = {k: v for k, v in request.items() if k != "payload"}
         data = (json.dumps(line) + "\n").encode() + request.get("payload", b"")
@@ -371,7 +383,7 @@ class Worker:
         self.count += 1
         source = (text if full == "only" else reduced(text, line)).encode()
         whole = text.encode() if full is True else b""
-        request = {"op": "run", "protocol": 3,
+        request = {"op": "run", "protocol": 4,
                    "file": os.path.realpath(self.project.path(file)),
                    "source_bytes": len(source), "full_bytes": len(whole),
                    "scope": scope, "line": line,
@@ -380,15 +392,18 @@ class Worker:
                    "payload": source + whole}
         return self.request(request, kill=kill)
 
-    def request(self, request, timeout=30, kill=True):
+    def request(self, request, timeout=30, kill=True, fds=()):
         """Send request, read the replies up to the verdict, kill the child and read its output.
 
         With kill false, the child is left waiting; the output is not read.
+        fds go with the request after the output pipe.
         """
         read_end, write_end = os.pipe()
         try:
             s = self.connect()
-            self.send(s, request, [write_end])
+            # As cr-run-one does: the spare says who it is before the request.
+            spare = self.greet(s)
+            self.send(s, request, [write_end] + list(fds))
         finally:
             os.close(write_end)
         replies = []
@@ -431,14 +446,14 @@ class Worker:
                 s.close()
         if not kill:
             self.kept.append((s, read_end))
-            return Reply(replies, "", pid)
+            return Reply(replies, "", pid, spare)
         while select.select([read_end], [], [], 5)[0]:
             chunk = os.read(read_end, 65536)
             if not chunk:
                 break
             output.append(chunk)
         os.close(read_end)
-        return Reply(replies, b"".join(output).decode("utf-8", "replace"), pid)
+        return Reply(replies, b"".join(output).decode("utf-8", "replace"), pid, spare)
 
     def stop(self):
         for s, read_end in self.kept:
@@ -502,7 +517,8 @@ def verdict(worker, old, new, scope, tests, full=True, file="calc.py", text=CALC
     """Run a mutant that must be put in place; return the Reply."""
     mutated, line = mutate(old, new, text)
     reply = worker.run(file, mutated, scope, line, tests, full=full, kill=kill)
-    assert reply.replies[0].get("pid", 0) > 1, reply
+    # The child that runs the tests is the spare that took the connection.
+    assert reply.replies[0].get("pid", 0) == reply.spare, reply
     assert reply.replies[1:-1] == [{"applied": True}], reply
     assert set(reply.last()) == {"found", "ran", "failed"}, reply
     return reply
@@ -512,7 +528,7 @@ def not_applied(worker, old, new, scope, tests, full="only"):
     """Run a mutant that must not be put in place; return its error."""
     mutated, line = mutate(old, new)
     reply = worker.run("calc.py", mutated, scope, line, tests, full=full)
-    assert len(reply.replies) == 2 and reply.replies[0].get("pid", 0) > 1, reply
+    assert len(reply.replies) == 2 and reply.replies[0].get("pid", 0) == reply.spare, reply
     assert reply.last()["applied"] is False, reply
     assert isinstance(reply.last().get("error"), str) and reply.last()["error"], reply
     return reply.last()["error"]
@@ -712,18 +728,50 @@ def test_children_wait_to_be_killed_and_run_side_by_side(pytest_worker):
         time.sleep(0.05)
 
 
+def close_pipes(pipes):
+    """Close both ends of each pipe, those already closed aside."""
+    for r, w in pipes:
+        for fd in (r, w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def test_a_child_joins_the_groups_sent_with_its_request(pytest_worker):
+    # cr-run-one sends groups when the spare's own are not the run's (other
+    # limits): the child writes itself ("0") to each cgroup.procs, here pipes.
+    mutated, line = mutate("return a + b", "return a - b")
+    source = reduced(mutated, line).encode()
+    pipes = [os.pipe(), os.pipe()]
+    request = {"op": "run", "protocol": 4,
+               "file": os.path.realpath(pytest_worker.project.path("calc.py")),
+               "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
+               "groups": 2, "tests": [{"runner": "pytest", "id": P + "test_add"}],
+               "payload": source}
+    try:
+        reply = pytest_worker.request(request, fds=[w for _r, w in pipes])
+        assert reply.last()["failed"] == P + "test_add", reply
+        for r, w in pipes:
+            os.close(w)
+            assert os.read(r, 16) == b"0", reply
+    finally:
+        close_pipes(pipes)
+
+
 def test_child_ends_when_its_connection_closes(pytest_worker):
     # cr-run-one killed mid-run: its end of the connection closes, and the
     # child running the tests, stuck in a loop, goes with it.
     mutated, line = mutate("return a + b", "while True:\n        pass")
     source = reduced(mutated, line).encode()
-    request = {"op": "run", "protocol": 3,
+    request = {"op": "run", "protocol": 4,
                "file": os.path.realpath(pytest_worker.project.path("calc.py")),
                "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
                "tests": [{"runner": "pytest", "id": P + "test_add"}], "payload": source}
     read_end, write_end = os.pipe()
     s = pytest_worker.connect()
     try:
+        pytest_worker.greet(s)
         pytest_worker.send(s, request, [write_end])
     finally:
         os.close(write_end)
@@ -763,6 +811,7 @@ def test_bad_requests_are_ignored(pytest_worker):
     for data in (b"", b"not json\n", b"[1]\n", b'{"op": "run", "protocol": 99}\n',
                  b'{"op": "dance"}\n'):
         s = pytest_worker.connect()
+        pytest_worker.greet(s)
         s.sendall(data)
         s.shutdown(socket.SHUT_WR)
         assert s.recv(100) == b""
@@ -935,11 +984,6 @@ def test_a_spare_joins_the_groups_its_reaper_makes():
         # The worker's end is still its own.
         os.fstat(theirs.fileno())
     finally:
-        for r, w in pipes:
-            for fd in (r, w):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+        close_pipes(pipes)
         ours.close()
         theirs.close()

@@ -1013,6 +1013,37 @@ test_groups_of(void **state)
 }
 
 /*
+ * Groups made for a run in advance are the run's only with its limits: those
+ * of each controller it limits (a memory limit as the kernel keeps it, in
+ * whole pages), and no group where it sets none.
+ */
+static void
+test_groups_limited(void **state)
+{
+	struct cgroup	cg;
+	char		name[64];
+
+	(void)state;
+	snprintf(name, sizeof name, "crmake-%ld-2", (long)getpid());
+	cgroup_make(&cg, name, 64 << 20, 16);
+	if (cg.dir[CG_MEMORY] == NULL || cg.dir[CG_PIDS] == NULL) {
+		cgroup_remove(&cg);
+		skip();
+	}
+	assert_true(cgroup_limited(&cg, 64 << 20, 16));
+	assert_true(cgroup_limited(&cg, (64 << 20) + 100, 16));
+	assert_false(cgroup_limited(&cg, 32 << 20, 16));
+	assert_false(cgroup_limited(&cg, (64 << 20) + 4096, 16));
+	assert_false(cgroup_limited(&cg, 64 << 20, 17));
+	assert_false(cgroup_limited(&cg, 0, 16));
+	assert_false(cgroup_limited(&cg, 64 << 20, 0));
+	cgroup_remove(&cg);
+	/* None made: right only for a run without limits. */
+	assert_true(cgroup_limited(&cg, 0, 0));
+	assert_false(cgroup_limited(&cg, 64 << 20, 16));
+}
+
+/*
  * A spawned command (a warm worker) gets, on the socket named by
  * CRMAKE_SERVE_GROUPS, fresh groups with the caps, crmake-PID-N of the
  * process that runs it; they are gone when it has ended.
@@ -1392,6 +1423,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_of, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups_limited, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_groups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_private_tmp, setup,
