@@ -24,7 +24,10 @@
 # that survive (they run every selected test). The fork floor is what those
 # survivors' tests cost in a forked child of a process that collected them,
 # with no crmake code (bench/forkfloor.py): what the machine and the test
-# framework charge any warm runner.
+# framework charge any warm runner. Where mutants time out, the script also
+# prints the most that warm could gain over cold with them: a timeout takes
+# its time limit either way (the same limit, for the same verdict), so cold's
+# time over the warm timeouts' own bounds the ratio.
 #
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
 # project's mutants, spread evenly (default 300; 0 runs them all);
@@ -266,6 +269,12 @@ if nt:
           "others took %.1f s warm and %.1f s cold (%.2fx)" % (
               nt, spent(warm, True), spent(cold, True), spent(warm, False), spent(cold, False),
               spent(cold, False) / max(spent(warm, False), 1e-9)))
+    # Each timeout takes its time limit on whichever path runs it, and the
+    # limits are the same on both so that the verdicts are: with nothing
+    # else costing anything, the warm run would still take that long.
+    print("timeouts' bound:      %.2fx: cold's time over the warm timeouts' own (%.1f s at -j%s), "
+          "were every other mutant free" % (
+              tc / max(spent(warm, True) / int(jobs), 1e-9), spent(warm, True) / int(jobs), jobs))
 for i in differ[:10]:
     w, c = warm[i], cold[i]
     def said(r):
