@@ -17,7 +17,7 @@ with the output pipe's write end, the mount namespace if "namespace" is
 true, and "groups" control groups' cgroup.procs as SCM_RIGHTS, in that
 order (sent only where cr-run-one did not take the spare's own groups;
 the child moves into them):
-  {"op": "run", "protocol": 3, "file": real path, "source": the mutated
+  {"op": "run", "protocol": 4, "file": real path, "source": the mutated
    text reduced to the function, "full": the whole mutated text (optional),
    "scope": "Class.method", "line": N, "namespace": bool, "groups": N,
    "as": the address-space limit in bytes or 0,

@@ -337,6 +337,15 @@ groups_of(pid_t pid, unsigned want, int delegated, struct cgroup *where)
 	return n;
 }
 
+/* The file of a group that holds controller c's limit. */
+static const char *
+limit_file(enum cg_controller c, int v2)
+{
+	if (c == CG_MEMORY)
+		return v2 ? "memory.max" : "memory.limit_in_bytes";
+	return "pids.max";
+}
+
 void
 cgroup_make(struct cgroup *cg, const char *name, uint64_t memory,
     uint64_t procs)
@@ -365,17 +374,12 @@ cgroup_make(struct cgroup *cg, const char *name, uint64_t memory,
 			continue;
 		}
 		snprintf(num, sizeof num, "%" PRIu64, limit[c]);
-		if (c == CG_MEMORY) {
-			ok = group_write(dir, v2 ? "memory.max" :
-			    "memory.limit_in_bytes", num) == 0;
-			/* No swap beyond the limit, where swap is counted. */
-			if (ok && v2)
-				group_write(dir, "memory.swap.max", "0");
-			else if (ok)
-				group_write(dir, "memory.memsw.limit_in_bytes",
-				    num);
-		} else
-			ok = group_write(dir, "pids.max", num) == 0;
+		ok = group_write(dir, limit_file(c, v2), num) == 0;
+		/* No swap beyond the limit, where swap is counted. */
+		if (ok && c == CG_MEMORY && v2)
+			group_write(dir, "memory.swap.max", "0");
+		else if (ok && c == CG_MEMORY)
+			group_write(dir, "memory.memsw.limit_in_bytes", num);
 		if (!ok) {
 			rmdir(dir);
 			free(dir);
@@ -472,12 +476,8 @@ cgroup_limited(const struct cgroup *cg, uint64_t memory, uint64_t procs)
 			return 0;
 		if (want[c] == 0)
 			continue;
-		if (c == CG_MEMORY)
-			text = group_read(cg->dir[c], cg->v2[c] ? "memory.max" :
-			    "memory.limit_in_bytes");
-		else
-			text = group_read(cg->dir[c], "pids.max");
-		if (text == NULL)
+		if ((text = group_read(cg->dir[c], limit_file(c, cg->v2[c]))) ==
+		    NULL)
 			return 0;
 		errno = 0;
 		have = strtoull(text, &end, 10);

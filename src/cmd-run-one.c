@@ -568,7 +568,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct cgroup		  cg, pre;
 	struct codemap		 *cm;
 	struct warm		  w;
-	pid_t			  spare;
 	struct buf		  reduced = { 0 };
 	const char		**runners, **ids;
 	char			 *why = NULL, *cause = NULL, *abs, *real;
@@ -652,20 +651,13 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	 * groups if their limits are this run's. Else it joins groups made
 	 * here, and leaves those, which go too.
 	 */
-	memset(&pre, 0, sizeof pre);
 	if (warm_greet(&w, wj.timeout > 0 ? wj.timeout : WARM_GREET_MAX,
-	    &spare, &why) == -1) {
+	    &why) == -1) {
 		free(why);
 		close(mntns);
-		free(runners);
-		free(ids);
-		free(real);
-		free(abs);
-		warm_clear(&w);
-		buf_free(&reduced);
-		return 0;
+		goto out;
 	}
-	cgroup_of(spare, w.pid, &pre);
+	cgroup_of(w.spare, w.pid, &pre);
 	if (cgroup_limited(&pre, cf->caps.memory, cf->caps.procs)) {
 		cg = pre;
 		memset(&pre, 0, sizeof pre);
@@ -707,8 +699,9 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		res->mode = xstrdup("warm");
 		done = 1;
 	}
-	(void)overlay;
 	warm_result_free(&r);
+out:
+	(void)overlay;
 	warm_clear(&w);
 	free(runners);
 	free(ids);

@@ -489,7 +489,7 @@ warm_stop(const char *session, const char *plan_id)
 }
 
 int
-warm_greet(struct warm *w, double limit, pid_t *spare, char **why)
+warm_greet(struct warm *w, double limit, char **why)
 {
 	struct pollfd		 pfd;
 	struct json		*o;
@@ -499,7 +499,7 @@ warm_greet(struct warm *w, double limit, pid_t *spare, char **why)
 	double			 deadline = now_seconds() + limit, left;
 	ssize_t			 n;
 
-	*spare = 0;
+	w->spare = 0;
 	if (w->fd == -1 && (w->fd = connect_to(w->sock)) == -1) {
 		*why = xasprintf("%s: %s", w->sock, strerror(errno));
 		return -1;
@@ -543,9 +543,9 @@ warm_greet(struct warm *w, double limit, pid_t *spare, char **why)
 	}
 	if (o->type == JV_OBJECT && (v = json_get(o, "spare")) != NULL &&
 	    v->type == JV_NUMBER && v->number > 1 && v->number < INT_MAX)
-		*spare = w->spare = (pid_t)v->number;
+		w->spare = (pid_t)v->number;
 	json_free(o);
-	if (*spare == 0) {
+	if (w->spare == 0) {
 		*why = xstrdup("a greeting without the spare's process");
 		return -1;
 	}
@@ -696,15 +696,9 @@ warm_run(struct warm *w, const struct warm_job *j,
 
 	memset(r, 0, sizeof *r);
 	r->tests_seconds = -1;
-	/* The connection warm_find made, else a new one. */
+	/* The connection that warm_greet saw a spare take. */
 	sock = w->fd;
 	w->fd = -1;
-	if (sock == -1 && (sock = connect_to(w->sock)) == -1) {
-		r->why = xasprintf("%s: %s", w->sock, strerror(errno));
-		if (mntns != -1)
-			close(mntns);
-		return 0;
-	}
 	if (pipe2(outp, O_CLOEXEC) == -1) {
 		close(sock);
 		if (mntns != -1)
@@ -769,7 +763,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 			in.len -= used;
 			over = reply_line(line, &child, r);
 			free(line);
-			if (child > 0 && w->spare > 0 && child != w->spare) {
+			if (child > 0 && child != w->spare) {
 				/* Not the process whose groups were judged. */
 				r->why = xstrdup("a child other than the spare "
 				    "that took the request");

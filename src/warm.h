@@ -87,13 +87,13 @@ struct warm_result {
 int warm_find(const struct warm_spec *, struct warm *, char **why);
 /*
  * Wait up to limit seconds for a spare of the worker to take the connection
- * (made here if warm_find did not); 0 with its process in *spare, or -1 with
- * *why when the mutant must run cold.
+ * (made here if warm_find did not) and say which process it is: 0 with it
+ * in spare, or -1 with *why when the mutant must run cold.
  */
-int warm_greet(struct warm *, double limit, pid_t *spare, char **why);
+int warm_greet(struct warm *, double limit, char **why);
 /*
- * Test one mutant in the worker, over the connection a spare took if
- * warm_greet was called; -1 only on a tool failure.
+ * Test one mutant in the worker, over the connection that warm_greet saw a
+ * spare take; -1 only on a tool failure.
  */
 int warm_run(struct warm *, const struct warm_job *,
     struct warm_result *, char **cause);

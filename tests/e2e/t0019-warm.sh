@@ -54,9 +54,9 @@ PYEOF
 	fail "cr-run-one in a pipeline did not end: $(cat "$T/pipe.out")"
 grep -q '"mode":"warm"' "$T/one.json" || fail "the pipeline's run was not warm: $(cat "$T/one.json")"
 
-# A run whose limits are not the session's does not take the groups made for
-# the spare in advance: its child joins groups made with the run's limits,
-# and both sets go when the run ends. Left meanwhile: the next spare's.
+# A run whose limits are not the session's is still warm, with the same
+# verdict, and leaves no group behind, neither the spare's nor one made for
+# it: what is left meanwhile is the next spare's alone.
 spare_groups() {
 	find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null | sort
 }
