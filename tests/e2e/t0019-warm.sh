@@ -56,9 +56,27 @@ grep -q '"mode":"warm"' "$T/one.json" || fail "the pipeline's run was not warm: 
 
 # A run whose limits are not the session's is still warm, with the same
 # verdict, and leaves no group behind, neither the spare's nor one made for
-# it: what is left meanwhile is the next spare's alone.
+# it: what is left meanwhile of the worker's is the next spare's alone.
+# Other tests may run meanwhile: the worker's groups are those named after
+# its starter (crmake-PID-N, PID in its state directory's KEY.pid, where
+# KEY.files lists this project's file), and a group of cr-run-one's own
+# (crmake-PID) is left behind if its process is gone.
+real_store=$(cd "$P" && pwd -P)/store.py
+maker=
+for f in ${XDG_RUNTIME_DIR:+"$XDG_RUNTIME_DIR"/crmake-*/*.files} /tmp/crmake-*/*.files; do
+	[ -f "$f" ] && grep -qxF "$real_store" "$f" && maker=$(cat "${f%.files}.pid") && break
+done
 spare_groups() {
-	find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null | sort
+	[ -n "$maker" ] &&
+		find /sys/fs/cgroup -maxdepth 6 -type d -name "crmake-$maker-*" 2>/dev/null | sort
+}
+stale_groups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name 'crmake-*' 2>/dev/null |
+	while read -r g; do
+		n=${g##*/crmake-}
+		case $n in *[!0-9]*) continue ;; esac
+		kill -0 "$n" 2>/dev/null || { [ -d "$g" ] && echo "$g"; }
+	done
 }
 before_groups=$(spare_groups)
 "$CR_RUN_ONE" -q --max-procs 77 --max-memory 300M -o "$T/limits.json" "$T/s-warmth" "$id" ||
@@ -77,10 +95,11 @@ if [ -n "$before_groups" ] || [ "$(id -u)" -eq 0 ]; then
 			[ "$after_groups" != "$before_groups" ] && break
 		sleep 0.5
 	done
-	[ -n "$before_groups" ] || fail "no groups made for the spare, as root"
+	[ -n "$before_groups" ] || fail "no groups made for the spare, as root (worker $maker)"
 	[ "$(echo "$after_groups" | wc -l)" -eq "$(echo "$before_groups" | wc -l)" ] ||
 		fail "groups left by the run: before $before_groups, after $after_groups"
 	[ "$after_groups" != "$before_groups" ] || fail "the spare's groups did not change: $after_groups"
+	[ -z "$(stale_groups)" ] || fail "groups of a finished run left: $(stale_groups)"
 fi
 make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
 
