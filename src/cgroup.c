@@ -174,33 +174,38 @@ backoff(long *us)
 	*us = *us >= 2500 ? 5000 : *us * 2;
 }
 
+/* Kill every process in a group once; whether there was any. */
+static int
+group_kill(const char *dir)
+{
+	char	*procs, *p, *end;
+	long	 pid;
+	int	 any = 0;
+
+	if ((procs = group_read(dir, "cgroup.procs")) == NULL)
+		return 0;
+	for (p = procs; *p != '\0'; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
+			any = 1;
+	}
+	free(procs);
+	return any;
+}
+
 /* Kill every process of a group until it has none (or a second has passed). */
 static void
 group_empty(const char *dir, int v2)
 {
-	char		*procs, *p, *end;
-	double		 deadline = now_seconds() + 1;
-	long		 pid, us = 100;
-	int		 any;
+	double	deadline = now_seconds() + 1;
+	long	us = 100;
 
 	if (v2)
 		group_write(dir, "cgroup.kill", "1");
-	for (;;) {
-		if ((procs = group_read(dir, "cgroup.procs")) == NULL)
-			return;
-		any = 0;
-		for (p = procs; *p != '\0'; p = end) {
-			pid = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
-				any = 1;
-		}
-		free(procs);
-		if (!any || now_seconds() > deadline)
-			return;
+	while (group_kill(dir) && now_seconds() <= deadline)
 		backoff(&us);
-	}
 }
 
 /* Remove a group's directory, once what was in it has gone. */
@@ -532,6 +537,39 @@ cgroup_forget(struct cgroup *cg)
 		free(cg->dir[c]);
 		cg->dir[c] = NULL;
 	}
+}
+
+void
+cgroup_leave(struct cgroup *cg)
+{
+	int	c;
+
+	for (c = 0; c < CG_N; c++) {
+		if (cg->dir[c] == NULL)
+			continue;
+		if (cg->v2[c])
+			group_write(cg->dir[c], "cgroup.kill", "1");
+		group_kill(cg->dir[c]);
+	}
+	cgroup_forget(cg);
+}
+
+int
+cgroup_try_remove(struct cgroup *cg)
+{
+	int	c, left = 0;
+
+	for (c = 0; c < CG_N; c++) {
+		if (cg->dir[c] == NULL)
+			continue;
+		if (rmdir(cg->dir[c]) == -1 && errno != ENOENT) {
+			left = 1;
+			continue;
+		}
+		free(cg->dir[c]);
+		cg->dir[c] = NULL;
+	}
+	return left ? -1 : 0;
 }
 
 void

@@ -63,5 +63,16 @@ int cgroup_oom(const struct cgroup *);
 int cgroup_procs_hit(const struct cgroup *);
 /* Kill every process in the groups, remove them and free what they hold. */
 void cgroup_remove(struct cgroup *);
+/*
+ * Kill every process in the groups, without waiting for them to end, and
+ * free the handle: the groups are left to the process that made them, which
+ * removes them once they are empty (cgroup_try_remove).
+ */
+void cgroup_leave(struct cgroup *);
+/*
+ * Remove the groups that are empty; 0 if none is left, else -1, with the
+ * handle keeping those that are not (yet) empty.
+ */
+int cgroup_try_remove(struct cgroup *);
 
 #endif

@@ -574,6 +574,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	double			  wall = 0, cpu = 0;
 	size_t			  i;
 	int			  mntns, overlay, done = 0, gfds[CG_N];
+	int			  theirs;
 	enum run_limit		  reached = LIMIT_NONE;
 
 	if (j->reduced != NULL)
@@ -658,7 +659,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		goto out;
 	}
 	cgroup_of(w.spare, w.pid, &pre);
-	if (cgroup_limited(&pre, cf->caps.memory, cf->caps.procs)) {
+	if ((theirs = cgroup_limited(&pre, cf->caps.memory, cf->caps.procs))) {
 		cg = pre;
 		memset(&pre, 0, sizeof pre);
 		wj.as = cg.dir[CG_MEMORY] == NULL ? cf->caps.memory : 0;
@@ -673,8 +674,13 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	for (i = 0; i < wj.ngroups; i++)
 		close(gfds[i]);
 	cgroup_remove(&pre);
-	/* A child the kernel ended for its memory had the limit for verdict. */
-	run_caps_done(&cg, &r.timed_out, &r.limit, &reached);
+	/*
+	 * A child the kernel ended for its memory had the limit for verdict.
+	 * The spare's own groups are left to the worker's reaper, which made
+	 * them: every process in them is killed, and the verdict need not wait
+	 * for their ends (their memory's release, the namespace's teardown).
+	 */
+	run_caps_done(&cg, theirs, &r.timed_out, &r.limit, &reached);
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
 	if (r.verdict && (r.timed_out || r.failed != NULL ||

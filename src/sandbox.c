@@ -70,6 +70,8 @@ extern char **environ;
 #define CPU_CHECK_MIN 0.05
 /* Seconds between two reads of the whole process table for it. */
 #define CPU_RESCAN 0.5
+/* Milliseconds between two looks at the groups a worker's runs left. */
+#define HANDED_SWEEP_MS 100
 
 /* What one run needs, shared by the parent and the children it forks. */
 struct launch {
@@ -189,15 +191,18 @@ run_caps_groups(const struct run_caps *caps, struct cgroup *cg, uint64_t *as)
 }
 
 void
-run_caps_done(struct cgroup *cg, int *timed_out, enum run_limit *limit,
-    enum run_limit *reached)
+run_caps_done(struct cgroup *cg, int leave, int *timed_out,
+    enum run_limit *limit, enum run_limit *reached)
 {
 	if (cgroup_oom(cg)) {
 		*timed_out = 1;
 		*limit = LIMIT_MEMORY;
 	} else if (!*timed_out && cgroup_procs_hit(cg))
 		*reached = LIMIT_PROCS;
-	cgroup_remove(cg);
+	if (leave)
+		cgroup_leave(cg);
+	else
+		cgroup_remove(cg);
 }
 
 const char *
@@ -1063,7 +1068,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	run_limits_free(&lim);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
-	run_caps_done(&l->cg, &r->timed_out, &r->limit, &r->reached);
+	run_caps_done(&l->cg, 0, &r->timed_out, &r->limit, &r->reached);
 	cleanup_set_pgid(0);
 	r->duration = now_seconds() - start;
 	getrusage(RUSAGE_CHILDREN, &ru1);
@@ -1625,16 +1630,50 @@ close_all_but(const int *keep, size_t n)
 }
 
 /*
+ * The groups handed to a worker's spares, each with when it was made: the
+ * run of a spare's mutant kills what is in them and leaves them
+ * (cgroup_leave), and they are removed here once empty.
+ */
+struct handed {
+	struct cgroup	*cg;
+	double		*made;
+	size_t		 n;
+};
+
+/*
+ * Remove the handed groups that are empty. The newest may be empty because
+ * its spare has not joined it yet: it is left alone for a second. (The
+ * worker asks for a spare's groups once the one before took a request,
+ * having joined its own.)
+ */
+static void
+handed_sweep(struct handed *h)
+{
+	double	now = now_seconds();
+	size_t	i, k;
+
+	for (i = k = 0; i < h->n; i++) {
+		if ((i + 1 < h->n || now - h->made[i] > 1) &&
+		    cgroup_try_remove(&h->cg[i]) == 0)
+			continue;
+		h->cg[k] = h->cg[i];
+		h->made[k++] = h->made[i];
+	}
+	h->n = k;
+}
+
+/*
  * Answer one request on a warm worker's group socket: the request is a
  * reply socket (SCM_RIGHTS) on which go the cgroup.procs of fresh groups,
  * crmake-PID-N, with the run's limits: "G" and the descriptors, or "N" if
  * they could not all be made. A spare of the worker joins them while it
  * waits for a mutant, so that no run waits for its move into its groups,
- * which costs the kernel a grace period. Returns -1 when the socket has no
- * one left at the other end.
+ * which costs the kernel a grace period; they go to h. Returns -1 when the
+ * socket has no one left at the other end.
  */
 static int
-serve_groups(int sock, const struct run_caps *caps, unsigned long *made)
+serve_groups(int sock, const struct run_caps *caps, unsigned long *made,
+    struct handed *h)
 {
 	struct cgroup	 cg;
 	char		 byte, name[64];
@@ -1656,9 +1695,12 @@ serve_groups(int sock, const struct run_caps *caps, unsigned long *made)
 		fd_send(reply, "N", 1, NULL, 0);
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
-	if (ndirs > 0 && nfds == ndirs)
-		cgroup_forget(&cg);
-	else
+	if (ndirs > 0 && nfds == ndirs) {
+		h->cg = xreallocarray(h->cg, h->n + 1, sizeof *h->cg);
+		h->made = xreallocarray(h->made, h->n + 1, sizeof *h->made);
+		h->cg[h->n] = cg;
+		h->made[h->n++] = now_seconds();
+	} else
 		cgroup_remove(&cg);
 	close(reply);
 	return 0;
@@ -1679,6 +1721,7 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 {
 	struct pollfd	 pfd[2];
 	struct signalfd_siginfo si;
+	struct handed	 handed = { 0 };
 	sigset_t	 chld, old;
 	unsigned long	 made = 0;
 	size_t		 n;
@@ -1764,11 +1807,14 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 		pfd[1].fd = sv[0];
 		pfd[1].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+		/* While groups wait to be removed, look again in a while. */
+		if (poll(pfd, 2, handed.n > 0 ? HANDED_SWEEP_MS : -1) == -1 &&
+		    errno != EINTR)
 			break;
 		if ((pfd[1].revents & POLLIN) &&
-		    serve_groups(sv[0], caps, &made) == -1)
+		    serve_groups(sv[0], caps, &made, &handed) == -1)
 			pfd[1].revents |= POLLHUP;
+		handed_sweep(&handed);
 		if (pfd[1].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			close(sv[0]);
 			sv[0] = -1;
@@ -1786,6 +1832,10 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 		;
 	if (made > 0)
 		cgroup_sweep(1);
+	while (handed.n > 0)
+		cgroup_forget(&handed.cg[--handed.n]);
+	free(handed.cg);
+	free(handed.made);
 	_exit(0);
 }
 

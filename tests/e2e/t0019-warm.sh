@@ -62,9 +62,10 @@ grep -q '"mode":"warm"' "$T/one.json" || fail "the pipeline's run was not warm: 
 # KEY.files lists this project's file), and a group of cr-run-one's own
 # (crmake-PID) is left behind if its process is gone.
 real_store=$(cd "$P" && pwd -P)/store.py
-maker=
+maker= state=
 for f in ${XDG_RUNTIME_DIR:+"$XDG_RUNTIME_DIR"/crmake-*/*.files} /tmp/crmake-*/*.files; do
-	[ -f "$f" ] && grep -qxF "$real_store" "$f" && maker=$(cat "${f%.files}.pid") && break
+	[ -f "$f" ] && grep -qxF "$real_store" "$f" && state=${f%.files} &&
+		maker=$(cat "$state.pid") && break
 done
 spare_groups() {
 	[ -n "$maker" ] &&
@@ -78,6 +79,20 @@ stale_groups() {
 		kill -0 "$n" 2>/dev/null || { [ -d "$g" ] && echo "$g"; }
 	done
 }
+# The groups of the runs so far were left to the worker's reaper, which
+# made them; it removes them once their processes are gone, and keeps only
+# the next spare's.
+spare_sets() {
+	spare_groups | sed 's|.*/||' | sort -u | wc -l
+}
+if [ -n "$maker" ] && [ "$(id -u)" -eq 0 ]; then
+	for i in $(seq 20); do
+		[ -f "$state.pid" ] || fail "the worker ended with the runs' groups not removed: $(spare_groups)"
+		[ "$(spare_sets)" -eq 1 ] && break
+		sleep 0.1
+	done
+	[ "$(spare_sets)" -eq 1 ] || fail "the runs' groups were not removed: $(spare_groups)"
+fi
 before_groups=$(spare_groups)
 "$CR_RUN_ONE" -q --max-procs 77 --max-memory 300M -o "$T/limits.json" "$T/s-warmth" "$id" ||
 	fail "cr-run-one with other limits failed"

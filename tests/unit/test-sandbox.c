@@ -1044,6 +1044,38 @@ test_groups_limited(void **state)
 }
 
 /*
+ * Spawn script (Python) with a memory and a process cap, its output going
+ * to *log, the session's file name; probe is a group of ours, next to which
+ * the command's groups are. Skips where Python or the groups are missing.
+ */
+static pid_t
+spawn_capped(const char *script, const char *name, char **log,
+    struct cgroup *probe)
+{
+	struct run_spec	 spec;
+	char		*cmd, *cause = NULL;
+	pid_t		 pid;
+
+	if (access("/usr/bin/python3", X_OK) == -1)
+		skip();
+	cgroup_make(probe, NULL, 64 << 20, 16);
+	if (probe->dir[CG_MEMORY] == NULL || probe->dir[CG_PIDS] == NULL) {
+		cgroup_remove(probe);
+		skip();
+	}
+	put("serve.py", script, 0644);
+	cmd = xasprintf("/usr/bin/python3 %s/serve.py", root);
+	*log = xasprintf("%s/session/%s", root, name);
+	spec_init(&spec, cmd, ISOLATION_NONE);
+	spec.caps.memory = 64 << 20;
+	spec.caps.procs = 16;
+	if (sandbox_spawn(&spec, *log, &pid, &cause) == -1)
+		fail_msg("sandbox_spawn: %s", cause);
+	free(cmd);
+	return pid;
+}
+
+/*
  * A spawned command (a warm worker) gets, on the socket named by
  * CRMAKE_SERVE_GROUPS, fresh groups with the caps, crmake-PID-N of the
  * process that runs it; they are gone when it has ended.
@@ -1064,30 +1096,15 @@ test_spawn_groups(void **state)
 	    "for f in fds:\n"
 	    "    os.write(f, b'0')\n"
 	    "print(open('/proc/self/cgroup').read(), flush=True)\n";
-	struct run_spec	 spec;
 	struct cgroup	 probe;
 	struct buf	 text = { 0 };
 	struct stat	 st;
-	char		*cmd, *log, *cause = NULL, *dir, name[64];
+	char		*log, *dir, name[64];
 	pid_t		 pid;
 	int		 c, n;
 
 	(void)state;
-	if (access("/usr/bin/python3", X_OK) == -1)
-		skip();
-	cgroup_make(&probe, NULL, 64 << 20, 16);
-	if (probe.dir[CG_MEMORY] == NULL || probe.dir[CG_PIDS] == NULL) {
-		cgroup_remove(&probe);
-		skip();
-	}
-	put("serve.py", script, 0644);
-	cmd = xasprintf("/usr/bin/python3 %s/serve.py", root);
-	log = xasprintf("%s/session/spawn.log", root);
-	spec_init(&spec, cmd, ISOLATION_NONE);
-	spec.caps.memory = 64 << 20;
-	spec.caps.procs = 16;
-	if (sandbox_spawn(&spec, log, &pid, &cause) == -1)
-		fail_msg("sandbox_spawn: %s", cause);
+	pid = spawn_capped(script, "spawn.log", &log, &probe);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	assert_int_equal(file_read(log, &text, NULL), 0);
 	/* Two requests, two sets; the command joined the second. */
@@ -1105,7 +1122,79 @@ test_spawn_groups(void **state)
 	cgroup_remove(&probe);
 	buf_free(&text);
 	free(log);
-	free(cmd);
+}
+
+/*
+ * The spawned command's reaper removes the groups it handed out once they
+ * are empty, while the command runs: a run leaves its groups to it
+ * (cgroup_leave). Those still in use stay.
+ */
+static void
+test_spawn_groups_swept(void **state)
+{
+	static const char script[] =
+	    "import os, socket, time\n"
+	    "fd = int(os.environ['CRMAKE_SERVE_GROUPS'])\n"
+	    "def ask():\n"
+	    "    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)\n"
+	    "    with socket.socket(fileno=os.dup(fd)) as s:\n"
+	    "        socket.send_fds(s, [b'G'], [theirs.fileno()])\n"
+	    "    theirs.close()\n"
+	    "    return socket.recv_fds(mine, 1, 8)[1]\n"
+	    "for f in ask():\n"
+	    "    os.write(f, b'0')\n"
+	    "for f in ask():\n"
+	    "    os.write(f, b'0')\n"
+	    "print('moved', flush=True)\n"
+	    "time.sleep(3)\n";
+	struct cgroup	 probe;
+	struct buf	 text = { 0 };
+	struct stat	 st;
+	char		*log, *dir[2][CG_N], name[64];
+	double		 deadline;
+	pid_t		 pid;
+	int		 c, n, gone;
+
+	(void)state;
+	pid = spawn_capped(script, "swept.log", &log, &probe);
+	for (n = 0; n < 2; n++) {
+		for (c = 0; c < CG_N; c++) {
+			snprintf(name, sizeof name, "crmake-%ld-%d", (long)pid,
+			    n + 1);
+			dir[n][c] = sibling(&probe, (enum cg_controller)c, name);
+		}
+	}
+	/* The command moved from its first groups to its second. */
+	for (deadline = now_seconds() + 10; now_seconds() < deadline;) {
+		buf_reset(&text);
+		if (file_read(log, &text, NULL) == 0 &&
+		    strstr(buf_str(&text), "moved") != NULL)
+			break;
+		usleep(10000);
+	}
+	assert_non_null(strstr(buf_str(&text), "moved"));
+	/* The first set, empty, goes; the second, in use, stays. */
+	for (deadline = now_seconds() + 2; now_seconds() < deadline;) {
+		for (c = gone = 0; c < CG_N; c++)
+			gone += stat(dir[0][c], &st) == -1;
+		if (gone == CG_N)
+			break;
+		usleep(10000);
+	}
+	for (c = 0; c < CG_N; c++) {
+		assert_int_equal(stat(dir[0][c], &st), -1);
+		assert_int_equal(stat(dir[1][c], &st), 0);
+	}
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	for (n = 0; n < 2; n++) {
+		for (c = 0; c < CG_N; c++) {
+			assert_int_equal(stat(dir[n][c], &st), -1);
+			free(dir[n][c]);
+		}
+	}
+	cgroup_remove(&probe);
+	buf_free(&text);
+	free(log);
 }
 
 /* A private /tmp: the run's writes there are its own; the kept directory is shared. */
@@ -1426,6 +1515,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_groups_limited, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_groups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_groups_swept, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_private_tmp, setup,
 		    teardown),
