@@ -21,8 +21,11 @@
 # near a time limit, and is counted apart), and the warm path's
 # overhead per mutant: the wall-clock time of one cr-run-one, run alone,
 # less the selected tests' own time in the baseline, over the warm mutants
-# that survive (they run every selected test). The fork floor is what those
-# survivors' tests cost in a forked child of a process that collected them,
+# that survive (they run every selected test), and less the time the same
+# run's tests took in its child, which leaves out how much the tests' own
+# time varies from the baseline's (much, for suites of slow tests). The
+# fork floor is what those survivors' tests cost in a forked child of a
+# process that collected them,
 # with no crmake code (bench/forkfloor.py): what the machine and the test
 # framework charge any warm runner. Where mutants time out, the script also
 # prints the most that warm could gain over cold with them: a timeout takes
@@ -170,10 +173,12 @@ EOF
 	(cd "$d" && "$bin/cr-run-one" --start-worker "$d/warm") || true
 	for id in $(cat "$d/survivors"); do
 		$py - "$bin/cr-run-one" "$d/warm" "$id" "$d/one.json" >>"$d/overhead" <<'EOF'
-import subprocess, sys, time
+import json, subprocess, sys, time
 t = time.perf_counter()
 subprocess.run([sys.argv[1], "-q", "-o", sys.argv[4], sys.argv[2], sys.argv[3]], check=True)
-print(sys.argv[3], "%.4f" % (time.perf_counter() - t))
+wall = time.perf_counter() - t
+tests = json.load(open(sys.argv[4])).get("tests_seconds")
+print(sys.argv[3], "%.4f" % wall, "%.4f" % tests if isinstance(tests, (int, float)) else "-")
 EOF
 	done
 	make -s -f "$d/warm/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null || true
@@ -226,11 +231,14 @@ differ = [i for i in run if i in warm and i in cold and warm[i]["outcome"] != co
 missing = [i for i in run if i not in warm or i not in cold]
 db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "warm", "session.db"), uri=True)
 overheads = []
+own = []
 for line in open(os.path.join(d, "overhead")):
-    i, wall = line.split()
+    i, wall, ran = line.split()
     tests = db.execute("select sum(t.wall) from mutants m join mutant_tests mt on mt.mutant = m.rowid "
                        "join tests t on t.id = mt.test where m.id = ?", (i,)).fetchone()[0] or 0.0
     overheads.append((float(wall) - tests, float(wall), tests))
+    if ran != "-":
+        own.append(float(wall) - float(ran))
 print("mutants run:          %d (make -j%s)" % (n, jobs))
 print("cold:                 %.1f s, %.1f mutants/s" % (tc, n / tc))
 print("warm:                 %.1f s, %.1f mutants/s (%s)" % (tw, n / tw, ", ".join(
@@ -292,6 +300,12 @@ if overheads:
           % (1000 * mean, 1000 * med, len(overheads),
              1000 * sum(o[1] for o in overheads) / len(overheads),
              1000 * sum(o[2] for o in overheads) / len(overheads)))
+    if own:
+        # The same run's tests, as the child timed them: what the warm path
+        # adds to them, without the baseline's own noise in the tests' time.
+        own.sort()
+        print("over the run's tests: %.1f ms median, %.1f ms at most: cr-run-one's time alone less the "
+              "time its child's tests took in that run" % (1000 * own[len(own) // 2], 1000 * own[-1]))
     if floor:
         walls = sorted(o[1] for o in overheads)
         print("fork floor:           %s ms median: the same tests in a forked child of a process that "

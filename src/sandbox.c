@@ -1663,6 +1663,19 @@ handed_sweep(struct handed *h)
 }
 
 /*
+ * How long the reaper may wait before it sweeps again: not at all, with
+ * no group to remove but the newest, kept by its spare, once its second
+ * is over (an idle worker's reaper sleeps).
+ */
+static int
+handed_wait(const struct handed *h)
+{
+	if (h->n > 1 || (h->n == 1 && now_seconds() - h->made[0] <= 1))
+		return HANDED_SWEEP_MS;
+	return -1;
+}
+
+/*
  * Answer one request on a warm worker's group socket: the request is a
  * reply socket (SCM_RIGHTS) on which go the cgroup.procs of fresh groups,
  * crmake-PID-N, with the run's limits: "G" and the descriptors, or "N" if
@@ -1808,8 +1821,7 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 		pfd[1].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = 0;
 		/* While groups wait to be removed, look again in a while. */
-		if (poll(pfd, 2, handed.n > 0 ? HANDED_SWEEP_MS : -1) == -1 &&
-		    errno != EINTR)
+		if (poll(pfd, 2, handed_wait(&handed)) == -1 && errno != EINTR)
 			break;
 		if ((pfd[1].revents & POLLIN) &&
 		    serve_groups(sv[0], caps, &made, &handed) == -1)
