@@ -174,24 +174,50 @@ backoff(long *us)
 	*us = *us >= 2500 ? 5000 : *us * 2;
 }
 
-/* Kill every process in a group once; whether there was any. */
-static int
-group_kill(const char *dir)
-{
-	char	*procs, *p, *end;
-	long	 pid;
-	int	 any = 0;
+/* The processes already sent SIGKILL, of one group. */
+struct killed {
+	pid_t	*pid;
+	size_t	 n;
+};
 
-	if ((procs = group_read(dir, "cgroup.procs")) == NULL)
+/*
+ * Kill every process in a group once; whether there was any. With k, add
+ * those not in it yet to it, and count them in *fresh.
+ */
+static int
+group_kill(const char *dir, struct killed *k, size_t *fresh)
+{
+	struct buf	 text = { 0 };
+	char		*path, *p, *end;
+	long		 pid;
+	size_t		 i;
+	int		 any = 0;
+
+	path = xasprintf("%s/cgroup.procs", dir);
+	if (file_read(path, &text, NULL) == -1) {
+		free(path);
+		buf_free(&text);
 		return 0;
-	for (p = procs; *p != '\0'; p = end) {
+	}
+	free(path);
+	for (p = (char *)buf_str(&text); *p != '\0'; p = end) {
 		pid = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
-			any = 1;
+		if (pid <= 1 || kill((pid_t)pid, SIGKILL) == -1)
+			continue;
+		any = 1;
+		if (k == NULL)
+			continue;
+		for (i = 0; i < k->n && k->pid[i] != (pid_t)pid; i++)
+			;
+		if (i == k->n) {
+			k->pid = xreallocarray(k->pid, k->n + 1, sizeof *k->pid);
+			k->pid[k->n++] = (pid_t)pid;
+			(*fresh)++;
+		}
 	}
-	free(procs);
+	buf_free(&text);
 	return any;
 }
 
@@ -204,7 +230,7 @@ group_empty(const char *dir, int v2)
 
 	if (v2)
 		group_write(dir, "cgroup.kill", "1");
-	while (group_kill(dir) && now_seconds() <= deadline)
+	while (group_kill(dir, NULL, NULL) && now_seconds() <= deadline)
 		backoff(&us);
 }
 
@@ -542,15 +568,26 @@ cgroup_forget(struct cgroup *cg)
 void
 cgroup_leave(struct cgroup *cg)
 {
-	int	c;
+	struct killed	k = { 0 };
+	double		deadline = now_seconds() + 1;
+	size_t		fresh;
+	int		c;
 
+	/*
+	 * Until a look finds no process not killed yet: one forked meanwhile
+	 * is found by the next. Those killed may still be listed, ending.
+	 */
 	for (c = 0; c < CG_N; c++) {
 		if (cg->dir[c] == NULL)
 			continue;
 		if (cg->v2[c])
 			group_write(cg->dir[c], "cgroup.kill", "1");
-		group_kill(cg->dir[c]);
+		do {
+			fresh = 0;
+			group_kill(cg->dir[c], &k, &fresh);
+		} while (fresh > 0 && now_seconds() <= deadline);
 	}
+	free(k.pid);
 	cgroup_forget(cg);
 }
 

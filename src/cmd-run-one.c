@@ -675,12 +675,16 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		close(gfds[i]);
 	cgroup_remove(&pre);
 	/*
-	 * A child the kernel ended for its memory had the limit for verdict.
 	 * The spare's own groups are left to the worker's reaper, which made
-	 * them: every process in them is killed, and the verdict need not wait
-	 * for their ends (their memory's release, the namespace's teardown).
+	 * them: every process in them is killed, and the result does not wait
+	 * for the child's end (its memory's release, its namespace's teardown).
 	 */
-	run_caps_done(&cg, theirs, &r.timed_out, &r.limit, &reached);
+	if (theirs)
+		cgroup_leave(&cg);
+	else
+		cgroup_remove(&cg);
+	reached = r.reached;
+	/* A child the kernel ended for its memory had the limit for verdict. */
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
 	if (r.verdict && (r.timed_out || r.failed != NULL ||

@@ -191,7 +191,7 @@ run_caps_groups(const struct run_caps *caps, struct cgroup *cg, uint64_t *as)
 }
 
 void
-run_caps_done(struct cgroup *cg, int leave, int *timed_out,
+run_caps_seen(const struct cgroup *cg, int *timed_out,
     enum run_limit *limit, enum run_limit *reached)
 {
 	if (cgroup_oom(cg)) {
@@ -199,10 +199,14 @@ run_caps_done(struct cgroup *cg, int leave, int *timed_out,
 		*limit = LIMIT_MEMORY;
 	} else if (!*timed_out && cgroup_procs_hit(cg))
 		*reached = LIMIT_PROCS;
-	if (leave)
-		cgroup_leave(cg);
-	else
-		cgroup_remove(cg);
+}
+
+void
+run_caps_done(struct cgroup *cg, int *timed_out, enum run_limit *limit,
+    enum run_limit *reached)
+{
+	run_caps_seen(cg, timed_out, limit, reached);
+	cgroup_remove(cg);
 }
 
 const char *
@@ -1068,7 +1072,7 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 	run_limits_free(&lim);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
-	run_caps_done(&l->cg, 0, &r->timed_out, &r->limit, &r->reached);
+	run_caps_done(&l->cg, &r->timed_out, &r->limit, &r->reached);
 	cleanup_set_pgid(0);
 	r->duration = now_seconds() - start;
 	getrusage(RUSAGE_CHILDREN, &ru1);
@@ -1642,9 +1646,9 @@ struct handed {
 
 /*
  * Remove the handed groups that are empty. The newest may be empty because
- * its spare has not joined it yet: it is left alone for a second. (The
- * worker asks for a spare's groups once the one before took a request,
- * having joined its own.)
+ * its spare has not joined it yet: it is left alone for a second. (A spare
+ * asks for its groups once the one before it took a request, having joined
+ * its own, or has ended.)
  */
 static void
 handed_sweep(struct handed *h)

@@ -105,11 +105,12 @@ void run_caps_groups(const struct run_caps *, struct cgroup *, uint64_t *as);
 /*
  * After a run in groups made by run_caps_groups: set r->timed_out and
  * r->limit if the memory limit ended a process (no verdict), else
- * r->reached if a fork was refused; then remove the groups, or with leave,
- * kill what is in them and leave them to the process that made them
- * (cgroup_leave).
+ * r->reached if a fork was refused (run_caps_seen); then remove the groups.
  */
-void run_caps_done(struct cgroup *, int leave, int *timed_out,
+void run_caps_done(struct cgroup *, int *timed_out, enum run_limit *limit,
+    enum run_limit *reached);
+/* What run_caps_done sets, read from the groups while they are there. */
+void run_caps_seen(const struct cgroup *, int *timed_out,
     enum run_limit *limit, enum run_limit *reached);
 /* Free what a run result holds. */
 void run_result_free(struct run_result *);

@@ -781,6 +781,13 @@ warm_run(struct warm *w, const struct warm_job *j,
 			}
 		}
 	}
+	/*
+	 * The groups' events, read while the child is there to keep them:
+	 * once its processes have ended, groups that the worker's reaper made
+	 * may be gone at any time.
+	 */
+	if (j->cg != NULL)
+		run_caps_seen(j->cg, &r->timed_out, &r->limit, &r->reached);
 	if (child > 0) {
 		proctree_end_group(child, 1, tree_group(j), &c);
 		if (c > r->cpu)

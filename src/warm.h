@@ -67,6 +67,7 @@ struct warm_result {
 	int		 verdict;	/* the tests gave a verdict (else run cold) */
 	int		 timed_out;
 	enum run_limit	 limit;
+	enum run_limit	 reached;	/* a limit met that did not end the run */
 	char		*failed;	/* the first failing test, or NULL if none failed */
 	size_t		 ran;		/* tests run */
 	size_t		 nfound;	/* selected tests found */

@@ -81,10 +81,14 @@ stale_groups() {
 }
 # The groups of the runs so far were left to the worker's reaper, which
 # made them; it removes them once their processes are gone, and keeps only
-# the next spare's.
+# the next spare's. A second run makes sure that there were two runs' sets
+# to remove (the reaper leaves the newest alone while its spare may still
+# have to join it).
 spare_sets() {
 	spare_groups | sed 's|.*/||' | sort -u | wc -l
 }
+"$CR_RUN_ONE" -q -o "$T/again.json" "$T/s-warmth" "$id" || fail "a second warm run failed"
+grep -q '"mode":"warm"' "$T/again.json" || fail "the second run was not warm: $(cat "$T/again.json")"
 if [ -n "$maker" ] && [ "$(id -u)" -eq 0 ]; then
 	for i in $(seq 20); do
 		[ -f "$state.pid" ] || fail "the worker ended with the runs' groups not removed: $(spare_groups)"

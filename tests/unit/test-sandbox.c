@@ -1043,6 +1043,82 @@ test_groups_limited(void **state)
 	assert_false(cgroup_limited(&cg, 64 << 20, 16));
 }
 
+/* How many processes a group has; -1 if it cannot be read. */
+static int
+group_count(const char *dir)
+{
+	struct buf	 text = { 0 };
+	char		*path = xasprintf("%s/cgroup.procs", dir);
+	const char	*p;
+	int		 n = 0;
+
+	if (file_read(path, &text, NULL) == -1)
+		n = -1;
+	else {
+		for (p = buf_str(&text); *p != '\0'; p++)
+			n += *p == '\n';
+	}
+	buf_free(&text);
+	free(path);
+	return n;
+}
+
+/*
+ * cgroup_leave ends every process in the groups, those forked while it
+ * kills included, without waiting for their ends: a chain of processes
+ * each forking the next, as fast as the process cap lets it, is gone
+ * soon after, and the groups are still there for their maker to remove.
+ */
+static void
+test_leave_kills_forks(void **state)
+{
+	struct cgroup	cg, keep;
+	struct stat	st;
+	char		name[64];
+	double		deadline;
+	pid_t		pid;
+	int		c, left, there;
+
+	(void)state;
+	snprintf(name, sizeof name, "crmake-%ld-7", (long)getpid());
+	cgroup_make(&cg, name, 64 << 20, 48);
+	if (cg.dir[CG_PIDS] == NULL) {
+		cgroup_remove(&cg);
+		skip();
+	}
+	for (c = 0; c < CG_N; c++) {
+		keep.dir[c] = cg.dir[c] != NULL ? xstrdup(cg.dir[c]) : NULL;
+		keep.v2[c] = cg.v2[c];
+	}
+	if ((pid = fork()) == 0) {
+		if (cgroup_enter_self(&cg) == -1)
+			_exit(1);
+		for (;;) {
+			if (fork() > 0)
+				pause();
+		}
+	}
+	assert_true(pid > 0);
+	for (deadline = now_seconds() + 10; now_seconds() < deadline &&
+	    group_count(keep.dir[CG_PIDS]) < 40;)
+		usleep(1000);
+	assert_true(group_count(keep.dir[CG_PIDS]) >= 40);
+	cgroup_leave(&cg);
+	for (c = 0; c < CG_N; c++)
+		assert_null(cg.dir[c]);
+	for (deadline = now_seconds() + 5; now_seconds() < deadline &&
+	    (group_count(keep.dir[CG_PIDS]) != 0 ||
+	    waitpid(pid, NULL, WNOHANG) == 0);)
+		usleep(10000);
+	left = group_count(keep.dir[CG_PIDS]);
+	there = stat(keep.dir[CG_PIDS], &st) == 0;
+	/* What is left, if anything, goes before the verdict. */
+	cgroup_remove(&keep);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(left, 0);
+	assert_true(there);
+}
+
 /*
  * Spawn script (Python) with a memory and a process cap, its output going
  * to *log, the session's file name; probe is a group of ours, next to which
@@ -1146,7 +1222,11 @@ test_spawn_groups_swept(void **state)
 	    "for f in ask():\n"
 	    "    os.write(f, b'0')\n"
 	    "print('moved', flush=True)\n"
-	    "time.sleep(3)\n";
+	    "go = os.path.join(os.path.dirname(__file__), 'go')\n"
+	    "for _ in range(6000):\n"
+	    "    if os.path.exists(go):\n"
+	    "        break\n"
+	    "    time.sleep(0.01)\n";
 	struct cgroup	 probe;
 	struct buf	 text = { 0 };
 	struct stat	 st;
@@ -1185,6 +1265,8 @@ test_spawn_groups_swept(void **state)
 		assert_int_equal(stat(dir[0][c], &st), -1);
 		assert_int_equal(stat(dir[1][c], &st), 0);
 	}
+	/* The command ends when told, and its groups with it. */
+	put("go", "", 0644);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	for (n = 0; n < 2; n++) {
 		for (c = 0; c < CG_N; c++) {
@@ -1513,6 +1595,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_of, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_limited, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leave_kills_forks, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_groups, setup,
 		    teardown),
