@@ -678,8 +678,9 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	 * The spare's own groups are left to the worker's reaper, which made
 	 * them: every process in them is killed, and the result does not wait
 	 * for the child's end (its memory's release, its namespace's teardown).
+	 * A reaper that is gone (killed) removes nothing: this run does.
 	 */
-	if (theirs)
+	if (theirs && !process_gone(w.pid))
 		cgroup_leave(&cg);
 	else
 		cgroup_remove(&cg);
