@@ -575,7 +575,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	size_t			  i;
 	int			  mntns, overlay, done = 0, gfds[CG_N];
 	int			  theirs;
-	enum run_limit		  reached = LIMIT_NONE;
 
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
@@ -678,13 +677,12 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	 * The spare's own groups are left to the worker's reaper, which made
 	 * them: every process in them is killed, and the result does not wait
 	 * for the child's end (its memory's release, its namespace's teardown).
-	 * A reaper that is gone (killed) removes nothing: this run does.
+	 * Those of a reaper that was killed are stale for the next sweep.
 	 */
-	if (theirs && !process_gone(w.pid))
+	if (theirs)
 		cgroup_leave(&cg);
 	else
 		cgroup_remove(&cg);
-	reached = r.reached;
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
@@ -698,8 +696,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 			res->killed_by = xstrdup(r.failed);
 		} else
 			res->outcome = OUTCOME_SURVIVED;
-		if (!r.timed_out && reached != LIMIT_NONE)
-			res->limit = xstrdup(run_limit_name(reached));
+		if (!r.timed_out && r.reached != LIMIT_NONE)
+			res->limit = xstrdup(run_limit_name(r.reached));
 		res->duration = r.duration;
 		res->cpu = r.cpu;
 		res->output = xstrdup(buf_str(&r.output));

@@ -72,6 +72,8 @@ extern char **environ;
 #define CPU_RESCAN 0.5
 /* Milliseconds between two looks at the groups a worker's runs left. */
 #define HANDED_SWEEP_MS 100
+/* Seconds a spare's new groups are left alone, for it to join them. */
+#define HANDED_GRACE 1.0
 
 /* What one run needs, shared by the parent and the children it forks. */
 struct launch {
@@ -1639,44 +1641,48 @@ close_all_but(const int *keep, size_t n)
  * (cgroup_leave), and they are removed here once empty.
  */
 struct handed {
-	struct cgroup	*cg;
-	double		*made;
+	struct handed_group {
+		struct cgroup	 cg;
+		double		 made;
+	}		*g;
 	size_t		 n;
 };
 
 /*
- * Remove the handed groups that are empty. The newest may be empty because
- * its spare has not joined it yet: it is left alone for a second. (A spare
- * asks for its groups once the one before it took a request, having joined
- * its own, or has ended.)
+ * Whether the newest handed groups may still be empty because their spare
+ * has not joined them yet. (A spare asks for its groups once the one before
+ * it took a request, having joined its own, or has ended.)
  */
+static int
+handed_young(const struct handed *h)
+{
+	return h->n > 0 && now_seconds() - h->g[h->n - 1].made <= HANDED_GRACE;
+}
+
+/* Remove the handed groups that are empty, but the newest while young. */
 static void
 handed_sweep(struct handed *h)
 {
-	double	now = now_seconds();
-	size_t	i, k;
+	size_t	i, k, n = h->n;
+	int	young = handed_young(h);
 
-	for (i = k = 0; i < h->n; i++) {
-		if ((i + 1 < h->n || now - h->made[i] > 1) &&
-		    cgroup_try_remove(&h->cg[i]) == 0)
+	for (i = k = 0; i < n; i++) {
+		if ((i + 1 < n || !young) && cgroup_try_remove(&h->g[i].cg) == 0)
 			continue;
-		h->cg[k] = h->cg[i];
-		h->made[k++] = h->made[i];
+		h->g[k++] = h->g[i];
 	}
 	h->n = k;
 }
 
 /*
  * How long the reaper may wait before it sweeps again: not at all, with
- * no group to remove but the newest, kept by its spare, once its second
- * is over (an idle worker's reaper sleeps).
+ * no group to remove but the newest, kept by its spare, once it is no
+ * longer young (an idle worker's reaper sleeps).
  */
 static int
 handed_wait(const struct handed *h)
 {
-	if (h->n > 1 || (h->n == 1 && now_seconds() - h->made[0] <= 1))
-		return HANDED_SWEEP_MS;
-	return -1;
+	return h->n > 1 || handed_young(h) ? HANDED_SWEEP_MS : -1;
 }
 
 /*
@@ -1713,10 +1719,9 @@ serve_groups(int sock, const struct run_caps *caps, unsigned long *made,
 	for (i = 0; i < nfds; i++)
 		close(fds[i]);
 	if (ndirs > 0 && nfds == ndirs) {
-		h->cg = xreallocarray(h->cg, h->n + 1, sizeof *h->cg);
-		h->made = xreallocarray(h->made, h->n + 1, sizeof *h->made);
-		h->cg[h->n] = cg;
-		h->made[h->n++] = now_seconds();
+		h->g = xreallocarray(h->g, h->n + 1, sizeof *h->g);
+		h->g[h->n].cg = cg;
+		h->g[h->n++].made = now_seconds();
 	} else
 		cgroup_remove(&cg);
 	close(reply);
@@ -1849,9 +1854,8 @@ spawn_reaper(int statusfd, const char *root, char **argv, char **envp,
 	if (made > 0)
 		cgroup_sweep(1);
 	while (handed.n > 0)
-		cgroup_forget(&handed.cg[--handed.n]);
-	free(handed.cg);
-	free(handed.made);
+		cgroup_forget(&handed.g[--handed.n].cg);
+	free(handed.g);
 	_exit(0);
 }
 
