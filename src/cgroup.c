@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "proctree.h"
 #include "util.h"
 
 static const char *controller_names[CG_N] = {
@@ -281,7 +282,7 @@ remove_stale(const char *base, int v2, long mine)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if ((pid = group_owner(e->d_name)) == 0 ||
-		    (pid != mine && !process_gone(pid)))
+		    (pid != mine && !proctree_gone(pid)))
 			continue;
 		dir = xasprintf("%s/%s", base, e->d_name);
 		group_rmdir(dir, v2);

@@ -23,6 +23,7 @@
 #include "codemap.h"
 #include "db.h"
 #include "mutant.h"
+#include "proctree.h"
 #include "pyast.h"
 #include "pyhooks.h"
 #include "remote.h"
@@ -1012,7 +1013,7 @@ progress_forget(const char *session, const char *run)
 			if (de->d_name[0] == '.' || strcmp(de->d_name, run) == 0)
 				continue;
 			pid = strtol(de->d_name, NULL, 10);
-			if (process_gone(pid)) {
+			if (proctree_gone(pid)) {
 				path = xasprintf("%s/%s", dir, de->d_name);
 				unlink(path);
 				free(path);
@@ -1303,7 +1304,7 @@ check_results_command(const char *arg)
 		path = xasprintf("%s/%s", dir, e->d_name);
 		if ((tmp = strstr(e->d_name, ".json.tmp.")) != NULL) {
 			pid = strtol(tmp + 10, NULL, 10);
-			if (process_gone(pid))
+			if (proctree_gone(pid))
 				unlink(path);
 		} else if (strlen(e->d_name) > 5 && strcmp(e->d_name +
 		    strlen(e->d_name) - 5, ".json") == 0) {

@@ -28,6 +28,7 @@ struct proc {
 	pid_t			ppid;
 	unsigned long long	ticks;		/* utime + stime + cutime + cstime */
 	int			state;		/* 0 unknown, 1 below, 2 not below */
+	char			run;		/* the state letter: R, S, Z... */
 };
 
 /* Parse one /proc/PID/stat line; -1 if it does not look like one. */
@@ -49,7 +50,9 @@ stat_parse(const char *s, struct proc *p)
 			q++;
 		if (*q == '\0')
 			return -1;
-		if (field == 4)
+		if (field == 3)
+			p->run = *q;
+		else if (field == 4)
 			ppid = strtol(q, NULL, 10);
 		else if (field >= 14)
 			v[field - 14] = strtoull(q, NULL, 10);
@@ -313,6 +316,22 @@ proc_stat(pid_t pid, struct proc *p)
 	rc = proc_read(dir, name, p);
 	close(dir);
 	return rc;
+}
+
+int
+proctree_gone(long pid)
+{
+	struct proc	p;
+
+	if (pid <= 0)
+		return 0;
+	if (kill((pid_t)pid, 0) == -1)
+		return errno == ESRCH;
+	/* A zombie is gone too: it does nothing more, and keeps nothing. */
+	errno = 0;
+	if (proc_stat((pid_t)pid, &p) == -1)
+		return errno == ENOENT;
+	return p.run == 'Z';
 }
 
 double

@@ -33,6 +33,12 @@ int proctree_end(pid_t root, int self, double *cpu);
 int proctree_end_group(pid_t root, int self, const char *group, double *cpu);
 
 /*
+ * Whether process pid is gone: it does not exist, or it is a zombie not reaped
+ * yet. 0 for a pid that is not one (0 or less), and when it cannot be told.
+ */
+int proctree_gone(long pid);
+
+/*
  * The CPU time of a tree, read often: the whole process table is read at
  * most every rescan seconds, and only the known processes of the tree in
  * between (what a process reaps is in its own count).

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "proctree.h"
 #include "session.h"
 #include "util.h"
 
@@ -149,7 +150,7 @@ sweep_tmpdirs(const char *base, const char *prefix)
 		if (strncmp(e->d_name, prefix, n) != 0 || e->d_name[n] != '.')
 			continue;
 		pid = strtol(e->d_name + n + 1, &end, 10);
-		if (*end != '.' || !process_gone(pid))
+		if (*end != '.' || !proctree_gone(pid))
 			continue;
 		path = xasprintf("%s/%s", base, e->d_name);
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&

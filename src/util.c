@@ -341,32 +341,6 @@ fd_read_tail(int fd, struct buf *out, size_t max, size_t limit, size_t *count)
 }
 
 int
-process_gone(long pid)
-{
-	char	path[64], buf[512], *p;
-	ssize_t	n;
-	int	fd;
-
-	if (pid <= 0)
-		return 0;
-	if (kill((pid_t)pid, 0) == -1)
-		return errno == ESRCH;
-	/* A zombie is gone too: it does nothing more, and keeps nothing. */
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* "PID (COMM) STATE ...": COMM may hold anything, ')' included. */
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
-		return 0;
-	return p[2] == 'Z';
-}
-
-int
 parse_size(const char *s, uint64_t *out)
 {
 	static const char	 units[] = "KMGT";

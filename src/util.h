@@ -107,8 +107,6 @@ char *exe_path(void);
 
 /* Seconds from an arbitrary fixed point, monotonic. */
 double now_seconds(void);
-/* Whether process pid exists no more, or is a zombie (a leftover of one killed may be removed). */
-int process_gone(long pid);
 /* Number of lines in a text: newlines, plus one for a last line without one. */
 size_t count_lines(const char *, size_t);
 

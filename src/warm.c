@@ -269,7 +269,7 @@ sweep_dead(const char *prefix)
 		pid = read_pid(path);
 		free(path);
 		path = xasprintf("%s.off", other);
-		if ((pid > 0 && !process_gone(pid)) || access(path, F_OK) == 0) {
+		if ((pid > 0 && !proctree_gone(pid)) || access(path, F_OK) == 0) {
 			free(path);
 			free(other);
 			continue;

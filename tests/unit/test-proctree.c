@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,6 +242,42 @@ test_end_group(void **state)
 	cgroup_remove(&cg);
 }
 
+/*
+ * A process is gone when it no longer exists, and also while it is a
+ * zombie, not reaped yet: it does nothing more (its groups, for one, are
+ * for others to remove).
+ */
+static void
+test_proctree_gone(void **state)
+{
+	char	path[64], buf[512];
+	FILE	*f;
+	pid_t	pid;
+	int	i, zombie = 0;
+
+	(void)state;
+	assert_false(proctree_gone(getpid()));
+	assert_false(proctree_gone(0));
+	if ((pid = fork()) == 0)
+		_exit(0);
+	assert_true(pid > 0);
+	/* Not reaped: a zombie once it has exited. */
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	for (i = 0; i < 500 && !zombie; i++) {
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(buf, sizeof buf, f) != NULL)
+				zombie = strstr(buf, ") Z ") != NULL;
+			fclose(f);
+		}
+		if (!zombie)
+			usleep(10000);
+	}
+	assert_true(zombie);
+	assert_true(proctree_gone(pid));
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_true(proctree_gone(pid));
+}
+
 int
 main(void)
 {
@@ -248,6 +286,7 @@ main(void)
 		cmocka_unit_test_teardown(test_kill_below, teardown),
 		cmocka_unit_test_teardown(test_end, teardown),
 		cmocka_unit_test_teardown(test_end_group, teardown),
+		cmocka_unit_test(test_proctree_gone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

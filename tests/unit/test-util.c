@@ -216,42 +216,6 @@ test_shell_words(void **state)
 	buf_free(&cmd);
 }
 
-/*
- * A process is gone when it no longer exists, and also while it is a
- * zombie, not reaped yet: it does nothing more (its groups, for one, are
- * for others to remove).
- */
-static void
-test_process_gone(void **state)
-{
-	char	path[64], buf[512];
-	FILE	*f;
-	pid_t	pid;
-	int	i, zombie = 0;
-
-	(void)state;
-	assert_false(process_gone(getpid()));
-	assert_false(process_gone(0));
-	if ((pid = fork()) == 0)
-		_exit(0);
-	assert_true(pid > 0);
-	/* Not reaped: a zombie once it has exited. */
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	for (i = 0; i < 500 && !zombie; i++) {
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(buf, sizeof buf, f) != NULL)
-				zombie = strstr(buf, ") Z ") != NULL;
-			fclose(f);
-		}
-		if (!zombie)
-			usleep(10000);
-	}
-	assert_true(zombie);
-	assert_true(process_gone(pid));
-	assert_int_equal(waitpid(pid, NULL, 0), pid);
-	assert_true(process_gone(pid));
-}
-
 int
 main(void)
 {
@@ -264,7 +228,6 @@ main(void)
 		cmocka_unit_test(test_count_lines),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_shell_words),
-		cmocka_unit_test(test_process_gone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
