@@ -31,6 +31,7 @@ or {"applied": false, "error": "..."}, then {"found": [...], "ran": N,
 import os
 import select
 import socket
+import stat
 import sys
 import time
 
@@ -675,8 +676,16 @@ def _settings():
     groups = None
     if values["CRMAKE_SERVE_GROUPS"]:
         groups = int(values["CRMAKE_SERVE_GROUPS"])
-        # Not for the tests' own processes.
-        os.set_inheritable(groups, False)
+        # A command that closed it (a wrapper that closes what it does not
+        # know) leaves the worker without groups made in advance, no more.
+        try:
+            if not stat.S_ISSOCK(os.fstat(groups).st_mode):
+                groups = None
+        except OSError:
+            groups = None
+        if groups is not None:
+            # Not for the tests' own processes.
+            os.set_inheritable(groups, False)
     return idle, owner, check, files, groups
 
 
@@ -853,9 +862,19 @@ def serve(adapter, path):
             poller.register(server, select.POLLIN)
         for fd in running:
             poller.register(fd, select.POLLIN)
+        if groups is not None:
+            # Only a hang-up comes on it: the reaper is gone.
+            poller.register(groups, 0)
         events = poller.poll(1000)
-        for fd, _event in events:
-            if spare is not None and fd == spare[1]:
+        for fd, event in events:
+            if fd == groups:
+                if not event & select.POLLHUP:
+                    continue
+                # The reaper that made the spares' groups, and that holds
+                # this worker's tree, is gone (killed): the worker ends too,
+                # and the next run starts one that has both.
+                stop = True
+            elif spare is not None and fd == spare[1]:
                 what = _notified(fd)
                 if what is None:
                     continue

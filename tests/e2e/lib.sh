@@ -105,9 +105,9 @@ procs_in() {
 	for p in /proc/[0-9]*; do
 		[ "$(ps -o pgid= -p "${p#/proc/}" 2>/dev/null | tr -d ' ')" = "$own" ] && continue
 		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
-		case "$cwd" in "$1"|"$1"/*) echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"; continue ;; esac
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1/" &&
-			echo "${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+		case "$cwd" in "$1"|"$1"/*) echo "${p#/proc/} $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"; continue ;; esac
+		tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$1/" &&
+			echo "${p#/proc/} $(tr '\0' ' ' 2>/dev/null <"$p/cmdline")"
 	done
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Faults on the warm path: SIGKILL of the worker in the middle of a run, of
-# a warm child, and of make. Each leaves no process, mount or half result
-# behind, and the next make finishes with the verdicts of a clean cold run.
+# a warm child, of make, and of the worker's reaper. Each leaves no
+# process, mount or half result behind, and the next make finishes with the
+# verdicts of a clean cold run.
 # A new worker sweeps away the files of workers that are gone.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
@@ -11,7 +12,7 @@ P=$(fixture shapes)
 before=$(snapshot "$P")
 cd "$P" || exit 99
 cmd="env PYTHONPATH=src $PY -m pytest -x -q -p no:cacheprovider tests"
-for s in ref a b c; do
+for s in ref a b c e; do
 	"$CR_PLAN" -s "$T/$s" -t "$cmd" src >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 done
 cd "$T" || exit 99
@@ -23,7 +24,7 @@ worker() {
 	for pid in $(pgrep -f -- "-m pytest -x -q -p no:cacheprovider tests"); do
 		ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
 		[ -n "$ppid" ] || continue
-		tr '\0' ' ' <"/proc/$ppid/cmdline" 2>/dev/null | grep -q -- "-m pytest" && continue
+		tr '\0' ' ' 2>/dev/null <"/proc/$ppid/cmdline" | grep -q -- "-m pytest" && continue
 		readlink "/proc/$pid/cwd" | grep -qF "$P" && { echo "$pid"; return; }
 	done
 }
@@ -86,6 +87,50 @@ wait_results "$T/c" 10
 kill -9 "$m"
 wait "$m" 2>/dev/null
 check c
+
+# SIGKILL of the worker's reaper (the process its groups are named after,
+# in KEY.pid), which makes the groups of the spares: the worker ends too,
+# the rest go to a new worker with a reaper of its own, and no group of
+# the killed one is left.
+mkdir -p "$T/run-e" || exit 99
+export XDG_RUNTIME_DIR="$T/run-e"
+id=$(grep -l '"mode":"warm"' "$T"/a/results/*.json | head -n 1)
+id=${id##*/}
+id=${id%.json}
+[ -n "$id" ] || fail "e: no warm mutant in a"
+# The worker's owner, the parent of the cr-run-one that starts it, stays:
+# nothing but the reaper's end may end the worker.
+sh -c '"$1" -q -o "$2" "$3" "$4"; exec sleep 60' sh "$CR_RUN_ONE" "$T/e1.json" "$T/e" "$id" &
+owner=$!
+for i in $(seq 300); do
+	[ -s "$T/e1.json" ] && break
+	sleep 0.1
+done
+grep -q '"mode":"warm"' "$T/e1.json" || fail "e: the run was not warm: $(cat "$T/e1.json")"
+reaper=$(cat "$T/run-e"/crmake-*/*.pid 2>/dev/null)
+w=$(worker)
+[ -n "$w" ] && [ -n "$reaper" ] || fail "e: no worker or reaper found"
+kill -9 "$reaper"
+# (Gone: no longer there, or a zombie that nothing has reaped yet.)
+running() {
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	'' | Z*) return 1 ;;
+	esac
+}
+for i in $(seq 50); do
+	running "$w" || break
+	sleep 0.1
+done
+running "$w" && fail "e: the worker outlived its reaper by 5 s"
+kill "$owner"
+wait "$owner" 2>/dev/null
+# The worker took its files with it: the next run starts a new one.
+[ -z "$(ls "$T/run-e"/crmake-* 2>/dev/null | grep '\.pid$')" ] ||
+	fail "e: the gone worker's files were left: $(ls "$T/run-e"/crmake-*)"
+check e
+unset XDG_RUNTIME_DIR
+left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "crmake-$reaper-*" 2>/dev/null)
+[ -z "$left" ] || fail "e: the killed reaper's groups were left: $left"
 
 # A new worker removes what workers that are gone left in the state
 # directory, and leaves a live worker's files and a cold session's reason.
