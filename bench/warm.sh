@@ -16,9 +16,10 @@
 # with CR_WARM=0, then with the warm worker, so that both runs have the same
 # plan (the same tests, in the same order). The script prints mutants per
 # second for both, the ratio, whether every verdict agrees (a mutant whose
-# verdicts differ runs once more each way: a difference that the second run
-# does not keep is one that a mode alone decides both ways, tests that run
-# near a time limit, and is counted apart), and the warm path's
+# verdicts differ runs AGAIN, default 4, more times each way: a difference
+# is kept only if no outcome shows up both ways; one that a mode alone
+# gives both ways is the tests' own, random data or a time limit near, and
+# is counted apart, with the paths the warm runs took), and the warm path's
 # overhead per mutant: the wall-clock time of one cr-run-one, run alone,
 # less the selected tests' own time in the baseline, over the warm mutants
 # that survive (they run every selected test), and less the time the same
@@ -34,7 +35,8 @@
 #
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
 # project's mutants, spread evenly (default 300; 0 runs them all);
-# OVERHEAD_SAMPLE, how many survivors time the overhead (default 20);
+# OVERHEAD_SAMPLE, how many survivors time the overhead (default 20); AGAIN,
+# how many more runs each way a differing verdict gets (default 4);
 # STDLIB (default /usr/lib/python3.11); KEEP=1 keeps the sessions.
 set -eu
 
@@ -254,18 +256,26 @@ def again(i, cold):
     except (OSError, ValueError):
         return None
 
-unstable = {}
+# A difference is kept if AGAIN more runs each way, one at a time, give
+# outcomes of which none is seen both ways: then the path decides it. Tests
+# that decide it themselves (random data, time) show both in one mode.
+again_n = int(os.environ.get("AGAIN", "4"))
+seen = {}
 if differ:
     # Started here, the worker serves the second warm runs, none of which starts it.
     subprocess.run([run_one, "--start-worker", os.path.join(d, "warm")], check=False)
 for i in differ:
-    c2, w2 = again(i, True), again(i, False)
-    unstable[i] = (c2 is None or c2["outcome"] != cold[i]["outcome"]) or \
-        (w2 is None or w2["outcome"] != warm[i]["outcome"])
+    c, w = [cold[i]], [warm[i]]
+    for _ in range(again_n):
+        c.append(again(i, True))
+        w.append(again(i, False))
+    seen[i] = ({r["outcome"] if r else "-" for r in c}, {r["outcome"] if r else "-" for r in w},
+               {r.get("mode") if r else "-" for r in w})
+unstable = {i: bool(seen[i][0] & seen[i][1]) for i in differ}
 kept = [i for i in differ if not unstable[i]]
-print("verdicts that differ: %d%s; %d of them kept on a second run each way%s" % (
-    len(differ), "" if not missing else " (%d without a result)" % len(missing), len(kept),
-    "" if len(kept) == len(differ) else " (the others: a mode alone decides them both ways)"))
+print("verdicts that differ: %d%s; %d of them kept on %d more runs each way%s" % (
+    len(differ), "" if not missing else " (%d without a result)" % len(missing), len(kept), again_n,
+    "" if len(kept) == len(differ) else " (the others: the tests decide them both ways in one mode)"))
 
 def spent(results, timeouts):
     return sum(r.get("duration") or 0.0 for r in results.values()
@@ -288,8 +298,10 @@ for i in differ[:10]:
     def said(r):
         return r["outcome"] + (" by " + r["killed_by"] if r.get("killed_by") else "") + \
             (" (%s limit)" % r["limit"] if r.get("limit") else "")
-    print("  %s %s:%d %s: cold %s, warm %s%s" % (i, w["path"], w["line"], w["operator"], said(c), said(w),
-                                                 "; not so on a second run" if unstable[i] else ""))
+    cs, ws, modes = seen[i]
+    print("  %s %s:%d %s: cold %s, warm %s; over %d runs each way, cold %s, warm %s (the warm runs' "
+          "paths: %s)" % (i, w["path"], w["line"], w["operator"], said(c), said(w), again_n + 1,
+                          "/".join(sorted(cs)), "/".join(sorted(ws)), "/".join(sorted(modes))))
 floor = open(os.path.join(d, "floor")).read().strip()
 if overheads:
     overheads.sort()
