@@ -863,13 +863,12 @@ def serve(adapter, path):
         for fd in running:
             poller.register(fd, select.POLLIN)
         if groups is not None:
-            # Only a hang-up comes on it: the reaper is gone.
+            # Nothing is asked of it: what comes is a hang-up (or an error),
+            # the reaper is gone.
             poller.register(groups, 0)
         events = poller.poll(1000)
-        for fd, event in events:
+        for fd, _event in events:
             if fd == groups:
-                if not event & select.POLLHUP:
-                    continue
                 # The reaper that made the spares' groups, and that holds
                 # this worker's tree, is gone (killed): the worker ends too,
                 # and the next run starts one that has both.
