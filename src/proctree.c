@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,15 +324,18 @@ proctree_gone(long pid)
 {
 	struct proc	p;
 
-	if (pid <= 0)
+	if (pid <= 0 || pid > INT_MAX)
 		return 0;
 	if (kill((pid_t)pid, 0) == -1)
 		return errno == ESRCH;
 	/* A zombie is gone too: it does nothing more, and keeps nothing. */
-	errno = 0;
-	if (proc_stat((pid_t)pid, &p) == -1)
-		return errno == ENOENT;
-	return p.run == 'Z';
+	if (proc_stat((pid_t)pid, &p) == 0)
+		return p.run == 'Z';
+	/*
+	 * No /proc to read (not mounted, or another pid namespace's) tells
+	 * nothing; a process reaped meanwhile is told by asking again.
+	 */
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
 }
 
 double

@@ -34,7 +34,7 @@ int proctree_end_group(pid_t root, int self, const char *group, double *cpu);
 
 /*
  * Whether process pid is gone: it does not exist, or it is a zombie not reaped
- * yet. 0 for a pid that is not one (0 or less), and when it cannot be told.
+ * yet. 0 for a pid that is not one, and when it cannot be told.
  */
 int proctree_gone(long pid);
 

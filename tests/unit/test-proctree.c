@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -258,6 +259,9 @@ test_proctree_gone(void **state)
 	(void)state;
 	assert_false(proctree_gone(getpid()));
 	assert_false(proctree_gone(0));
+	/* Not a process ID: kill(2) would take -1 for every process. */
+	assert_false(proctree_gone(-1));
+	assert_false(proctree_gone((long)INT_MAX + 1));
 	if ((pid = fork()) == 0)
 		_exit(0);
 	assert_true(pid > 0);
