@@ -31,7 +31,6 @@ or {"applied": false, "error": "..."}, then {"found": [...], "ran": N,
 import os
 import select
 import socket
-import stat
 import sys
 import time
 
@@ -676,17 +675,44 @@ def _settings():
     groups = None
     if values["CRMAKE_SERVE_GROUPS"]:
         groups = int(values["CRMAKE_SERVE_GROUPS"])
-        # A command that closed it (a wrapper that closes what it does not
-        # know) leaves the worker without groups made in advance, no more.
-        try:
-            if not stat.S_ISSOCK(os.fstat(groups).st_mode):
-                groups = None
-        except OSError:
+        if not _reaper_socket(groups):
             groups = None
-        if groups is not None:
+        else:
             # Not for the tests' own processes.
             os.set_inheritable(groups, False)
     return idle, owner, check, files, groups
+
+
+def _reaper_socket(fd):
+    """Whether fd is still the reaper's end of the groups socket.
+
+    A command that closed it (a wrapper that closes what it does not know)
+    may have left the number to another descriptor; such a worker goes
+    without groups made in advance, no more. The reaper's socket is a
+    SEQPACKET pair made by a process this one descends from.
+    """
+    import struct
+    try:
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            if sock.family != socket.AF_UNIX or sock.type != socket.SOCK_SEQPACKET:
+                return False
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                    struct.calcsize("3i"))
+        maker = struct.unpack("3i", creds)[0]
+    except (OSError, ValueError):
+        return False
+    pid = os.getppid()
+    for _ in range(16):
+        if pid == maker:
+            return True
+        if pid <= 1:
+            return False
+        try:
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                pid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
 
 
 def _listen(path):

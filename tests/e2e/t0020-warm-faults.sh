@@ -129,6 +129,7 @@ wait "$owner" 2>/dev/null
 	fail "e: the gone worker's files were left: $(ls "$T/run-e"/crmake-*)"
 check e
 unset XDG_RUNTIME_DIR
+grep -q '"mode":"warm"' "$T"/e/results/*.json || fail "e: no warm run after the reaper was killed"
 left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "crmake-$reaper-*" 2>/dev/null)
 [ -z "$left" ] || fail "e: the killed reaper's groups were left: $left"
 

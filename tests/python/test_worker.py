@@ -703,12 +703,13 @@ def test_children_do_not_share_memory(pytest_worker, unittest_worker):
 
 
 def alive(pid):
+    """Whether pid runs: neither gone nor a zombie (it may be reaped while we look)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_children_wait_to_be_killed_and_run_side_by_side(pytest_worker):
@@ -987,3 +988,43 @@ def test_a_spare_joins_the_groups_its_reaper_makes():
         close_pipes(pipes)
         ours.close()
         theirs.close()
+
+
+def _in_child(check):
+    """Whether check() is true in a forked child of this process."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os._exit(0 if check() else 1)
+        finally:
+            os._exit(2)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) in (0, 1), status
+    return os.WEXITSTATUS(status) == 0
+
+
+def test_the_groups_socket_is_the_reapers_or_none():
+    # CRMAKE_SERVE_GROUPS names a descriptor that a wrapper may have closed,
+    # and its number another descriptor may have taken since: only a
+    # SEQPACKET pair made by an ancestor is the reaper's.
+    worker = _worker_module()
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    stream, other = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        assert _in_child(lambda: worker._reaper_socket(theirs.fileno()))
+        assert not _in_child(lambda: worker._reaper_socket(other.fileno()))
+        # Made by this process itself, not by one it descends from.
+        assert not worker._reaper_socket(theirs.fileno())
+
+        def own_pair():
+            a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            return worker._reaper_socket(b.fileno())
+        assert not _in_child(own_pair)
+        r, w = os.pipe()
+        os.close(w)
+        assert not _in_child(lambda: worker._reaper_socket(r))
+        os.close(r)
+        assert not _in_child(lambda: worker._reaper_socket(r))
+    finally:
+        for s in (ours, theirs, stream, other):
+            s.close()
