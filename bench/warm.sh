@@ -17,9 +17,9 @@
 # plan (the same tests, in the same order). The script prints mutants per
 # second for both, the ratio, whether every verdict agrees (a mutant whose
 # verdicts differ runs AGAIN, default 4, more times each way: a difference
-# is kept only if no outcome shows up both ways; one that a mode alone
-# gives both ways is the tests' own, random data or a time limit near, and
-# is counted apart, with the paths the warm runs took), and the warm path's
+# is kept only if both paths ran it and no outcome shows up on both (a warm
+# run may go cold); one that a path gives both ways is the tests' own,
+# random data or a time limit near, and is counted apart), and the warm path's
 # overhead per mutant: the wall-clock time of one cr-run-one, run alone,
 # less the selected tests' own time in the baseline, over the warm mutants
 # that survive (they run every selected test), and less the time the same
@@ -247,35 +247,42 @@ print("warm:                 %.1f s, %.1f mutants/s (%s)" % (tw, n / tw, ", ".jo
     "%s %d" % (k, v) for k, v in sorted(modes.items(), key=lambda kv: str(kv[0])))))
 print("speed-up:             %.2fx" % (tc / tw))
 def again(i, cold):
-    """The mutant's verdict on a second run, alone, in one mode."""
+    """The mutant's result on one more run, alone, with --cold or not; None if it wrote none."""
     out = os.path.join(d, "again.json")
-    subprocess.run([run_one, "-q", "-o", out] + (["--cold"] if cold else []) + [os.path.join(d, "warm"), i],
-                   check=False)
+    if os.path.exists(out):
+        os.unlink(out)
+    done = subprocess.run([run_one, "-q", "-o", out] + (["--cold"] if cold else []) +
+                          [os.path.join(d, "warm"), i], check=False)
     try:
-        return json.load(open(out))
+        r = json.load(open(out))
     except (OSError, ValueError):
         return None
+    return r if done.returncode == 0 and r.get("id") == i else None
 
-# A difference is kept if AGAIN more runs each way, one at a time, give
-# outcomes of which none is seen both ways: then the path decides it. Tests
-# that decide it themselves (random data, time) show both in one mode.
-again_n = int(os.environ.get("AGAIN", "4"))
+# Each differing mutant runs AGAIN more times each way, one at a time. The
+# runs are told apart by the path they took (a warm run may go cold): the
+# difference is kept if both paths ran it and no outcome shows up on both,
+# so that the path decides it. Tests that decide it themselves (random data,
+# a time limit near) show an outcome on both paths.
+again_n = int(os.environ.get("AGAIN") or 4)
 seen = {}
 if differ:
     # Started here, the worker serves the second warm runs, none of which starts it.
     subprocess.run([run_one, "--start-worker", os.path.join(d, "warm")], check=False)
 for i in differ:
-    c, w = [cold[i]], [warm[i]]
+    runs = [cold[i], warm[i]]
     for _ in range(again_n):
-        c.append(again(i, True))
-        w.append(again(i, False))
-    seen[i] = ({r["outcome"] if r else "-" for r in c}, {r["outcome"] if r else "-" for r in w},
-               {r.get("mode") if r else "-" for r in w})
-unstable = {i: bool(seen[i][0] & seen[i][1]) for i in differ}
-kept = [i for i in differ if not unstable[i]]
+        runs += [again(i, True), again(i, False)]
+    by = {"warm": set(), "cold": set()}
+    for r in runs:
+        if r is not None and r.get("mode") in by:
+            by[r["mode"]].add(r["outcome"])
+    seen[i] = (by["cold"], by["warm"], runs.count(None))
+kept = [i for i in differ if seen[i][0] and seen[i][1] and not seen[i][0] & seen[i][1]]
 print("verdicts that differ: %d%s; %d of them kept on %d more runs each way%s" % (
     len(differ), "" if not missing else " (%d without a result)" % len(missing), len(kept), again_n,
-    "" if len(kept) == len(differ) else " (the others: the tests decide them both ways in one mode)"))
+    "" if len(kept) == len(differ) else
+    " (the others: an outcome on both paths, or one path alone ran them: the tests decide them)"))
 
 def spent(results, timeouts):
     return sum(r.get("duration") or 0.0 for r in results.values()
@@ -298,10 +305,11 @@ for i in differ[:10]:
     def said(r):
         return r["outcome"] + (" by " + r["killed_by"] if r.get("killed_by") else "") + \
             (" (%s limit)" % r["limit"] if r.get("limit") else "")
-    cs, ws, modes = seen[i]
-    print("  %s %s:%d %s: cold %s, warm %s; over %d runs each way, cold %s, warm %s (the warm runs' "
-          "paths: %s)" % (i, w["path"], w["line"], w["operator"], said(c), said(w), again_n + 1,
-                          "/".join(sorted(cs)), "/".join(sorted(ws)), "/".join(sorted(modes))))
+    cs, ws, lost = seen[i]
+    print("  %s %s:%d %s: cold %s, warm %s; over %d runs, on the cold path %s, on the warm path %s%s"
+          % (i, w["path"], w["line"], w["operator"], said(c), said(w), 2 * (again_n + 1),
+             "/".join(sorted(cs)) or "none", "/".join(sorted(ws)) or "none",
+             "; %d runs wrote no result" % lost if lost else ""))
 floor = open(os.path.join(d, "floor")).read().strip()
 if overheads:
     overheads.sort()
