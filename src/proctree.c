@@ -309,14 +309,12 @@ static int
 proc_stat(pid_t pid, struct proc *p)
 {
 	char	name[32];
-	int	dir, rc;
 
-	if ((dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	snprintf(name, sizeof name, "/proc/%ld", (long)pid);
+	if (proc_read(AT_FDCWD, name, p) == -1)
 		return -1;
-	snprintf(name, sizeof name, "%ld", (long)pid);
-	rc = proc_read(dir, name, p);
-	close(dir);
-	return rc;
+	p->pid = pid;
+	return 0;
 }
 
 int

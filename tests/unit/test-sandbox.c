@@ -1049,15 +1049,10 @@ group_count(const char *dir)
 {
 	struct buf	 text = { 0 };
 	char		*path = xasprintf("%s/cgroup.procs", dir);
-	const char	*p;
-	int		 n = 0;
+	int		 n = -1;
 
-	if (file_read(path, &text, NULL) == -1)
-		n = -1;
-	else {
-		for (p = buf_str(&text); *p != '\0'; p++)
-			n += *p == '\n';
-	}
+	if (file_read(path, &text, NULL) == 0)
+		n = (int)count_lines(buf_str(&text), text.len);
 	buf_free(&text);
 	free(path);
 	return n;
