@@ -179,8 +179,10 @@ import json, subprocess, sys, time
 t = time.perf_counter()
 subprocess.run([sys.argv[1], "-q", "-o", sys.argv[4], sys.argv[2], sys.argv[3]], check=True)
 wall = time.perf_counter() - t
-tests = json.load(open(sys.argv[4])).get("tests_seconds")
-print(sys.argv[3], "%.4f" % wall, "%.4f" % tests if isinstance(tests, (int, float)) else "-")
+r = json.load(open(sys.argv[4]))
+tests = r.get("tests_seconds")
+print(sys.argv[3], "%.4f" % wall, "%.4f" % tests if isinstance(tests, (int, float)) else "-",
+      r.get("mode") or "-")
 EOF
 	done
 	make -s -f "$d/warm/Makefile" stop CR_RUN_ONE="$bin/cr-run-one" 2>/dev/null || true
@@ -234,8 +236,14 @@ missing = [i for i in run if i not in warm or i not in cold]
 db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "warm", "session.db"), uri=True)
 overheads = []
 own = []
+went_cold = 0
 for line in open(os.path.join(d, "overhead")):
-    i, wall, ran = line.split()
+    i, wall, ran, mode = line.split()
+    if mode != "warm":
+        # The warm path's cost is measured where it ran: a worker that
+        # was replaced meanwhile sends the run cold, with its start-up.
+        went_cold += 1
+        continue
     tests = db.execute("select sum(t.wall) from mutants m join mutant_tests mt on mt.mutant = m.rowid "
                        "join tests t on t.id = mt.test where m.id = ?", (i,)).fetchone()[0] or 0.0
     overheads.append((float(wall) - tests, float(wall), tests))
@@ -316,8 +324,9 @@ if overheads:
     mean = sum(o[0] for o in overheads) / len(overheads)
     med = overheads[len(overheads) // 2][0]
     print("warm overhead:        %.1f ms per mutant on average, %.1f ms median, over the selected tests' "
-          "own time (%d survivors run alone; %.1f ms each, of which tests %.1f ms)"
+          "own time (%d survivors run alone%s; %.1f ms each, of which tests %.1f ms)"
           % (1000 * mean, 1000 * med, len(overheads),
+             ", %d more left out that ran cold" % went_cold if went_cold else "",
              1000 * sum(o[1] for o in overheads) / len(overheads),
              1000 * sum(o[2] for o in overheads) / len(overheads)))
     if own:
@@ -331,6 +340,8 @@ if overheads:
         print("fork floor:           %s ms median: the same tests in a forked child of a process that "
               "collected them, nothing of crmake (bench/forkfloor.py); the warm path adds %.1f ms to it"
               % (floor, 1000 * walls[len(walls) // 2] - float(floor)))
+elif went_cold:
+    print("warm overhead:        not measured: the %d survivors run alone all ran cold" % went_cold)
 sys.exit(1 if kept or missing else 0)
 EOF
 done
