@@ -229,8 +229,12 @@ warm, cold = load("warm"), load("cold")
 n = len(run)
 tw, tc = seconds("warm"), seconds("cold")
 modes = {}
+colds = {}
 for r in warm.values():
     modes[r.get("mode")] = modes.get(r.get("mode"), 0) + 1
+    if r.get("mode") == "cold":
+        why = r.get("cold_reason") or "no reason given"
+        colds[why] = colds.get(why, 0) + 1
 differ = [i for i in run if i in warm and i in cold and warm[i]["outcome"] != cold[i]["outcome"]]
 missing = [i for i in run if i not in warm or i not in cold]
 db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "warm", "session.db"), uri=True)
@@ -253,6 +257,9 @@ print("mutants run:          %d (make -j%s)" % (n, jobs))
 print("cold:                 %.1f s, %.1f mutants/s" % (tc, n / tc))
 print("warm:                 %.1f s, %.1f mutants/s (%s)" % (tw, n / tw, ", ".join(
     "%s %d" % (k, v) for k, v in sorted(modes.items(), key=lambda kv: str(kv[0])))))
+if colds:
+    print("  ran cold:           %s" % ", ".join(
+        "%s %d" % (k, v) for k, v in sorted(colds.items(), key=lambda kv: (-kv[1], kv[0]))))
 print("speed-up:             %.2fx" % (tc / tw))
 def again(i, cold):
     """The mutant's result on one more run, alone, with --cold or not; None if it wrote none."""

@@ -81,10 +81,12 @@ struct entry {
 	double		 duration;
 	char		*killed_by;	/* the first failing test, or NULL */
 	int		 tests_run;	/* -1 if unknown */
+	int		 warm;		/* 1 warm, 0 cold, -1 unknown or no run */
+	char		*cold_reason;	/* why it ran cold, or NULL */
 	size_t		 seq;		/* order in the plan */
 };
 
-/* How many mutants were skipped for one reason. */
+/* How many mutants were skipped, or ran cold, for one reason. */
 struct reason {
 	const char	*reason;
 	size_t		 n;
@@ -103,6 +105,11 @@ struct report {
 	size_t		 counts[OUTCOME_COUNT];
 	struct reason	*reasons;	/* most frequent first */
 	size_t		 nreasons;
+	struct reason	*colds;		/* why mutants ran cold, most frequent first */
+	size_t		 ncolds;
+	size_t		 nwarm, ncold;	/* mutants that ran warm, cold */
+	double		 seconds;	/* the runs' time */
+	double		 timeout_seconds; /* of it, the timeouts' */
 	double		 confidence;	/* --estimate's, in percent; 0 without */
 };
 
@@ -314,6 +321,7 @@ report_add(const struct planned *p, void *arg)
 	e->end = p->end;
 	e->seq = rp->n++;
 	e->tests_run = -1;
+	e->warm = -1;
 
 	memset(&r, 0, sizeof r);
 	if (p->skip == NULL && p->sel != SEL_NONE &&
@@ -324,6 +332,10 @@ report_add(const struct planned *p, void *arg)
 		e->tests_run = r.tests_run;
 		if (r.killed_by != NULL)
 			e->killed_by = xstrdup(r.killed_by);
+		if (r.mode != NULL)
+			e->warm = strcmp(r.mode, "warm") == 0;
+		if (r.cold_reason != NULL && e->warm == 0)
+			e->cold_reason = xstrdup(r.cold_reason);
 		if (rp->store && db_result_put(rp->db, &r, &cause) == -1)
 			report_stop_storing(rp, cause);
 		result_clear(&r);
@@ -362,29 +374,59 @@ reason_compare(const void *a, const void *b)
 	return strcmp(x->reason, y->reason);
 }
 
-/* Count the skipped mutants by reason. */
+/* Count one more for reason in the list *v of *n. */
+static void
+reason_add(struct reason **v, size_t *n, const char *reason)
+{
+	size_t	k;
+
+	for (k = 0; k < *n; k++) {
+		if (strcmp((*v)[k].reason, reason) == 0)
+			break;
+	}
+	if (k == *n) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[k].reason = reason;
+		(*v)[k].n = 0;
+		(*n)++;
+	}
+	(*v)[k].n++;
+}
+
+/*
+ * Count the skipped mutants by reason, the runs warm and cold, the cold
+ * ones by reason, and the runs' time.
+ */
 static void
 report_count_reasons(struct report *rp)
 {
-	size_t	i, k;
+	const struct entry	*e;
+	size_t			 i;
 
 	for (i = 0; i < rp->n; i++) {
-		if (rp->v[i].outcome != OUTCOME_SKIPPED)
-			continue;
-		for (k = 0; k < rp->nreasons; k++) {
-			if (strcmp(rp->reasons[k].reason, rp->v[i].skip) == 0)
-				break;
+		e = &rp->v[i];
+		if (e->outcome == OUTCOME_SKIPPED)
+			reason_add(&rp->reasons, &rp->nreasons, e->skip);
+		if (e->warm == 1)
+			rp->nwarm++;
+		else if (e->warm == 0) {
+			rp->ncold++;
+			if (e->cold_reason != NULL)
+				reason_add(&rp->colds, &rp->ncolds,
+				    e->cold_reason);
 		}
-		if (k == rp->nreasons) {
-			rp->reasons = xreallocarray(rp->reasons,
-			    rp->nreasons + 1, sizeof *rp->reasons);
-			rp->reasons[rp->nreasons].reason = rp->v[i].skip;
-			rp->reasons[rp->nreasons++].n = 0;
+		if (e->has_duration && isfinite(e->duration) &&
+		    e->duration > 0) {
+			rp->seconds += e->duration;
+			if (e->outcome == OUTCOME_TIMEOUT)
+				rp->timeout_seconds += e->duration;
 		}
-		rp->reasons[k].n++;
 	}
 	if (rp->nreasons > 1)
 		qsort(rp->reasons, rp->nreasons, sizeof *rp->reasons,
+		    reason_compare);
+	if (rp->ncolds > 1)
+		qsort(rp->colds, rp->ncolds, sizeof *rp->colds,
 		    reason_compare);
 }
 
@@ -426,9 +468,11 @@ report_free(struct report *rp)
 		free(rp->v[i].replacement);
 		free(rp->v[i].skip);
 		free(rp->v[i].killed_by);
+		free(rp->v[i].cold_reason);
 	}
 	free(rp->v);
 	free(rp->reasons);
+	free(rp->colds);
 	db_close(rp->db);
 }
 
@@ -655,6 +699,38 @@ differ_clear(struct differ *d)
 	memset(d, 0, sizeof *d);
 }
 
+/*
+ * How the mutants ran, warm or cold and why, and where the time went: a
+ * run that is slower than it could be says so here.
+ */
+static void
+runs_text(const struct report *rp, struct buf *out)
+{
+	size_t	k, n = rp->counts[OUTCOME_TIMEOUT];
+
+	if (rp->nwarm + rp->ncold > 0) {
+		buf_addf(out, "runs: %zu warm, %zu cold", rp->nwarm,
+		    rp->ncold);
+		for (k = 0; k < rp->ncolds; k++)
+			buf_addf(out, "%s%s %zu", k == 0 ? " (" : ", ",
+			    rp->colds[k].reason, rp->colds[k].n);
+		buf_adds(out, rp->ncolds > 0 ? ")\n" : "\n");
+	}
+	if (rp->seconds > 0) {
+		buf_adds(out, "run time: ");
+		if (rp->seconds < 10)
+			buf_addf(out, "%.1f s", rp->seconds);
+		else
+			buf_add_duration(out, rp->seconds);
+		if (n > 0) {
+			buf_addf(out, ", %.0f%% of it in %zu timeout%s",
+			    100 * rp->timeout_seconds / rp->seconds, n,
+			    n == 1 ? "" : "s");
+		}
+		buf_addc(out, '\n');
+	}
+}
+
 static void
 report_text(struct report *rp, int all, int diffs, struct buf *out)
 {
@@ -685,6 +761,7 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 		    score, report_score(rp, 1) >= 0 ? report_score(rp, 1) : 0);
 	if (rp->confidence > 0)
 		estimate_text(rp, out);
+	runs_text(rp, out);
 	if (rp->n > 0) {
 		buf_addc(out, '\n');
 		report_files(rp, out);
@@ -818,7 +895,17 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		json_key(out, rp->reasons[i].reason);
 		buf_addf(out, "%zu", rp->reasons[i].n);
 	}
-	buf_adds(out, "},\"survival_rate\":");
+	buf_addf(out, "},\"runs\":{\"warm\":%zu,\"cold\":%zu,"
+	    "\"cold_by_reason\":{", rp->nwarm, rp->ncold);
+	for (i = 0; i < rp->ncolds; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		json_key(out, rp->colds[i].reason);
+		buf_addf(out, "%zu", rp->colds[i].n);
+	}
+	buf_addf(out, "},\"seconds\":%.3f,\"timeout_seconds\":%.3f}",
+	    rp->seconds, rp->timeout_seconds);
+	buf_adds(out, ",\"survival_rate\":");
 	json_percent(out, "%.6g", report_rate(rp, &completed));
 	buf_adds(out, ",\"mutation_score\":");
 	json_percent(out, "%.6g", report_score(rp, 0));

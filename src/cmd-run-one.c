@@ -126,6 +126,7 @@ struct job {
 	double		 timeout;	/* --timeout, or -1 */
 	double		 cpu_timeout;	/* --cpu-timeout, or -1 */
 	int		 cold;		/* --cold */
+	const char	*cold_reason;	/* why the tests did not run warm */
 	char		*pydir;
 	char		*tmp;		/* for the selection and the records */
 };
@@ -580,16 +581,18 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
 	else {
-		if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL)
-			return 0;
-		if (codemap_reduce(cm, p->start, &reduced) == -1) {
+		if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL ||
+		    codemap_reduce(cm, p->start, &reduced) == -1) {
+			j->cold_reason = "not in a function body";
 			codemap_free(cm);
+			buf_free(&reduced);
 			return 0;
 		}
 		codemap_free(cm);
 	}
 	warm_spec_init(&ws, j->session, cf, j->pydir, db);
 	if (warm_find(&ws, &w, &why) == -1) {
+		j->cold_reason = w.none;
 		if (why != NULL)
 			warn("no warm worker for this session: %s; its mutants "
 			    "run cold", why);
@@ -605,6 +608,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	spec.caps = cf->caps;
 	spec.private_tmp = cf->private_tmp;
 	if (sandbox_mntns(&spec, w.pid, &mntns, &overlay, &cause) == -1) {
+		j->cold_reason = "no mount namespace";
 		warn("warm run of %s: %s; running it cold", p->id, cause);
 		free(cause);
 		warm_clear(&w);
@@ -654,6 +658,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	 */
 	if (warm_greet(&w, wj.timeout > 0 ? wj.timeout : WARM_GREET_MAX,
 	    &why) == -1) {
+		j->cold_reason = "the worker did not answer";
 		free(why);
 		close(mntns);
 		goto out;
@@ -708,7 +713,12 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		res->tests_seconds = r.tests_seconds;
 		res->mode = xstrdup("warm");
 		done = 1;
-	}
+	} else if (r.not_applied)
+		j->cold_reason = "the worker could not put it in place";
+	else if (r.verdict)
+		j->cold_reason = "a selected test was not collected";
+	else
+		j->cold_reason = "no verdict from the worker";
 	warm_result_free(&r);
 out:
 	(void)overlay;
@@ -739,6 +749,20 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	char			*cause = NULL;
 	size_t			 ntests = 0;
 
+	/*
+	 * What keeps the tests from running warm, what holds for the whole
+	 * session first, unless run_warm says more.
+	 */
+	if (!cf->warm || j->cold)
+		j->cold_reason = "warm runs off";
+	else if (cf->isolation == ISOLATION_COPY)
+		j->cold_reason = "copy isolation";
+	else if (!cf->selecting)
+		j->cold_reason = "no test selection";
+	else if (p->sel != SEL_TESTS)
+		j->cold_reason = "code run outside the tests";
+	else
+		j->cold_reason = "no selected test";
 	if (cf->selecting && (p->sel == SEL_TESTS || p->sel == SEL_ALL)) {
 		if (db_mutant_tests(db, p->id, &tests, &ntests, &cause) == -1)
 			fatal("%s", cause);
@@ -770,6 +794,8 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	run_tests_checked(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
 	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
 out:
+	if (j->cold_reason != NULL)
+		res->cold_reason = xstrdup(j->cold_reason);
 	run_result_free(&run);
 	pyhooks_run_free(&hr);
 	planned_tests_free(tests, ntests);
@@ -916,20 +942,6 @@ deadline_command(const char *duration)
 		    "number followed by s, m or h)", duration);
 	printf("%lld\n", (long long)time(NULL) + (long long)v);
 	return 0;
-}
-
-/* Seconds as "42 s", "3 min 05 s" or "2 h 07 min". */
-static void
-add_duration(struct buf *b, double seconds)
-{
-	long	s = seconds > 0 ? (long)(seconds + 0.5) : 0;
-
-	if (s < 120)
-		buf_addf(b, "%ld s", s);
-	else if (s < 3600)
-		buf_addf(b, "%ld min %02ld s", s / 60, s % 60);
-	else
-		buf_addf(b, "%ld h %02ld min", s / 3600, s / 60 % 60);
 }
 
 /* Whether a's modification time is before b's. */
@@ -1120,12 +1132,12 @@ progress_line(const char *session, const struct planned *p,
 	if (counted && total > 0 && elapsed > 0 &&
 	    (done % step == 0 || done == total)) {
 		buf_addf(&b, "crmake: %zu of %zu done in ", done, total);
-		add_duration(&b, elapsed);
+		buf_add_duration(&b, elapsed);
 		buf_addf(&b, " (%.1f mutants a second)", (double)done /
 		    elapsed);
 		if (done < total) {
 			buf_adds(&b, ", about ");
-			add_duration(&b, elapsed / (double)done *
+			buf_add_duration(&b, elapsed / (double)done *
 			    (double)(total - done));
 			buf_adds(&b, " left");
 		}

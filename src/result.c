@@ -117,6 +117,7 @@ result_write(const char *path, const struct result *r, char **cause)
 	add_nullable_field(&b, "killed_by", r->killed_by);
 	add_nullable_field(&b, "limit", r->limit);
 	add_nullable_field(&b, "mode", r->mode);
+	add_nullable_field(&b, "cold_reason", r->cold_reason);
 	add_nullable_field(&b, "plan", r->plan);
 	add_nullable_field(&b, "host", r->host);
 	add_nullable_field(&b, "slurm_job", r->slurm_job);
@@ -283,6 +284,7 @@ result_read(const char *path, struct result *r, char **cause)
 	    opt_string(path, top, "killed_by", &r->killed_by, cause) == -1 ||
 	    opt_string(path, top, "limit", &r->limit, cause) == -1 ||
 	    opt_string(path, top, "mode", &r->mode, cause) == -1 ||
+	    opt_string(path, top, "cold_reason", &r->cold_reason, cause) == -1 ||
 	    opt_string(path, top, "plan", &r->plan, cause) == -1 ||
 	    opt_string(path, top, "host", &r->host, cause) == -1 ||
 	    opt_string(path, top, "slurm_job", &r->slurm_job, cause) == -1 ||
@@ -340,6 +342,7 @@ result_clear(struct result *r)
 	free(r->killed_by);
 	free(r->limit);
 	free(r->mode);
+	free(r->cold_reason);
 	free(r->plan);
 	free(r->host);
 	free(r->slurm_job);

@@ -36,6 +36,7 @@ struct result {
 	char		*killed_by;	/* the first failing test, or NULL */
 	char		*limit;		/* "cpu" or "wall" for a timeout, else NULL */
 	char		*mode;		/* "warm" or "cold": how the tests ran; NULL if none did */
+	char		*cold_reason;	/* why a run that could have been warm was cold, or NULL */
 	double		 cpu;		/* CPU seconds of the test run */
 	double		 tests_seconds;	/* of duration, the tests' own time, or -1 if unknown */
 	char		*plan;		/* the plan's digest (cr-plan's plan_hash), or NULL */

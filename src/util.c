@@ -223,6 +223,19 @@ buf_add_shquoted(struct buf *b, const char *s)
 	buf_addc(b, '\'');
 }
 
+void
+buf_add_duration(struct buf *b, double seconds)
+{
+	long	s = seconds > 0 && seconds < 1e15 ? (long)(seconds + 0.5) : 0;
+
+	if (s < 120)
+		buf_addf(b, "%ld s", s);
+	else if (s < 3600)
+		buf_addf(b, "%ld min %02ld s", s / 60, s % 60);
+	else
+		buf_addf(b, "%ld h %02ld min", s / 3600, s / 60 % 60);
+}
+
 int
 shell_plain(const char *s)
 {

@@ -46,6 +46,8 @@ void buf_adds(struct buf *, const char *);
 void buf_addf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
 /* Append s as one shell word in single quotes. */
 void buf_add_shquoted(struct buf *, const char *s);
+/* Append seconds as "42 s", "3 min 05 s" or "2 h 07 min". */
+void buf_add_duration(struct buf *, double seconds);
 /* Whether s is one shell word as it is: not empty, nothing a shell reads specially. */
 int shell_plain(const char *s);
 /* Append s as a shell word: as it is if plain, else in single quotes (file names in messages, unambiguous and ready to paste). */

@@ -393,6 +393,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	if ((prefix = state_prefix(ws->session, ws->plan_id, ws->root,
 	    &cause)) == NULL) {
 		*why = cause;
+		w->none = "no state directory";
 		return -1;
 	}
 	w->sock = xasprintf("%s.sock", prefix);
@@ -404,6 +405,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 		goto out;
 	}
 	off = xasprintf("%s.off", prefix);
+	w->none = "the worker failed to start";
 	if (access(off, F_OK) == 0)
 		goto out;
 	/*
@@ -411,11 +413,15 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	 * worker started by one would die with it. Only a worker started for
 	 * the allocation is used there.
 	 */
-	if (getenv("SLURM_STEP_ID") != NULL)
+	if (getenv("SLURM_STEP_ID") != NULL) {
+		w->none = "no worker in a Slurm step";
 		goto out;
+	}
 	lock = xasprintf("%s.lock", prefix);
-	if ((lfd = lock_take(lock)) == -1)
+	if ((lfd = lock_take(lock)) == -1) {
+		w->none = "the worker was starting";
 		goto out;
+	}
 	if (access(off, F_OK) == 0)
 		goto out;
 	if ((fd = connect_to(w->sock)) != -1) {
@@ -443,7 +449,8 @@ out:
 	if (rc == -1) {
 		free(w->sock);
 		w->sock = NULL;
-	}
+	} else
+		w->none = NULL;
 	return rc;
 }
 
@@ -641,6 +648,7 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 	else if ((v = json_get(o, "applied")) != NULL) {
 		if (v->type != JV_TRUE) {
 			v = json_get(o, "error");
+			r->not_applied = 1;
 			r->why = xasprintf("the mutant could not be put in "
 			    "place: %s", v != NULL && v->type == JV_STRING ?
 			    v->string : "no reason given");

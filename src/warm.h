@@ -36,6 +36,7 @@ struct warm {
 	pid_t		 pid;		/* its process */
 	int		 fd;		/* a connection to it, or -1 */
 	pid_t		 spare;		/* the spare that took it, once it said so */
+	const char	*none;		/* when warm_find found none: why, in a few words */
 };
 
 /* One mutant to test in the worker. */
@@ -65,6 +66,7 @@ struct warm_job {
 /* What the worker said of a mutant. */
 struct warm_result {
 	int		 verdict;	/* the tests gave a verdict (else run cold) */
+	int		 not_applied;	/* the worker could not put the mutant in place */
 	int		 timed_out;
 	enum run_limit	 limit;
 	enum run_limit	 reached;	/* a limit met that did not end the run */
@@ -83,7 +85,8 @@ struct warm_result {
  * cr-run-one starts it; the others run cold meanwhile). Returns 0, or -1
  * when this mutant must run cold: *why then says why the session has no
  * worker the first time that is known (and NULL after that, or while
- * another process starts it), so that it is said once.
+ * another process starts it), so that it is said once; w->none says it
+ * every time, in a few words.
  */
 int warm_find(const struct warm_spec *, struct warm *, char **why);
 /*

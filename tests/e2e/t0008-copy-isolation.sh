@@ -19,6 +19,12 @@ outcomes "$T/cp" >"$T/cp.txt"
 cmp -s "$T/ns.txt" "$T/cp.txt" || fail "verdicts differ: $(diff "$T/ns.txt" "$T/cp.txt" | head)"
 grep -q '"isolation": *"copy"' "$T"/cp/results/*.json || fail "copy mode was not used"
 grep -q '"isolation": *"namespace"' "$T"/ns/results/*.json || fail "namespace mode was not used"
+# The warm worker needs the namespace: each copy run is cold, and says why.
+n=$(ls "$T"/cp/results/*.json | wc -l)
+c=$(grep -l '"cold_reason":"copy isolation"' "$T"/cp/results/*.json | wc -l)
+[ "$n" -gt 0 ] && [ "$c" -eq "$n" ] || fail "$c of $n copy runs say they were cold for the copy isolation"
+"$CR_REPORT" "$T/cp" | grep -q "^runs: 0 warm, $n cold (copy isolation $n)\$" ||
+	fail "the report of the copy runs: $("$CR_REPORT" "$T/cp" | grep '^runs')"
 [ -z "$(ls -A "$T/tmp")" ] || fail "temporary files left: $(ls -A "$T/tmp")"
 [ "$before" = "$(snapshot "$P")" ] || fail "the project tree changed"
 exit 0

@@ -23,6 +23,12 @@ compare() {
 	grep -q "no warm worker" "$T/$name-warm.make" &&
 		fail "$name: no warm worker: $(grep 'no warm worker' "$T/$name-warm.make")"
 	cp -R "$T/s-$name/results" "$T/$name-warm" || exit 99
+	# The report counts the runs warm and cold, as the results say.
+	w=$(grep -l '"mode":"warm"' "$T/$name-warm"/*.json | wc -l)
+	c=$(grep -l '"mode":"cold"' "$T/$name-warm"/*.json | wc -l)
+	"$CR_REPORT" "$T/s-$name" >"$T/$name.report" 2>&1 || fail "cr-report ($name) failed"
+	grep -q "^runs: $w warm, $c cold" "$T/$name.report" ||
+		fail "$name: the report does not say $w warm, $c cold: $(grep '^runs' "$T/$name.report")"
 	make -s -f "$T/s-$name/Makefile" stop clean || fail "make stop clean failed"
 	(cd "$T" && make -s -f "$T/s-$name/Makefile" -j2 CR_WARM=0 >"$T/$name-cold.make" 2>&1) ||
 		fail "make ($name, cold) failed: $(tail -3 "$T/$name-cold.make")"
@@ -121,6 +127,13 @@ if [ -n "$before_groups" ] || [ "$(id -u)" -eq 0 ]; then
 	[ -z "$(stale_groups)" ] || fail "groups of a finished run left: $(stale_groups)"
 fi
 make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
+
+# In a Slurm job step, a run starts no worker (the step's end would kill
+# it): it runs cold and says why.
+SLURM_STEP_ID=3 "$CR_RUN_ONE" -q -o "$T/step.json" "$T/s-warmth" "$id" || fail "the run in a step failed"
+grep -q '"mode":"cold","cold_reason":"no worker in a Slurm step"' "$T/step.json" ||
+	fail "the run in a step: $(cat "$T/step.json")"
+[ -z "$state" ] || [ ! -e "$state.sock" ] || fail "a run in a step started a worker"
 
 # The workers are gone once stopped; nothing they or their children started
 # (the thread test_e left sleeping) is left.

@@ -42,6 +42,10 @@ nodes = {r["slurm_node"] for r in rs}
 assert None not in nodes and len(nodes) >= 2, nodes
 assert all(r["slurm_job"] and r["slurm_step"] is not None for r in rs)
 assert len({(r["slurm_job"], r["slurm_step"]) for r in rs}) == len(rs), "a step ran two mutants"
+# crmake.sbatch runs the steps cold, and each result says so.
+why = {r["cold_reason"] for r in rs if r["mode"] is not None}
+assert all(r["mode"] in ("cold", None) for r in rs), [r["mode"] for r in rs]
+assert why == {"warm runs off"}, why
 print("nodes:", sorted(nodes), file=sys.stderr)
 PYEOF
 

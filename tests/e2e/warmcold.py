@@ -4,8 +4,9 @@ Usage: /usr/bin/python3 warmcold.py NAME WARM_DIR COLD_DIR [MIN_WARM [COUNT [SES
 
 Every mutant has the same outcome both ways, and a killed one the same
 killing test (the same tests run in the same order); every cold result ran
-cold; a mutant whose code ran outside any test (selection "all") did not
-run warm. At least MIN_WARM mutants (default 1) ran warm and at least one
+cold, with the cold_reason "warm runs off"; a mutant whose code ran outside
+any test (selection "all") did not run warm, and says so; every result of
+the warm run that ran cold says why, and none that ran warm does. At least MIN_WARM mutants (default 1) ran warm and at least one
 was killed; COUNT, if given, is how many results there must be. Prints the
 counts by mode and by outcome; exits non-zero on the first difference.
 
@@ -84,14 +85,21 @@ def main():
     warm, cold = load(warm_dir), load(cold_dir)
     assert warm.keys() == cold.keys(), (len(warm), len(cold))
     assert count is None or len(warm) == count, (count, len(warm))
-    modes, outcomes, chance = {}, {}, []
+    modes, outcomes, reasons, chance = {}, {}, {}, []
     for i, w in sorted(warm.items()):
         c = cold[i]
         assert c["mode"] == "cold", (i, c["mode"])
+        assert c["cold_reason"] == "warm runs off", (i, c["cold_reason"])
         modes[w["mode"]] = modes.get(w["mode"], 0) + 1
         outcomes[w["outcome"]] = outcomes.get(w["outcome"], 0) + 1
+        if w["mode"] == "warm":
+            assert w["cold_reason"] is None, (i, w["cold_reason"])
+        else:
+            assert isinstance(w["cold_reason"], str) and w["cold_reason"], (i, w["cold_reason"])
+            reasons[w["cold_reason"]] = reasons.get(w["cold_reason"], 0) + 1
         if w["selection"] == "all":
             assert w["mode"] == "cold", (i, w["mode"])
+            assert w["cold_reason"] == "code run outside the tests", (i, w["cold_reason"])
         if verdict(w) == verdict(c):
             continue
         where = "%s:%d %s" % (w["path"], w["line"], w["operator"])
@@ -103,7 +111,7 @@ def main():
     assert modes.get("warm", 0) >= min_warm, (min_warm, modes)
     assert outcomes.get("killed", 0) > 0, outcomes
     assert len(chance) <= len(warm) // 10, ("too many decided by chance", chance)
-    print("%s: %d mutants, %s, %s" % (name, len(warm), modes, outcomes))
+    print("%s: %d mutants, %s, %s, cold: %s" % (name, len(warm), modes, outcomes, reasons))
     for where in chance:
         print("%s: decided by chance, not compared: %s" % (name, where))
 

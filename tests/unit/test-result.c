@@ -77,6 +77,8 @@ sample(struct result *r)
 	r->selection = xstrdup("tests");
 	r->tests_run = 3;
 	r->killed_by = xstrdup("tests/test_x.py::test_a[1-\xc3\xa9 ]");
+	r->mode = xstrdup("cold");
+	r->cold_reason = xstrdup("the worker was starting");
 	r->cpu = 0.5;
 	r->tests_seconds = 0.25;
 	r->plan = xstrdup("e50fb8f9054288b35d6a2da2e9b43bf0"
@@ -129,6 +131,8 @@ test_round_trip(void **state)
 	assert_int_equal(back.tests_run, 3);
 	assert_string_equal(back.killed_by, r.killed_by);
 	assert_null(back.limit);
+	assert_string_equal(back.mode, "cold");
+	assert_string_equal(back.cold_reason, "the worker was starting");
 	assert_true(back.cpu == 0.5);
 	assert_true(back.tests_seconds == 0.25);
 	assert_string_equal(back.plan, r.plan);
@@ -286,6 +290,10 @@ test_malformed(void **state)
 	    ": 'killed_by' is not a string");
 	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
 	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"cold_reason\":[]}",
+	    ": 'cold_reason' is not a string");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
 	    GOOD_TAIL_NOBRACE ",\"tests_run\":-2}",
 	    ": 'tests_run' is not an integer from 0 to 2147483647");
 	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
@@ -304,6 +312,7 @@ test_malformed(void **state)
 	assert_int_equal(r.tests_run, -1);
 	assert_null(r.inputs);
 	assert_null(r.killed_by);
+	assert_null(r.cold_reason);
 	assert_null(r.plan);
 	assert_null(r.host);
 	assert_null(r.slurm_job);
