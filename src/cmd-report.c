@@ -105,8 +105,8 @@ struct report {
 	size_t		 counts[OUTCOME_COUNT];
 	struct reason	*reasons;	/* most frequent first */
 	size_t		 nreasons;
-	struct reason	*colds;		/* why mutants ran cold, most frequent first */
-	size_t		 ncolds;
+	struct reason	*cold_reasons;	/* why runs were cold, most frequent first */
+	size_t		 ncold_reasons;
 	size_t		 nwarm, ncold;	/* mutants that ran warm, cold */
 	double		 seconds;	/* the runs' time */
 	double		 timeout_seconds; /* of it, the timeouts' */
@@ -333,7 +333,8 @@ report_add(const struct planned *p, void *arg)
 		if (r.killed_by != NULL)
 			e->killed_by = xstrdup(r.killed_by);
 		if (r.mode != NULL)
-			e->warm = strcmp(r.mode, "warm") == 0;
+			e->warm = strcmp(r.mode, "warm") == 0 ? 1 :
+			    strcmp(r.mode, "cold") == 0 ? 0 : -1;
 		if (r.cold_reason != NULL && e->warm == 0)
 			e->cold_reason = xstrdup(r.cold_reason);
 		if (rp->store && db_result_put(rp->db, &r, &cause) == -1)
@@ -411,9 +412,9 @@ report_count_reasons(struct report *rp)
 			rp->nwarm++;
 		else if (e->warm == 0) {
 			rp->ncold++;
-			if (e->cold_reason != NULL)
-				reason_add(&rp->colds, &rp->ncolds,
-				    e->cold_reason);
+			reason_add(&rp->cold_reasons, &rp->ncold_reasons,
+			    e->cold_reason != NULL ? e->cold_reason :
+			    "no reason given");
 		}
 		if (e->has_duration && isfinite(e->duration) &&
 		    e->duration > 0) {
@@ -425,9 +426,9 @@ report_count_reasons(struct report *rp)
 	if (rp->nreasons > 1)
 		qsort(rp->reasons, rp->nreasons, sizeof *rp->reasons,
 		    reason_compare);
-	if (rp->ncolds > 1)
-		qsort(rp->colds, rp->ncolds, sizeof *rp->colds,
-		    reason_compare);
+	if (rp->ncold_reasons > 1)
+		qsort(rp->cold_reasons, rp->ncold_reasons,
+		    sizeof *rp->cold_reasons, reason_compare);
 }
 
 static void
@@ -472,7 +473,7 @@ report_free(struct report *rp)
 	}
 	free(rp->v);
 	free(rp->reasons);
-	free(rp->colds);
+	free(rp->cold_reasons);
 	db_close(rp->db);
 }
 
@@ -711,10 +712,10 @@ runs_text(const struct report *rp, struct buf *out)
 	if (rp->nwarm + rp->ncold > 0) {
 		buf_addf(out, "runs: %zu warm, %zu cold", rp->nwarm,
 		    rp->ncold);
-		for (k = 0; k < rp->ncolds; k++)
+		for (k = 0; k < rp->ncold_reasons; k++)
 			buf_addf(out, "%s%s %zu", k == 0 ? " (" : ", ",
-			    rp->colds[k].reason, rp->colds[k].n);
-		buf_adds(out, rp->ncolds > 0 ? ")\n" : "\n");
+			    rp->cold_reasons[k].reason, rp->cold_reasons[k].n);
+		buf_adds(out, rp->ncold_reasons > 0 ? ")\n" : "\n");
 	}
 	if (rp->seconds > 0) {
 		buf_adds(out, "run time: ");
@@ -897,11 +898,11 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 	}
 	buf_addf(out, "},\"runs\":{\"warm\":%zu,\"cold\":%zu,"
 	    "\"cold_by_reason\":{", rp->nwarm, rp->ncold);
-	for (i = 0; i < rp->ncolds; i++) {
+	for (i = 0; i < rp->ncold_reasons; i++) {
 		if (i > 0)
 			buf_addc(out, ',');
-		json_key(out, rp->colds[i].reason);
-		buf_addf(out, "%zu", rp->colds[i].n);
+		json_key(out, rp->cold_reasons[i].reason);
+		buf_addf(out, "%zu", rp->cold_reasons[i].n);
 	}
 	buf_addf(out, "},\"seconds\":%.3f,\"timeout_seconds\":%.3f}",
 	    rp->seconds, rp->timeout_seconds);

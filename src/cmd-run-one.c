@@ -553,9 +553,9 @@ check_mutant(const struct planned *p, struct buf *src, const char *mutated,
  * Test the mutant in the session's warm worker: a forked child of the test
  * command, paused after its tests were collected, that puts the mutated
  * function in place and runs the selected tests. Returns 1 with a verdict,
- * or 0 if the mutant must run cold: no worker, code outside a function,
- * a worker that could not put it in place or whose child ended without a
- * verdict, or a selected test it did not find.
+ * or 0 if the mutant must run cold, with why in j->cold_reason: no worker,
+ * code outside a function, a worker that could not put it in place or
+ * whose child ended without a verdict, or a selected test it did not find.
  */
 static int
 run_warm(struct job *j, struct db *db, const struct planned_test *tests,
@@ -750,15 +750,18 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	size_t			 ntests = 0;
 
 	/*
-	 * What keeps the tests from running warm, what holds for the whole
-	 * session first, unless run_warm says more.
+	 * Why the tests would not run warm, session-wide reasons first;
+	 * run_warm replaces it with what ended its attempt. A session planned
+	 * without selection is planned without warm runs too.
 	 */
-	if (!cf->warm || j->cold)
+	if (j->cold)
+		j->cold_reason = "warm runs off";
+	else if (!cf->selecting)
+		j->cold_reason = "no test selection";
+	else if (!cf->warm)
 		j->cold_reason = "warm runs off";
 	else if (cf->isolation == ISOLATION_COPY)
 		j->cold_reason = "copy isolation";
-	else if (!cf->selecting)
-		j->cold_reason = "no test selection";
 	else if (p->sel != SEL_TESTS)
 		j->cold_reason = "code run outside the tests";
 	else

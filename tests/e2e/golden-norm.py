@@ -6,10 +6,10 @@ Durations and times become 0, the project root ROOT becomes <root> and the
 session directory SESSION <session>, and the CI flag false; how many
 mutants ran warm and how many cold (those that run while the worker starts
 go cold) and the run time, in the text report, become <runs> and <time>;
-which test of
-several killed a mutant first, and so how many tests it ran, depends on the
-measured order of the tests (fastest first), and is left out. Everything
-else (counts, positions, IDs, diffs, order) must be the same every run.
+which test of several killed a mutant first, and so how many tests it ran,
+depends on the measured order of the tests (fastest first), and is left
+out. Everything else (counts, positions, IDs, diffs, order) must be the
+same every run.
 """
 
 import json

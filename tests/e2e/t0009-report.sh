@@ -27,10 +27,27 @@ grep -q "survival rate: 8.8% (6 of 68)" "$T/r1" || fail "rate: $(grep rate "$T/r
 "$CR_REPORT" --fail-over x "$T/s" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "a bad --fail-over did not exit 2"
 
-# JSON carries the same counts and the survivors with their diffs.
+# JSON carries the same counts and the survivors with their diffs, and
+# the runs: each of the 68 that ran, warm or cold, why cold, and their
+# time, as the result files and the text report say.
 "$CR_REPORT" --json "$T/s" | "$PY" -c '
-import json, sys
+import glob, json, sys
 r = json.load(sys.stdin)
+results = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/results/*.json")]
+runs = r["runs"]
+assert runs["warm"] == sum(x["mode"] == "warm" for x in results), runs
+assert runs["cold"] == sum(x["mode"] == "cold" for x in results), runs
+assert runs["warm"] + runs["cold"] == 68, runs
+why = {}
+for x in results:
+    if x["mode"] == "cold":
+        why[x["cold_reason"]] = why.get(x["cold_reason"], 0) + 1
+assert runs["cold_by_reason"] == why, (runs, why)
+assert abs(runs["seconds"] - sum(x["duration"] for x in results)) < 0.01, runs
+assert runs["timeout_seconds"] == 0, runs
+text = open(sys.argv[2]).read()
+line = "runs: %d warm, %d cold" % (runs["warm"], runs["cold"])
+assert "\n" + line in text, (line, text)
 c = r["counts"]
 assert sum(c.values()) == r["total"], r
 assert len(r["survivors"]) == c["survived"], r
@@ -38,7 +55,7 @@ assert len(r["no_coverage"]) == c["no-coverage"] == 37, r
 assert {m["path"] for m in r["no_coverage"]} == {"calc.py"}, r
 s = r["survivors"][0]
 assert s["path"] == "calc.py" and s["diff"].startswith("--- a/calc.py"), s
-' || fail "bad JSON report"
+' "$T/s" "$T/r1" || fail "bad JSON report"
 
 # A damaged result file is reported, counted as pending, and not fatal.
 f=$(ls "$T"/s/results/*.json | head -n 1)

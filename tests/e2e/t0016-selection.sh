@@ -31,6 +31,11 @@ for runner in pytest unittest; do
 		fail "make --runner none ($runner) failed: $(tail -3 "$T/$runner-all.make")"
 	"$CR_REPORT" --json --all "$T/$runner" >"$T/$runner.json" || fail "cr-report failed"
 	"$CR_REPORT" --json --all "$T/$runner-all" >"$T/$runner-all.json" || fail "cr-report failed"
+	# Without selection there is no warm worker: every run says so.
+	"$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))["runs"]
+assert r["warm"] == 0 and r["cold"] == 99 and r["cold_by_reason"] == {"no test selection": 99}, r
+' "$T/$runner-all.json" || fail "the runs without selection ($runner) are not all cold for it"
 	"$PY" - "$runner" "$T/$runner.json" "$T/$runner-all.json" "$T/$runner/results" <<'PYEOF' ||
 import json, os, sys
 runner, sel, whole, results = sys.argv[1:]

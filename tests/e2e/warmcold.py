@@ -6,9 +6,10 @@ Every mutant has the same outcome both ways, and a killed one the same
 killing test (the same tests run in the same order); every cold result ran
 cold, with the cold_reason "warm runs off"; a mutant whose code ran outside
 any test (selection "all") did not run warm, and says so; every result of
-the warm run that ran cold says why, and none that ran warm does. At least MIN_WARM mutants (default 1) ran warm and at least one
-was killed; COUNT, if given, is how many results there must be. Prints the
-counts by mode and by outcome; exits non-zero on the first difference.
+the warm run that ran cold says why, and none that ran warm does. At
+least MIN_WARM mutants (default 1) ran warm and at least one was killed;
+COUNT, if given, is how many results there must be. Prints the counts by
+mode, by outcome and by why cold; exits non-zero on the first difference.
 
 With SESSION (the session directory COLD_DIR's results came from), a
 mutant whose verdicts differ is run RECHECK more times (environment,
