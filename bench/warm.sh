@@ -244,8 +244,8 @@ went_cold = 0
 for line in open(os.path.join(d, "overhead")):
     i, wall, ran, mode = line.split()
     if mode != "warm":
-        # The warm path's cost is measured where it ran: a worker that
-        # was replaced meanwhile sends the run cold, with its start-up.
+        # The warm path's cost is measured where it ran: a run that went
+        # cold (its result's cold_reason says why) has the cold start-up.
         went_cold += 1
         continue
     tests = db.execute("select sum(t.wall) from mutants m join mutant_tests mt on mt.mutant = m.rowid "

@@ -81,8 +81,7 @@ struct entry {
 	double		 duration;
 	char		*killed_by;	/* the first failing test, or NULL */
 	int		 tests_run;	/* -1 if unknown */
-	int		 warm;		/* 1 warm, 0 cold, -1 unknown or no run */
-	char		*cold_reason;	/* why it ran cold, or NULL */
+	char		*cold_reason;	/* why it ran cold, or NULL if it did not */
 	size_t		 seq;		/* order in the plan */
 };
 
@@ -321,7 +320,6 @@ report_add(const struct planned *p, void *arg)
 	e->end = p->end;
 	e->seq = rp->n++;
 	e->tests_run = -1;
-	e->warm = -1;
 
 	memset(&r, 0, sizeof r);
 	if (p->skip == NULL && p->sel != SEL_NONE &&
@@ -332,11 +330,19 @@ report_add(const struct planned *p, void *arg)
 		e->tests_run = r.tests_run;
 		if (r.killed_by != NULL)
 			e->killed_by = xstrdup(r.killed_by);
-		if (r.mode != NULL)
-			e->warm = strcmp(r.mode, "warm") == 0 ? 1 :
-			    strcmp(r.mode, "cold") == 0 ? 0 : -1;
-		if (r.cold_reason != NULL && e->warm == 0)
-			e->cold_reason = xstrdup(r.cold_reason);
+		if (r.mode != NULL && strcmp(r.mode, "warm") == 0)
+			rp->nwarm++;
+		else if (r.mode != NULL && strcmp(r.mode, "cold") == 0) {
+			rp->ncold++;
+			/* An older crmake's result says nothing of why. */
+			e->cold_reason = xstrdup(r.cold_reason != NULL ?
+			    r.cold_reason : "no reason given");
+		}
+		if (isfinite(r.duration) && r.duration > 0) {
+			rp->seconds += r.duration;
+			if (r.outcome == OUTCOME_TIMEOUT)
+				rp->timeout_seconds += r.duration;
+		}
 		if (rp->store && db_result_put(rp->db, &r, &cause) == -1)
 			report_stop_storing(rp, cause);
 		result_clear(&r);
@@ -394,10 +400,7 @@ reason_add(struct reason **v, size_t *n, const char *reason)
 	(*v)[k].n++;
 }
 
-/*
- * Count the skipped mutants by reason, the runs warm and cold, the cold
- * ones by reason, and the runs' time.
- */
+/* Count the skipped mutants, and the ones that ran cold, by reason. */
 static void
 report_count_reasons(struct report *rp)
 {
@@ -408,20 +411,9 @@ report_count_reasons(struct report *rp)
 		e = &rp->v[i];
 		if (e->outcome == OUTCOME_SKIPPED)
 			reason_add(&rp->reasons, &rp->nreasons, e->skip);
-		if (e->warm == 1)
-			rp->nwarm++;
-		else if (e->warm == 0) {
-			rp->ncold++;
+		if (e->cold_reason != NULL)
 			reason_add(&rp->cold_reasons, &rp->ncold_reasons,
-			    e->cold_reason != NULL ? e->cold_reason :
-			    "no reason given");
-		}
-		if (e->has_duration && isfinite(e->duration) &&
-		    e->duration > 0) {
-			rp->seconds += e->duration;
-			if (e->outcome == OUTCOME_TIMEOUT)
-				rp->timeout_seconds += e->duration;
-		}
+			    e->cold_reason);
 	}
 	if (rp->nreasons > 1)
 		qsort(rp->reasons, rp->nreasons, sizeof *rp->reasons,

@@ -732,6 +732,29 @@ out:
 }
 
 /*
+ * Why the mutant's tests may not run warm, in a few words, what holds for
+ * the whole session first; NULL if they may. A session planned without
+ * selection is planned without warm runs too.
+ */
+static const char *
+warm_barred(const struct job *j)
+{
+	const struct config	*cf = j->cf;
+
+	if (j->cold)
+		return "warm runs off";
+	if (!cf->selecting)
+		return "no test selection";
+	if (!cf->warm)
+		return "warm runs off";
+	if (cf->isolation == ISOLATION_COPY)
+		return "copy isolation";
+	if (j->p->sel != SEL_TESTS)
+		return "code run outside the tests";
+	return NULL;
+}
+
+/*
  * Test the mutant. With selection, only its tests run, fastest first,
  * stopping at the first failure. If the tests passed but some selected
  * test was not found among those the command collected (a test renamed
@@ -749,23 +772,7 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	char			*cause = NULL;
 	size_t			 ntests = 0;
 
-	/*
-	 * Why the tests would not run warm, session-wide reasons first;
-	 * run_warm replaces it with what ended its attempt. A session planned
-	 * without selection is planned without warm runs too.
-	 */
-	if (j->cold)
-		j->cold_reason = "warm runs off";
-	else if (!cf->selecting)
-		j->cold_reason = "no test selection";
-	else if (!cf->warm)
-		j->cold_reason = "warm runs off";
-	else if (cf->isolation == ISOLATION_COPY)
-		j->cold_reason = "copy isolation";
-	else if (p->sel != SEL_TESTS)
-		j->cold_reason = "code run outside the tests";
-	else
-		j->cold_reason = "no selected test";
+	j->cold_reason = warm_barred(j);
 	if (cf->selecting && (p->sel == SEL_TESTS || p->sel == SEL_ALL)) {
 		if (db_mutant_tests(db, p->id, &tests, &ntests, &cause) == -1)
 			fatal("%s", cause);
@@ -773,8 +780,7 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 			if ((j->pydir = session_find_python()) == NULL)
 				fatal("cannot find crmake's Python hooks (set "
 				    "CR_PYTHONDIR to their directory)");
-			if (cf->warm && !j->cold && p->sel == SEL_TESTS &&
-			    cf->isolation != ISOLATION_COPY &&
+			if (j->cold_reason == NULL &&
 			    run_warm(j, db, tests, ntests, res)) {
 				planned_tests_free(tests, ntests);
 				return;
@@ -797,8 +803,9 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	run_tests_checked(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
 	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
 out:
-	if (j->cold_reason != NULL)
-		res->cold_reason = xstrdup(j->cold_reason);
+	/* Without a reason, the warm path was open and had nothing to run. */
+	res->cold_reason = xstrdup(j->cold_reason != NULL ? j->cold_reason :
+	    "no selected test");
 	run_result_free(&run);
 	pyhooks_run_free(&hr);
 	planned_tests_free(tests, ntests);
