@@ -67,6 +67,7 @@ def pytest_runtest_protocol(item, nextitem):
     _outcome = "passed"
     _shared[0] = _shared[1] = 0.0
     crmake_record.switch_context(test_id)
+    _run.test_start(test_id)
     wall = time.perf_counter()
     cpu = crmake_record.cpu_time()
     try:
@@ -157,11 +158,16 @@ class _PytestAdapter:
             if isinstance(saved, int):
                 os.dup2(fd, saved)
 
-    def run_selection(self, entries):
-        """Run the listed tests in order up to the first failure; return the Run."""
+    def run_selection(self, entries, progress=None):
+        """Run the listed tests in order up to the first failure; return the Run.
+
+        progress(kind, number), if given, is told of each test's "start"
+        and "done".
+        """
         global _run
         run = crmake_record.Run("pytest", None)
         run.selection = list(entries)
+        run.progress = progress
         _run = run
         session = self.session
         items = run.select(session.items, _nodeid, self._index)

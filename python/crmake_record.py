@@ -210,6 +210,12 @@ class Run:
         self.found = []
         self.ran = 0
         self.failed = None
+        # Where each test's start and end are told, for cr-run-one's
+        # per-test budgets: progress(kind, number) if set (a warm child's
+        # connection), else the records.
+        self.progress = None
+        self._numbers = {}
+        self._current = None
         self._runner_sent = False
         self._result_sent = False
         if select_path is not None:
@@ -233,6 +239,7 @@ class Run:
             if group is None:
                 continue
             self.found.append(number)
+            self._numbers.setdefault(test_id, number)
             if test_id not in taken:
                 taken.add(test_id)
                 kept.extend(group)
@@ -251,6 +258,23 @@ class Run:
         emit({"type": "runner", "runner": self.runner, "pid": os.getpid(),
               "conftest": list(conftest)})
 
+    def test_start(self, test_id):
+        """Tell that a selected test starts: its number in the selection."""
+        number = self._numbers.get(test_id)
+        self._current = number
+        if number is not None:
+            self._tell("start", number)
+
+    def _tell(self, kind, number):
+        if self.progress is None:
+            emit({"type": kind, "n": number})
+            return
+        try:
+            self.progress(kind, number)
+        except Exception:
+            # The connection is cr-run-one's; if it is gone, so is the run.
+            pass
+
     def test_done(self, test_id, where, wall, cpu, outcome):
         """Emit a test record and count the test.
 
@@ -258,6 +282,10 @@ class Run:
         records are written (not in a warm worker's child).
         """
         self.ran += 1
+        if self._current is not None and self.progress is not None:
+            # A cold run's test record below tells the end.
+            self._tell("done", self._current)
+        self._current = None
         if outcome == "failed":
             self.fail(test_id)
         if not recording():

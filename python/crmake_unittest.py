@@ -77,10 +77,15 @@ class _UnittestAdapter:
         os.dup2(fd, 1)
         os.dup2(fd, 2)
 
-    def run_selection(self, entries):
-        """Run the listed tests in order up to the first failure; return the Run."""
+    def run_selection(self, entries, progress=None):
+        """Run the listed tests in order up to the first failure; return the Run.
+
+        progress(kind, number), if given, is told of each test's "start"
+        and "done".
+        """
         run = crmake_record.Run("unittest", None)
         run.selection = list(entries)
+        run.progress = progress
         program = self.program
         if not _select(program, run, self._tests, self._index):
             return run
@@ -222,6 +227,7 @@ class _CaseHook:
         escaped = True
         self.active = True
         crmake_record.switch_context(test_id)
+        self.run.test_start(test_id)
         wall = time.perf_counter()
         cpu = crmake_record.cpu_time()
         try:

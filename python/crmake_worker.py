@@ -10,22 +10,23 @@ first up to the first failure and reports on the connection. cr-run-one
 owns the time limits, kills the child and writes the result; the worker never
 runs a test itself.
 
-Protocol 4, one JSON object per line on the connection. The spare that
+Protocol 5, one JSON object per line on the connection. The spare that
 takes a connection says first who it is: {"spare": its PID}; cr-run-one
 then judges the control groups it is in (see _join_fresh_groups). Request,
 with the output pipe's write end, the mount namespace if "namespace" is
 true, and "groups" control groups' cgroup.procs as SCM_RIGHTS, in that
 order (sent only where cr-run-one did not take the spare's own groups;
 the child moves into them):
-  {"op": "run", "protocol": 4, "file": real path, "source": the mutated
+  {"op": "run", "protocol": 5, "file": real path, "source": the mutated
    text reduced to the function, "full": the whole mutated text (optional),
    "scope": "Class.method", "line": N, "namespace": bool, "groups": N,
    "as": the address-space limit in bytes or 0,
    "tests": [{"runner", "id"}...]}
   {"op": "stop"}
 Child replies: {"pid": N} once it is in its groups, then {"applied": true}
-or {"applied": false, "error": "..."}, then {"found": [...], "ran": N,
-"failed": id or null, "seconds": the time the tests took}.
+or {"applied": false, "error": "..."}, then {"start": n} and {"done": n}
+around each selected test (n its place in "tests"), then {"found": [...],
+"ran": N, "failed": id or null, "seconds": the time the tests took}.
 """
 
 import os
@@ -36,7 +37,7 @@ import time
 
 import crmake_record
 
-PROTOCOL = 4
+PROTOCOL = 5
 
 CLONE_NEWNS = 0x00020000
 PR_SET_PDEATHSIG = 1
@@ -442,7 +443,7 @@ def _child(conn, request, fds, index, loaded, adapter):
                    if isinstance(t, dict) and t.get("runner") == adapter.runner
                    and isinstance(t.get("id"), str)]
         start = time.perf_counter()
-        run = adapter.run_selection(entries)
+        run = adapter.run_selection(entries, lambda kind, n: reply.send({kind: n}))
         seconds = time.perf_counter() - start
         # The report is out, and this process's hold on the output pipe
         # let go, before the verdict: cr-run-one reads the output to its end

@@ -541,6 +541,14 @@ cgroup_oom(const struct cgroup *cg)
 	return n > 0;
 }
 
+const char *
+cgroup_tree(const struct cgroup *cg)
+{
+	if (cg == NULL)
+		return NULL;
+	return cg->dir[CG_PIDS] != NULL ? cg->dir[CG_PIDS] : cg->dir[CG_MEMORY];
+}
+
 int
 cgroup_procs_hit(const struct cgroup *cg)
 {

@@ -59,6 +59,8 @@ int cgroup_enter_self(const struct cgroup *);
 int cgroup_open_procs(const struct cgroup *, int *fds);
 /* Whether the memory limit made the kernel end a process of the group. */
 int cgroup_oom(const struct cgroup *);
+/* The group that holds the run's processes and nothing else (pids, else memory); NULL if none. */
+const char *cgroup_tree(const struct cgroup *);
 /* Whether a fork failed in the group for the process limit. */
 int cgroup_procs_hit(const struct cgroup *);
 /* Kill every process in the groups, remove them and free what they hold. */

@@ -23,6 +23,7 @@
 #include "codemap.h"
 #include "db.h"
 #include "mutant.h"
+#include "order.h"
 #include "proctree.h"
 #include "pyast.h"
 #include "pyhooks.h"
@@ -336,15 +337,18 @@ outside_signal(const struct run_result *run)
 /*
  * Run the tests on the mutant once: the selected ones when tests is not
  * NULL, else the whole command. The limits are the expected time times a
- * factor plus a constant, in wall-clock and in CPU time.
+ * factor plus a constant, in wall-clock and in CPU time; budget, if not
+ * NULL, is each selected test's own CPU budget (see order.h).
  */
 static void
 run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
-    double wall, double cpu, struct run_result *run, struct pyhooks_run *hr)
+    const double *budget, double wall, double cpu, struct run_result *run,
+    struct pyhooks_run *hr)
 {
 	const struct config	 *cf = j->cf;
 	struct pyhooks_spec	  hs;
 	struct run_spec		  spec;
+	struct run_pace		  pace;
 	const char		**runners = NULL, **names = NULL;
 	char			**env = NULL, *record = NULL, *select = NULL;
 	char			 *cause = NULL;
@@ -389,6 +393,12 @@ run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
 			    ntests, &cause) == -1)
 				fatal("%s", cause);
 			hs.select = select;
+			if (budget != NULL) {
+				pace.budget = budget;
+				pace.n = ntests;
+				pace.records = record;
+				spec.pace = &pace;
+			}
 		}
 		env = pyhooks_env(&hs);
 		spec.env = (const char *const *)env;
@@ -417,19 +427,19 @@ run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
  */
 static void
 run_tests_checked(struct job *j, const struct planned_test *tests,
-    size_t ntests, double wall, double cpu, struct run_result *run,
-    struct pyhooks_run *hr)
+    size_t ntests, const double *budget, double wall, double cpu,
+    struct run_result *run, struct pyhooks_run *hr)
 {
 	int	sig;
 
-	run_tests(j, tests, ntests, wall, cpu, run, hr);
+	run_tests(j, tests, ntests, budget, wall, cpu, run, hr);
 	if ((sig = outside_signal(run)) == 0)
 		return;
 	warn("%s: the tests were ended by signal %d (%s), which crmake did not "
 	    "send; running them again", j->p->id, sig, strsignal(sig));
 	run_result_free(run);
 	pyhooks_run_free(hr);
-	run_tests(j, tests, ntests, wall, cpu, run, hr);
+	run_tests(j, tests, ntests, budget, wall, cpu, run, hr);
 }
 
 /* The first test that failed, from the records of a run without a selection. */
@@ -549,6 +559,132 @@ check_mutant(const struct planned *p, struct buf *src, const char *mutated,
 	return pyast_check(mutated, mlen, why);
 }
 
+/* The CPU limit of the mutant's cold run of its selected tests; 0 for none. */
+static double
+selection_cpu_limit(const struct job *j)
+{
+	return j->cpu_timeout >= 0 ? j->cpu_timeout :
+	    j->cf->cpu_factor * j->p->cpu + j->cf->cpu_constant;
+}
+
+/*
+ * One warm run of the tests in o's order and with its budgets: a fresh
+ * namespace, a spare of the worker, its groups. Returns 0 with *r, or -1
+ * with why in j->cold_reason.
+ */
+static int
+warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
+    const struct buf *reduced, const char *real, struct warm_result *r)
+{
+	const struct config	 *cf = j->cf;
+	const struct planned	 *p = j->p;
+	struct warm_job		  wj;
+	struct run_spec		  spec;
+	struct run_pace		  pace;
+	struct cgroup		  cg, pre;
+	const char		**runners, **ids;
+	char			 *why = NULL, *cause = NULL;
+	double			  wall = 0, cpu = 0;
+	size_t			  i;
+	int			  mntns, overlay, gfds[CG_N], theirs;
+
+	memset(&spec, 0, sizeof spec);
+	spec.root = cf->root;
+	spec.target = p->path;
+	spec.data = j->mutated;
+	spec.len = j->mlen;
+	spec.caps = cf->caps;
+	spec.private_tmp = cf->private_tmp;
+	if (sandbox_mntns(&spec, w->pid, &mntns, &overlay, &cause) == -1) {
+		j->cold_reason = "no mount namespace";
+		warn("warm run of %s: %s; running it cold", p->id, cause);
+		free(cause);
+		return -1;
+	}
+	runners = xcalloc(o->n + 1, sizeof *runners);
+	ids = xcalloc(o->n + 1, sizeof *ids);
+	for (i = 0; i < o->n; i++) {
+		runners[i] = o->v[i].runner;
+		ids[i] = o->v[i].name;
+		wall += o->v[i].wall;
+		cpu += o->v[i].cpu;
+	}
+	memset(&pace, 0, sizeof pace);
+	pace.budget = o->budget;
+	pace.n = order_paced(o) ? o->n : 0;
+	memset(&wj, 0, sizeof wj);
+	wj.file = real;
+	wj.source = buf_str((struct buf *)reduced);
+	wj.source_len = reduced->len;
+	wj.full = j->mutated;
+	wj.full_len = j->mlen;
+	wj.scope = p->scope != NULL ? p->scope : "";
+	wj.line = p->line;
+	wj.runners = runners;
+	wj.ids = ids;
+	wj.ntests = o->n;
+	wj.mntns = mntns;
+	wj.pace = &pace;
+	/*
+	 * The limits of a cold run, less the start-up that a cold run spends
+	 * of them before its first test and a warm one does not: the tests
+	 * get the same time either way, and a slow mutant the same verdict.
+	 */
+	wj.timeout = j->timeout >= 0 ? j->timeout :
+	    cf->timeout_factor * p->wall + cf->timeout_constant -
+	    (p->wall > wall ? p->wall - wall : 0);
+	wj.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
+	    cf->cpu_factor * p->cpu + cf->cpu_constant -
+	    (p->cpu > cpu ? p->cpu - cpu : 0);
+	wj.tail_max = cf->tail_max;
+	wj.max_output = cf->caps.output;
+	/*
+	 * The spare that takes the request is in fresh groups that the
+	 * worker's reaper made for it while it waited, as a rule: the run's
+	 * groups if their limits are this run's. Else it joins groups made
+	 * here, and leaves those, which go too.
+	 */
+	if (warm_greet(w, wj.timeout > 0 ? wj.timeout : WARM_GREET_MAX,
+	    &why) == -1) {
+		j->cold_reason = "the worker did not answer";
+		free(why);
+		close(mntns);
+		free(runners);
+		free(ids);
+		return -1;
+	}
+	cgroup_of(w->spare, w->pid, &pre);
+	if ((theirs = cgroup_limited(&pre, cf->caps.memory, cf->caps.procs))) {
+		cg = pre;
+		memset(&pre, 0, sizeof pre);
+		wj.as = cg.dir[CG_MEMORY] == NULL ? cf->caps.memory : 0;
+	} else {
+		run_caps_groups(&cf->caps, &cg, &wj.as);
+		wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
+		wj.groups = gfds;
+	}
+	wj.cg = &cg;
+	if (warm_run(w, &wj, r, &cause) == -1)
+		fatal("%s", cause);
+	for (i = 0; i < wj.ngroups; i++)
+		close(gfds[i]);
+	cgroup_remove(&pre);
+	/*
+	 * The spare's own groups are left to the worker's reaper, which made
+	 * them: every process in them is killed, and the result does not wait
+	 * for the child's end (its memory's release, its namespace's teardown).
+	 * Those of a reaper that was killed are stale for the next sweep.
+	 */
+	if (theirs)
+		cgroup_leave(&cg);
+	else
+		cgroup_remove(&cg);
+	(void)overlay;
+	free(runners);
+	free(ids);
+	return 0;
+}
+
 /*
  * Test the mutant in the session's warm worker: a forked child of the test
  * command, paused after its tests were collected, that puts the mutated
@@ -556,6 +692,8 @@ check_mutant(const struct planned *p, struct buf *src, const char *mutated,
  * or 0 if the mutant must run cold, with why in j->cold_reason: no worker,
  * code outside a function, a worker that could not put it in place or
  * whose child ended without a verdict, or a selected test it did not find.
+ * A run in which a test overran its budget is no verdict: the tests run
+ * again in a new child, that test last.
  */
 static int
 run_warm(struct job *j, struct db *db, const struct planned_test *tests,
@@ -565,18 +703,13 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	const struct planned	 *p = j->p;
 	struct warm_spec	  ws;
 	struct warm_result	  r;
-	struct warm_job		  wj;
-	struct run_spec		  spec;
-	struct cgroup		  cg, pre;
+	struct test_order	  o;
 	struct codemap		 *cm;
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
-	const char		**runners, **ids;
-	char			 *why = NULL, *cause = NULL, *abs, *real;
-	double			  wall = 0, cpu = 0;
-	size_t			  i;
-	int			  mntns, overlay, done = 0, gfds[CG_N];
-	int			  theirs;
+	char			 *why = NULL, *abs, *real;
+	double			  spent = 0, spent_cpu = 0;
+	int			  done = 0;
 
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
@@ -600,95 +733,19 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		buf_free(&reduced);
 		return 0;
 	}
-	memset(&spec, 0, sizeof spec);
-	spec.root = cf->root;
-	spec.target = p->path;
-	spec.data = j->mutated;
-	spec.len = j->mlen;
-	spec.caps = cf->caps;
-	spec.private_tmp = cf->private_tmp;
-	if (sandbox_mntns(&spec, w.pid, &mntns, &overlay, &cause) == -1) {
-		j->cold_reason = "no mount namespace";
-		warn("warm run of %s: %s; running it cold", p->id, cause);
-		free(cause);
-		warm_clear(&w);
-		buf_free(&reduced);
-		return 0;
-	}
 	abs = xasprintf("%s/%s", cf->root, p->path);
 	real = path_absolute(abs);
-	runners = xcalloc(ntests + 1, sizeof *runners);
-	ids = xcalloc(ntests + 1, sizeof *ids);
-	for (i = 0; i < ntests; i++) {
-		runners[i] = tests[i].runner;
-		ids[i] = tests[i].name;
-		wall += tests[i].wall;
-		cpu += tests[i].cpu;
+	order_init(&o, tests, ntests, cf->cpu_factor, selection_cpu_limit(j));
+	for (;;) {
+		if (warm_attempt(j, &w, &o, &reduced, real, &r) == -1)
+			goto out;
+		if (!r.timed_out || r.limit != LIMIT_TEST)
+			break;
+		order_set_aside(&o, r.overran, r.cpu);
+		spent += r.duration;
+		spent_cpu += r.cpu;
+		warm_result_free(&r);
 	}
-	memset(&wj, 0, sizeof wj);
-	wj.file = real;
-	wj.source = buf_str(&reduced);
-	wj.source_len = reduced.len;
-	wj.full = j->mutated;
-	wj.full_len = j->mlen;
-	wj.scope = p->scope != NULL ? p->scope : "";
-	wj.line = p->line;
-	wj.runners = runners;
-	wj.ids = ids;
-	wj.ntests = ntests;
-	wj.mntns = mntns;
-	/*
-	 * The limits of a cold run, less the start-up that a cold run spends
-	 * of them before its first test and a warm one does not: the tests
-	 * get the same time either way, and a slow mutant the same verdict.
-	 */
-	wj.timeout = j->timeout >= 0 ? j->timeout :
-	    cf->timeout_factor * p->wall + cf->timeout_constant -
-	    (p->wall > wall ? p->wall - wall : 0);
-	wj.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
-	    cf->cpu_factor * p->cpu + cf->cpu_constant -
-	    (p->cpu > cpu ? p->cpu - cpu : 0);
-	wj.tail_max = cf->tail_max;
-	wj.max_output = cf->caps.output;
-	/*
-	 * The spare that takes the request is in fresh groups that the
-	 * worker's reaper made for it while it waited, as a rule: the run's
-	 * groups if their limits are this run's. Else it joins groups made
-	 * here, and leaves those, which go too.
-	 */
-	if (warm_greet(&w, wj.timeout > 0 ? wj.timeout : WARM_GREET_MAX,
-	    &why) == -1) {
-		j->cold_reason = "the worker did not answer";
-		free(why);
-		close(mntns);
-		goto out;
-	}
-	cgroup_of(w.spare, w.pid, &pre);
-	if ((theirs = cgroup_limited(&pre, cf->caps.memory, cf->caps.procs))) {
-		cg = pre;
-		memset(&pre, 0, sizeof pre);
-		wj.as = cg.dir[CG_MEMORY] == NULL ? cf->caps.memory : 0;
-	} else {
-		run_caps_groups(&cf->caps, &cg, &wj.as);
-		wj.ngroups = (size_t)cgroup_open_procs(&cg, gfds);
-		wj.groups = gfds;
-	}
-	wj.cg = &cg;
-	if (warm_run(&w, &wj, &r, &cause) == -1)
-		fatal("%s", cause);
-	for (i = 0; i < wj.ngroups; i++)
-		close(gfds[i]);
-	cgroup_remove(&pre);
-	/*
-	 * The spare's own groups are left to the worker's reaper, which made
-	 * them: every process in them is killed, and the result does not wait
-	 * for the child's end (its memory's release, its namespace's teardown).
-	 * Those of a reaper that was killed are stale for the next sweep.
-	 */
-	if (theirs)
-		cgroup_leave(&cg);
-	else
-		cgroup_remove(&cg);
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
@@ -704,13 +761,14 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 			res->outcome = OUTCOME_SURVIVED;
 		if (!r.timed_out && r.reached != LIMIT_NONE)
 			res->limit = xstrdup(run_limit_name(r.reached));
-		res->duration = r.duration;
-		res->cpu = r.cpu;
+		res->duration = r.duration + spent;
+		res->cpu = r.cpu + spent_cpu;
 		res->output = xstrdup(buf_str(&r.output));
 		res->isolation = xstrdup("namespace");
 		res->selection = xstrdup(selection_name(p->sel));
 		res->tests_run = (int)r.ran;
 		res->tests_seconds = r.tests_seconds;
+		res->set_aside = (int)o.late;
 		res->mode = xstrdup("warm");
 		done = 1;
 	} else if (r.not_applied)
@@ -721,10 +779,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		j->cold_reason = "no verdict from the worker";
 	warm_result_free(&r);
 out:
-	(void)overlay;
+	order_free(&o);
 	warm_clear(&w);
-	free(runners);
-	free(ids);
 	free(real);
 	free(abs);
 	buf_free(&reduced);
@@ -756,10 +812,12 @@ warm_barred(const struct job *j)
 
 /*
  * Test the mutant. With selection, only its tests run, fastest first,
- * stopping at the first failure. If the tests passed but some selected
- * test was not found among those the command collected (a test renamed
- * since planning, a module that failed to import), the pass proves
- * nothing: the whole command runs again and gives the verdict.
+ * stopping at the first failure; a run in which a test overran its CPU
+ * budget runs again with that test last (see order.h). If the tests
+ * passed but some selected test was not found among those the command
+ * collected (a test renamed since planning, a module that failed to
+ * import), the pass proves nothing: the whole command runs again and
+ * gives the verdict.
  */
 static void
 run_mutant(struct job *j, struct db *db, struct result *res)
@@ -769,9 +827,12 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	struct planned_test	*tests = NULL;
 	struct pyhooks_run	 hr;
 	struct run_result	 run;
+	struct test_order	 o;
 	char			*cause = NULL;
+	double			 spent = 0, spent_cpu = 0;
 	size_t			 ntests = 0;
 
+	memset(&o, 0, sizeof o);
 	j->cold_reason = warm_barred(j);
 	if (cf->selecting && (p->sel == SEL_TESTS || p->sel == SEL_ALL)) {
 		if (db_mutant_tests(db, p->id, &tests, &ntests, &cause) == -1)
@@ -785,22 +846,39 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 				planned_tests_free(tests, ntests);
 				return;
 			}
-			run_tests_checked(j, tests, ntests, p->wall, p->cpu,
-			    &run, &hr);
+			order_init(&o, tests, ntests, cf->cpu_factor,
+			    selection_cpu_limit(j));
+			for (;;) {
+				run_tests_checked(j, o.v, ntests,
+				    order_paced(&o) ? o.budget : NULL, p->wall,
+				    p->cpu, &run, &hr);
+				if (!run.timed_out || run.limit != LIMIT_TEST)
+					break;
+				order_set_aside(&o, run.overran, run.cpu);
+				spent += run.duration;
+				spent_cpu += run.cpu;
+				run_result_free(&run);
+				pyhooks_run_free(&hr);
+			}
 			if (run.timed_out || run.exit_status != 0 ||
 			    hr.nfound == ntests) {
 				verdict(&run, &hr, selection_name(p->sel), res);
+				res->duration += spent;
+				res->cpu += spent_cpu;
+				res->set_aside = (int)o.late;
 				goto out;
 			}
 			run_result_free(&run);
 			pyhooks_run_free(&hr);
 		}
 	}
+	order_free(&o);
 	if (cf->selecting && j->pydir == NULL &&
 	    (j->pydir = session_find_python()) == NULL)
 		fatal("cannot find crmake's Python hooks (set CR_PYTHONDIR to "
 		    "their directory)");
-	run_tests_checked(j, NULL, 0, cf->base_wall, cf->base_cpu, &run, &hr);
+	run_tests_checked(j, NULL, 0, NULL, cf->base_wall, cf->base_cpu, &run,
+	    &hr);
 	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
 out:
 	/* Without a reason, the warm path was open and had nothing to run. */
@@ -808,6 +886,7 @@ out:
 	    "no selected test");
 	run_result_free(&run);
 	pyhooks_run_free(&hr);
+	order_free(&o);
 	planned_tests_free(tests, ntests);
 }
 
@@ -1132,6 +1211,8 @@ progress_line(const char *session, const struct planned *p,
 	if (res->tests_run >= 0)
 		buf_addf(&b, ", %d test%s", res->tests_run,
 		    res->tests_run == 1 ? "" : "s");
+	if (res->set_aside > 0)
+		buf_addf(&b, ", %d set aside", res->set_aside);
 	if (res->limit != NULL)
 		buf_addf(&b, ", %s limit", res->limit);
 	if (res->remote != NULL)

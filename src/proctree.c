@@ -345,7 +345,9 @@ proctree_watch_cpu(struct proctree_watch *w)
 	size_t			 n = 0, i;
 
 	if (w->n == 0 || now - w->last >= w->rescan) {
-		if ((v = proc_list(w->root, &n)) == NULL)
+		if ((w->group == NULL ||
+		    (v = group_list(w->group, w->root, &n)) == NULL) &&
+		    (v = proc_list(w->root, &n)) == NULL)
 			return -1;
 		w->n = 0;
 		w->pids = xreallocarray(w->pids, n + 1, sizeof *w->pids);

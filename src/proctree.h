@@ -39,12 +39,14 @@ int proctree_end_group(pid_t root, int self, const char *group, double *cpu);
 int proctree_gone(long pid);
 
 /*
- * The CPU time of a tree, read often: the whole process table is read at
- * most every rescan seconds, and only the known processes of the tree in
- * between (what a process reaps is in its own count).
+ * The CPU time of a tree, read often: the whole process table (or the
+ * tree's control group, if it has one) is read at most every rescan
+ * seconds, and only the known processes of the tree in between (what a
+ * process reaps is in its own count).
  */
 struct proctree_watch {
 	pid_t		 root;
+	const char	*group;		/* the tree's control group, or NULL (see proctree_end_group) */
 	pid_t		*pids;
 	size_t		 n;
 	double		 last;		/* when the process table was read */

@@ -114,6 +114,8 @@ result_write(const char *path, const struct result *r, char **cause)
 		buf_adds(&b, "null");
 	else
 		buf_addf(&b, "%d", r->tests_run);
+	add_key(&b, "set_aside");
+	buf_addf(&b, "%d", r->set_aside);
 	add_nullable_field(&b, "killed_by", r->killed_by);
 	add_nullable_field(&b, "limit", r->limit);
 	add_nullable_field(&b, "mode", r->mode);
@@ -297,6 +299,12 @@ result_read(const char *path, struct result *r, char **cause)
 		    cause) == -1)
 			goto fail;
 		r->tests_run = (int)n;
+	}
+	if (json_get(top, "set_aside") != NULL) {
+		if (int_field(path, top, "set_aside", 0, 0, INT_MAX, 0, &n,
+		    cause) == -1)
+			goto fail;
+		r->set_aside = (int)n;
 	}
 	if ((v = json_get(top, "tests_seconds")) != NULL &&
 	    v->type != JV_NULL) {

@@ -33,6 +33,7 @@ struct result {
 	char		*inputs;	/* digest of what the verdict depends on, or NULL */
 	char		*selection;	/* which tests ran: "tests", "all", "suite"; NULL if none */
 	int		 tests_run;	/* tests the hooks saw run, -1 if unknown */
+	int		 set_aside;	/* tests run last for overrunning their CPU budgets */
 	char		*killed_by;	/* the first failing test, or NULL */
 	char		*limit;		/* "cpu" or "wall" for a timeout, else NULL */
 	char		*mode;		/* "warm" or "cold": how the tests ran; NULL if none did */

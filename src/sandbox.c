@@ -70,6 +70,10 @@ extern char **environ;
 #define CPU_CHECK_MIN 0.05
 /* Seconds between two reads of the whole process table for it. */
 #define CPU_RESCAN 0.5
+/* Seconds between looks at the hooks' records for a test's start. */
+#define PACE_POLL 0.02
+/* Bytes of a record line kept while its end is not there yet. */
+#define RECORD_MAX 65536
 /* Milliseconds between two looks at the groups a worker's runs left. */
 #define HANDED_SWEEP_MS 100
 /* Seconds a spare's new groups are left alone, for it to join them. */
@@ -102,6 +106,14 @@ static const char *isolation_names[] = {
 	[ISOLATION_NONE] = "none",
 };
 
+/* Lower *ms so that a poll for it ends by when. */
+static void
+wake_by(int *ms, double when, double now)
+{
+	if ((when - now) * 1000 < *ms)
+		*ms = (int)((when - now) * 1000) + 1;
+}
+
 void
 run_limits_init(struct run_limits *lim, double start, double timeout,
     double cpu_timeout)
@@ -117,21 +129,111 @@ run_limits_init(struct run_limits *lim, double start, double timeout,
 	 * been reached since the last look.
 	 */
 	lim->cpu_check = start + lim->cpu_timeout / lim->ncpu;
+	lim->records = -1;
+	lim->current = SIZE_MAX;
 }
 
 void
-run_limits_watch(struct run_limits *lim, pid_t root)
+run_limits_pace(struct run_limits *lim, const struct run_pace *pace)
+{
+	lim->pace = pace != NULL && pace->n > 0 ? pace : NULL;
+}
+
+void
+run_limits_told(struct run_limits *lim, int start, size_t n)
+{
+	double	c;
+
+	if (lim->pace == NULL)
+		return;
+	if (!start) {
+		if (n == lim->current)
+			lim->current = SIZE_MAX;
+		return;
+	}
+	lim->current = SIZE_MAX;
+	if (n >= lim->pace->n || lim->pace->budget[n] <= 0 ||
+	    lim->watch.root <= 0 || (c = proctree_watch_cpu(&lim->watch)) < 0)
+		return;
+	lim->current = n;
+	lim->until = c + lim->pace->budget[n];
+	lim->pace_check = now_seconds() + lim->pace->budget[n] / lim->ncpu;
+}
+
+/*
+ * Act on the records the hooks appended since the last look: a test's
+ * start ({"type":"start","n":N}) and its end (its "test" record). Lines
+ * are matched as crmake's hooks write them; anything else is not ours.
+ */
+static void
+records_follow(struct run_limits *lim)
+{
+	static const char start[] = "{\"type\":\"start\",\"n\":";
+	static const char test[] = "{\"type\":\"test\",";
+	char		 chunk[8192], *line, *nl, *end;
+	unsigned long	 n;
+	size_t		 used;
+	ssize_t		 got;
+
+	if (lim->records == -1 && (lim->records = open(lim->pace->records,
+	    O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	while ((got = read(lim->records, chunk, sizeof chunk)) > 0) {
+		buf_add(&lim->partial, chunk, (size_t)got);
+		while ((nl = memchr(lim->partial.data, '\n',
+		    lim->partial.len)) != NULL) {
+			*nl = '\0';
+			line = lim->partial.data;
+			if (strncmp(line, start, sizeof start - 1) == 0) {
+				errno = 0;
+				n = strtoul(line + sizeof start - 1, &end, 10);
+				if (errno == 0 && *end == '}' && end[1] == '\0')
+					run_limits_told(lim, 1, (size_t)n);
+			} else if (strncmp(line, test, sizeof test - 1) == 0)
+				run_limits_told(lim, 0, lim->current);
+			used = (size_t)(nl + 1 - lim->partial.data);
+			memmove(lim->partial.data, nl + 1,
+			    lim->partial.len - used);
+			lim->partial.len -= used;
+		}
+		/* No record of ours is that long: a line that is goes. */
+		if (lim->partial.len > RECORD_MAX)
+			buf_reset(&lim->partial);
+	}
+}
+
+/* Whether the test running has overrun its budget. */
+static int
+pace_overrun(struct run_limits *lim, double now, double *cpu, int *ms)
+{
+	double	c, left;
+
+	if (lim->pace->records != NULL) {
+		records_follow(lim);
+		wake_by(ms, now + PACE_POLL, now);
+	}
+	if (lim->current == SIZE_MAX)
+		return 0;
+	if (now >= lim->pace_check) {
+		if ((c = proctree_watch_cpu(&lim->watch)) > *cpu)
+			*cpu = c;
+		if (c >= lim->until) {
+			lim->overran = lim->current;
+			return 1;
+		}
+		left = (lim->until - (c < 0 ? 0 : c)) / lim->ncpu;
+		lim->pace_check = now + (left > PACE_POLL ? left : PACE_POLL);
+	}
+	wake_by(ms, lim->pace_check, now);
+	return 0;
+}
+
+void
+run_limits_watch(struct run_limits *lim, pid_t root, const char *group)
 {
 	proctree_watch_free(&lim->watch);
 	proctree_watch_init(&lim->watch, root, CPU_RESCAN);
-}
-
-/* Lower *ms so that a poll for it ends by when. */
-static void
-wake_by(int *ms, double when, double now)
-{
-	if ((when - now) * 1000 < *ms)
-		*ms = (int)((when - now) * 1000) + 1;
+	lim->watch.group = group;
 }
 
 enum run_limit
@@ -144,19 +246,24 @@ run_limits_check(struct run_limits *lim, double *cpu, int *ms)
 			return LIMIT_WALL;
 		wake_by(ms, lim->deadline, now);
 	}
-	if (lim->cpu_timeout <= 0 || lim->watch.root <= 0)
+	if (lim->watch.root <= 0)
 		return LIMIT_NONE;
-	if (now >= lim->cpu_check) {
-		c = proctree_watch_cpu(&lim->watch);
-		if (c > *cpu)
-			*cpu = c;
-		if (c >= lim->cpu_timeout)
-			return LIMIT_CPU;
-		left = (lim->cpu_timeout - (c < 0 ? 0 : c)) / lim->ncpu;
-		lim->cpu_check = now + (left > CPU_CHECK_MIN ? left :
-		    CPU_CHECK_MIN);
+	if (lim->cpu_timeout > 0) {
+		if (now >= lim->cpu_check) {
+			c = proctree_watch_cpu(&lim->watch);
+			if (c > *cpu)
+				*cpu = c;
+			if (c >= lim->cpu_timeout)
+				return LIMIT_CPU;
+			left = (lim->cpu_timeout - (c < 0 ? 0 : c)) /
+			    lim->ncpu;
+			lim->cpu_check = now + (left > CPU_CHECK_MIN ? left :
+			    CPU_CHECK_MIN);
+		}
+		wake_by(ms, lim->cpu_check, now);
 	}
-	wake_by(ms, lim->cpu_check, now);
+	if (lim->pace != NULL && pace_overrun(lim, now, cpu, ms))
+		return LIMIT_TEST;
 	return LIMIT_NONE;
 }
 
@@ -164,6 +271,10 @@ void
 run_limits_free(struct run_limits *lim)
 {
 	proctree_watch_free(&lim->watch);
+	if (lim->records != -1)
+		close(lim->records);
+	lim->records = -1;
+	buf_free(&lim->partial);
 }
 
 const char *
@@ -180,6 +291,8 @@ run_limit_name(enum run_limit limit)
 		return "processes";
 	case LIMIT_OUTPUT:
 		return "output";
+	case LIMIT_TEST:
+		return "test";
 	default:
 		return NULL;
 	}
@@ -1024,12 +1137,14 @@ launch_run(struct launch *l, struct run_result *r, char **setup, char **cause)
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	run_limits_init(&lim, start, l->spec->timeout, l->spec->cpu_timeout);
-	run_limits_watch(&lim, pid);
+	run_limits_watch(&lim, pid, cgroup_tree(&l->cg));
+	run_limits_pace(&lim, l->spec->pace);
 	while (!ended) {
 		ms = pidfd == -1 ? 50 : 1000;
 		if ((r->limit = run_limits_check(&lim, &r->cpu, &ms)) !=
 		    LIMIT_NONE) {
 			r->timed_out = 1;
+			r->overran = lim.overran;
 			break;
 		}
 		n = 0;

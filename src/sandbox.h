@@ -18,6 +18,18 @@ enum isolation {
 	ISOLATION_NONE,		/* no replacement (the baseline run): overlay, else in place */
 };
 
+/*
+ * Per-test CPU budgets of a run with a selection. The tests tell when each
+ * starts and ends (the hooks' records, or a warm child's replies); the
+ * first that overruns its budget ends the run (LIMIT_TEST), so that it can
+ * run again after the others.
+ */
+struct run_pace {
+	const double	*budget;	/* per test, by its place in the selection; 0 for none */
+	size_t		 n;
+	const char	*records;	/* the hooks' record file to follow, or NULL */
+};
+
 struct run_spec {
 	const char	*root;		/* project root: the command's working directory */
 	const char	*command;	/* run as /bin/sh -c command */
@@ -32,6 +44,7 @@ struct run_spec {
 	const char	*exclude;	/* absolute path not to copy in copy mode (the session), or NULL */
 	int		 private_tmp;	/* in a namespace, a /tmp of the run's own (see below) */
 	const char	*keep;		/* a directory in /tmp that stays shared (the hooks' records), or NULL */
+	const struct run_pace *pace;	/* per-test budgets, or NULL */
 	struct run_caps {
 		uint64_t memory;	/* bytes of memory (cgroup, else address space); 0 for none */
 		uint64_t procs;		/* processes at once (cgroup); 0 for none */
@@ -52,6 +65,7 @@ enum run_limit {
 	LIMIT_MEMORY,		/* the memory limit: the kernel ended a process */
 	LIMIT_PROCS,		/* the process limit: a fork failed */
 	LIMIT_OUTPUT,		/* the output limit */
+	LIMIT_TEST,		/* a test's own CPU budget (no verdict: run it last) */
 };
 
 struct run_result {
@@ -65,6 +79,7 @@ struct run_result {
 	struct buf	 output;	/* tail of stdout+stderr */
 	enum isolation	 used;		/* what isolation was in effect */
 	int		 overlay;	/* whether the tree was behind a private overlay */
+	size_t		 overran;	/* with LIMIT_TEST, the test (its place in the selection) */
 };
 
 /*
@@ -124,16 +139,32 @@ struct run_limits {
 	double			 cpu_check;	/* when to read the CPU time next */
 	double			 ncpu;
 	struct proctree_watch	 watch;		/* the processes whose time counts */
+	const struct run_pace	*pace;		/* per-test budgets, or NULL */
+	int			 records;	/* pace->records open, or -1 */
+	struct buf		 partial;	/* the part of a record read so far */
+	size_t			 current;	/* the test running with a budget, or SIZE_MAX */
+	double			 until;		/* the CPU time at which it overruns */
+	double			 pace_check;	/* when to read the CPU time for it next */
+	size_t			 overran;	/* the test that did, with LIMIT_TEST */
 };
 
 /* Limits from start (now_seconds()) on; 0 for a limit is none. */
 void run_limits_init(struct run_limits *, double start, double timeout,
     double cpu_timeout);
-/* Count the CPU time of root and every process below it (none before this). */
-void run_limits_watch(struct run_limits *, pid_t root);
+/*
+ * Count the CPU time of root and every process below it (none before
+ * this), found in group (the control group that holds them and nothing
+ * else) if it is not NULL, else in the process table.
+ */
+void run_limits_watch(struct run_limits *, pid_t root, const char *group);
+/* Hold the tests to pace's budgets (kept by the caller) as they tell of their starts. */
+void run_limits_pace(struct run_limits *, const struct run_pace *);
+/* Test n (its place in the selection) starts, or ends if start is 0. */
+void run_limits_told(struct run_limits *, int start, size_t n);
 /*
  * The limit reached, or LIMIT_NONE; *cpu rises to the CPU time read, and
- * *ms falls to the milliseconds until the limits need another look.
+ * *ms falls to the milliseconds until the limits need another look. With
+ * LIMIT_TEST, the test that overran its budget is in overran.
  */
 enum run_limit run_limits_check(struct run_limits *, double *cpu, int *ms);
 void run_limits_free(struct run_limits *);

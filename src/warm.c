@@ -627,7 +627,8 @@ send_request(int sock, const char *text, const struct warm_job *j, int out)
 
 /* Act on one reply line; 1 when the exchange is over. */
 static int
-reply_line(const char *line, pid_t *child, struct warm_result *r)
+reply_line(const char *line, pid_t *child, struct run_limits *lim,
+    struct warm_result *r)
 {
 	struct json		*o;
 	const struct json	*v;
@@ -645,6 +646,13 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 	} else if ((v = json_get(o, "pid")) != NULL && v->type == JV_NUMBER &&
 	    v->number > 1)
 		*child = (pid_t)v->number;
+	else if ((v = json_get(o, "start")) != NULL || (v = json_get(o,
+	    "done")) != NULL) {
+		if (v->type == JV_NUMBER && v->number >= 0 &&
+		    v->number < (double)SIZE_MAX)
+			run_limits_told(lim, json_get(o, "start") != NULL,
+			    (size_t)v->number);
+	}
 	else if ((v = json_get(o, "applied")) != NULL) {
 		if (v->type != JV_TRUE) {
 			v = json_get(o, "error");
@@ -671,20 +679,6 @@ reply_line(const char *line, pid_t *child, struct warm_result *r)
 	}
 	json_free(o);
 	return over;
-}
-
-/*
- * The control group that holds the child and all it started, and nothing
- * else; NULL if there is none.
- */
-static const char *
-tree_group(const struct warm_job *j)
-{
-	const struct cgroup	*cg = j->cg;
-
-	if (cg == NULL)
-		return NULL;
-	return cg->dir[CG_PIDS] != NULL ? cg->dir[CG_PIDS] : cg->dir[CG_MEMORY];
 }
 
 int
@@ -727,11 +721,13 @@ warm_run(struct warm *w, const struct warm_job *j,
 	fcntl(outp[0], F_SETFL, fcntl(outp[0], F_GETFL) | O_NONBLOCK);
 	/* The CPU time counted is the child's, once it has said who it is. */
 	run_limits_init(&lim, start, j->timeout, j->cpu_timeout);
+	run_limits_pace(&lim, j->pace);
 	while (!over) {
 		ms = 1000;
 		if ((r->limit = run_limits_check(&lim, &r->cpu, &ms)) !=
 		    LIMIT_NONE) {
 			r->timed_out = 1;
+			r->overran = lim.overran;
 			break;
 		}
 		pfd[0].fd = sock;
@@ -769,7 +765,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 			line = xstrdup(in.data);
 			memmove(in.data, in.data + used, in.len - used);
 			in.len -= used;
-			over = reply_line(line, &child, r);
+			over = reply_line(line, &child, &lim, r);
 			free(line);
 			if (child > 0 && child != w->spare) {
 				/* Not the process whose groups were judged. */
@@ -777,7 +773,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 				    "that took the request");
 				over = 1;
 			} else if (child > 0 && lim.watch.root != child)
-				run_limits_watch(&lim, child);
+				run_limits_watch(&lim, child, cgroup_tree(j->cg));
 			/*
 			 * The child has joined the namespace once it says who
 			 * it is: the namespace goes when the child does, and
@@ -797,7 +793,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 	if (j->cg != NULL)
 		run_caps_seen(j->cg, &r->timed_out, &r->limit, &r->reached);
 	if (child > 0) {
-		proctree_end_group(child, 1, tree_group(j), &c);
+		proctree_end_group(child, 1, cgroup_tree(j->cg), &c);
 		if (c > r->cpu)
 			r->cpu = c;
 	}

@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
-#define WARM_PROTOCOL 4
+#define WARM_PROTOCOL 5
 
 /* The session a worker serves, and how to start it. */
 struct warm_spec {
@@ -55,6 +55,7 @@ struct warm_job {
 						   warm_run closes it */
 	double			  timeout;	/* wall-clock seconds; 0 for none */
 	double			  cpu_timeout;	/* CPU seconds; 0 for none */
+	const struct run_pace	 *pace;		/* per-test budgets (records unused), or NULL */
 	size_t			  tail_max;	/* bytes of output kept */
 	uint64_t		  max_output;	/* bytes of output before the child is ended; 0 for none */
 	uint64_t		  as;		/* the child's address-space limit, or 0 */
@@ -69,6 +70,7 @@ struct warm_result {
 	int		 not_applied;	/* the worker could not put the mutant in place */
 	int		 timed_out;
 	enum run_limit	 limit;
+	size_t		 overran;	/* with LIMIT_TEST, the test that overran its budget */
 	enum run_limit	 reached;	/* a limit met that did not end the run */
 	char		*failed;	/* the first failing test, or NULL if none failed */
 	size_t		 ran;		/* tests run */

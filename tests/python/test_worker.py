@@ -383,7 +383,7 @@ class Worker:
         self.count += 1
         source = (text if full == "only" else reduced(text, line)).encode()
         whole = text.encode() if full is True else b""
-        request = {"op": "run", "protocol": 4,
+        request = {"op": "run", "protocol": _worker_module().PROTOCOL,
                    "file": os.path.realpath(self.project.path(file)),
                    "source_bytes": len(source), "full_bytes": len(whole),
                    "scope": scope, "line": line,
@@ -519,8 +519,13 @@ def verdict(worker, old, new, scope, tests, full=True, file="calc.py", text=CALC
     reply = worker.run(file, mutated, scope, line, tests, full=full, kill=kill)
     # The child that runs the tests is the spare that took the connection.
     assert reply.replies[0].get("pid", 0) == reply.spare, reply
-    assert reply.replies[1:-1] == [{"applied": True}], reply
+    assert reply.replies[1] == {"applied": True}, reply
     assert set(reply.last()) == {"found", "ran", "failed"}, reply
+    # Each test that ran was told as it started and ended, in the order run.
+    told = []
+    for number in reply.last()["found"][:reply.last()["ran"]]:
+        told += [{"start": number}, {"done": number}]
+    assert reply.replies[2:-1] == told, reply
     return reply
 
 
@@ -745,7 +750,7 @@ def test_a_child_joins_the_groups_sent_with_its_request(pytest_worker):
     mutated, line = mutate("return a + b", "return a - b")
     source = reduced(mutated, line).encode()
     pipes = [os.pipe(), os.pipe()]
-    request = {"op": "run", "protocol": 4,
+    request = {"op": "run", "protocol": _worker_module().PROTOCOL,
                "file": os.path.realpath(pytest_worker.project.path("calc.py")),
                "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
                "groups": 2, "tests": [{"runner": "pytest", "id": P + "test_add"}],
@@ -765,7 +770,7 @@ def test_child_ends_when_its_connection_closes(pytest_worker):
     # child running the tests, stuck in a loop, goes with it.
     mutated, line = mutate("return a + b", "while True:\n        pass")
     source = reduced(mutated, line).encode()
-    request = {"op": "run", "protocol": 4,
+    request = {"op": "run", "protocol": _worker_module().PROTOCOL,
                "file": os.path.realpath(pytest_worker.project.path("calc.py")),
                "source_bytes": len(source), "full_bytes": 0, "scope": "add", "line": line,
                "tests": [{"runner": "pytest", "id": P + "test_add"}], "payload": source}

@@ -76,6 +76,7 @@ sample(struct result *r)
 	    "a3bf4f1b2b0b822cd15d6c15b0f00a08");
 	r->selection = xstrdup("tests");
 	r->tests_run = 3;
+	r->set_aside = 2;
 	r->killed_by = xstrdup("tests/test_x.py::test_a[1-\xc3\xa9 ]");
 	r->mode = xstrdup("cold");
 	r->cold_reason = xstrdup("the worker was starting");
@@ -129,6 +130,7 @@ test_round_trip(void **state)
 	assert_string_equal(back.inputs, r.inputs);
 	assert_string_equal(back.selection, "tests");
 	assert_int_equal(back.tests_run, 3);
+	assert_int_equal(back.set_aside, 2);
 	assert_string_equal(back.killed_by, r.killed_by);
 	assert_null(back.limit);
 	assert_string_equal(back.mode, "cold");
@@ -298,6 +300,14 @@ test_malformed(void **state)
 	    ": 'tests_run' is not an integer from 0 to 2147483647");
 	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
 	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"set_aside\":1.5}",
+	    ": 'set_aside' is not an integer from 0 to 2147483647");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
+	    GOOD_TAIL_NOBRACE ",\"set_aside\":null}",
+	    ": 'set_aside' is null, not a number");
+	rejects("{\"version\":2,\"id\":\"x\",\"outcome\":\"killed\","
+	    "\"exit_status\":1,\"signal\":null,\"duration\":1,"
 	    GOOD_TAIL_NOBRACE ",\"cpu\":\"1\"}",
 	    ": 'cpu' is not a number of seconds");
 
@@ -310,6 +320,7 @@ test_malformed(void **state)
 	assert_int_equal(r.outcome, OUTCOME_PENDING);
 	assert_int_equal(r.exit_status, -1);
 	assert_int_equal(r.tests_run, -1);
+	assert_int_equal(r.set_aside, 0);
 	assert_null(r.inputs);
 	assert_null(r.killed_by);
 	assert_null(r.cold_reason);

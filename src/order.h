@@ -1,0 +1,45 @@
+/* order.h: the order a mutant's selected tests run in, and the CPU budget each has there. */
+#ifndef CR_ORDER_H
+#define CR_ORDER_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+/*
+ * The tests run fastest first. Each but the last has a CPU budget of its
+ * own, a share of the run's limit; a test that overruns it ends the run,
+ * which runs again with that test set aside, after the others, without a
+ * budget. A mutant that sends one test into a loop is then still caught by
+ * a test that fails, instead of burning the whole limit on the first. Runs
+ * cut short may take as much CPU time as the limit in all; after that the
+ * tests keep the order they have, with no budgets.
+ */
+struct test_order {
+	struct planned_test	*v;		/* the tests in the order they run (not owned) */
+	double			*budget;	/* each one's CPU seconds; 0 for none */
+	size_t			 n;
+	size_t			 late;		/* the last ones, set aside */
+	double			 factor;	/* a budget: factor times the test's CPU time, */
+	double			 constant;	/* plus this */
+	double			 left;		/* CPU seconds that runs cut short may still take */
+};
+
+/*
+ * The n tests in the order given, with budgets for a run whose CPU limit is
+ * limit (none if it is 0): factor times each test's CPU time plus a tenth of
+ * the limit.
+ */
+void order_init(struct test_order *, const struct planned_test *, size_t n,
+    double factor, double limit);
+/*
+ * A run was cut short after spent CPU seconds because test k overran its
+ * budget: set it aside. The next run has the new order and budgets; a k that
+ * had no budget leaves the order as it is and ends the budgets.
+ */
+void order_set_aside(struct test_order *, size_t k, double spent);
+/* Whether any test has a budget. */
+int order_paced(const struct test_order *);
+void order_free(struct test_order *);
+
+#endif
