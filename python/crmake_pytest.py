@@ -103,6 +103,8 @@ def pytest_fixture_setup(fixturedef, request):
         return
     previous = crmake_record.context()
     crmake_record.switch_context("")
+    # Nor is it the test's CPU budget's, which its planned time sets.
+    _run.pause()
     wall = time.perf_counter()
     cpu = crmake_record.cpu_time()
     try:
@@ -111,6 +113,7 @@ def pytest_fixture_setup(fixturedef, request):
         _shared[0] += time.perf_counter() - wall
         _shared[1] += crmake_record.cpu_time() - cpu
         crmake_record.switch_context(previous)
+        _run.resume()
 
 
 @pytest.hookimpl(tryfirst=True)

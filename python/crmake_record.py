@@ -216,6 +216,7 @@ class Run:
         self.progress = None
         self._numbers = {}
         self._current = None
+        self._paused = 0
         self._runner_sent = False
         self._result_sent = False
         if select_path is not None:
@@ -262,8 +263,22 @@ class Run:
         """Tell that a selected test starts: its number in the selection."""
         number = self._numbers.get(test_id)
         self._current = number
+        self._paused = 0
         if number is not None:
             self._tell("start", number)
+
+    def pause(self):
+        """Tell that what runs now is not the current test's own (a shared
+        fixture's set-up): its CPU budget stops until resume()."""
+        self._paused += 1
+        if self._paused == 1 and self._current is not None:
+            self._tell("done", self._current)
+
+    def resume(self):
+        """Tell that the current test's own work goes on: a new budget."""
+        self._paused -= 1
+        if self._paused == 0 and self._current is not None:
+            self._tell("start", self._current)
 
     def _tell(self, kind, number):
         if self.progress is None:
@@ -282,8 +297,7 @@ class Run:
         records are written (not in a warm worker's child).
         """
         self.ran += 1
-        if self._current is not None and self.progress is not None:
-            # A cold run's test record below tells the end.
+        if self._current is not None:
             self._tell("done", self._current)
         self._current = None
         if outcome == "failed":

@@ -130,6 +130,8 @@ struct job {
 	const char	*cold_reason;	/* why the tests did not run warm */
 	char		*pydir;
 	char		*tmp;		/* for the selection and the records */
+	double		 spent;		/* seconds of runs cut short for a test set aside */
+	double		 spent_cpu;	/* and their CPU seconds */
 };
 
 static void
@@ -708,7 +710,6 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
 	char			 *why = NULL, *abs, *real;
-	double			  spent = 0, spent_cpu = 0;
 	int			  done = 0;
 
 	if (j->reduced != NULL)
@@ -741,9 +742,9 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 			goto out;
 		if (!r.timed_out || r.limit != LIMIT_TEST)
 			break;
-		order_set_aside(&o, r.overran, r.cpu);
-		spent += r.duration;
-		spent_cpu += r.cpu;
+		order_set_aside(&o, r.overran);
+		j->spent += r.duration;
+		j->spent_cpu += r.cpu;
 		warm_result_free(&r);
 	}
 	/* A child the kernel ended for its memory had the limit for verdict. */
@@ -761,8 +762,8 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 			res->outcome = OUTCOME_SURVIVED;
 		if (!r.timed_out && r.reached != LIMIT_NONE)
 			res->limit = xstrdup(run_limit_name(r.reached));
-		res->duration = r.duration + spent;
-		res->cpu = r.cpu + spent_cpu;
+		res->duration = r.duration;
+		res->cpu = r.cpu;
 		res->output = xstrdup(buf_str(&r.output));
 		res->isolation = xstrdup("namespace");
 		res->selection = xstrdup(selection_name(p->sel));
@@ -829,10 +830,11 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	struct run_result	 run;
 	struct test_order	 o;
 	char			*cause = NULL;
-	double			 spent = 0, spent_cpu = 0;
 	size_t			 ntests = 0;
 
 	memset(&o, 0, sizeof o);
+	memset(&run, 0, sizeof run);
+	memset(&hr, 0, sizeof hr);
 	j->cold_reason = warm_barred(j);
 	if (cf->selecting && (p->sel == SEL_TESTS || p->sel == SEL_ALL)) {
 		if (db_mutant_tests(db, p->id, &tests, &ntests, &cause) == -1)
@@ -842,10 +844,8 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 				fatal("cannot find crmake's Python hooks (set "
 				    "CR_PYTHONDIR to their directory)");
 			if (j->cold_reason == NULL &&
-			    run_warm(j, db, tests, ntests, res)) {
-				planned_tests_free(tests, ntests);
-				return;
-			}
+			    run_warm(j, db, tests, ntests, res))
+				goto out;
 			order_init(&o, tests, ntests, cf->cpu_factor,
 			    selection_cpu_limit(j));
 			for (;;) {
@@ -854,25 +854,22 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 				    p->cpu, &run, &hr);
 				if (!run.timed_out || run.limit != LIMIT_TEST)
 					break;
-				order_set_aside(&o, run.overran, run.cpu);
-				spent += run.duration;
-				spent_cpu += run.cpu;
+				order_set_aside(&o, run.overran);
+				j->spent += run.duration;
+				j->spent_cpu += run.cpu;
 				run_result_free(&run);
 				pyhooks_run_free(&hr);
 			}
 			if (run.timed_out || run.exit_status != 0 ||
 			    hr.nfound == ntests) {
 				verdict(&run, &hr, selection_name(p->sel), res);
-				res->duration += spent;
-				res->cpu += spent_cpu;
 				res->set_aside = (int)o.late;
-				goto out;
+				goto cold;
 			}
 			run_result_free(&run);
 			pyhooks_run_free(&hr);
 		}
 	}
-	order_free(&o);
 	if (cf->selecting && j->pydir == NULL &&
 	    (j->pydir = session_find_python()) == NULL)
 		fatal("cannot find crmake's Python hooks (set CR_PYTHONDIR to "
@@ -880,10 +877,14 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 	run_tests_checked(j, NULL, 0, NULL, cf->base_wall, cf->base_cpu, &run,
 	    &hr);
 	verdict(&run, &hr, ntests > 0 ? "fallback" : "suite", res);
-out:
+cold:
 	/* Without a reason, the warm path was open and had nothing to run. */
 	res->cold_reason = xstrdup(j->cold_reason != NULL ? j->cold_reason :
 	    "no selected test");
+out:
+	/* Runs cut short for a test set aside, warm or cold, took time too. */
+	res->duration += j->spent;
+	res->cpu += j->spent_cpu;
 	run_result_free(&run);
 	pyhooks_run_free(&hr);
 	order_free(&o);

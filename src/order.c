@@ -38,14 +38,14 @@ order_init(struct test_order *o, const struct planned_test *tests, size_t n,
 }
 
 void
-order_set_aside(struct test_order *o, size_t k, double spent)
+order_set_aside(struct test_order *o, size_t k)
 {
 	struct planned_test	t;
 
-	o->left -= spent > 0 ? spent : 0;
 	if (k >= o->n || o->budget[k] <= 0)
 		o->left = 0;
 	else {
+		o->left -= o->budget[k];
 		t = o->v[k];
 		memmove(o->v + k, o->v + k + 1, (o->n - k - 1) * sizeof *o->v);
 		o->v[o->n - 1] = t;

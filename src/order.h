@@ -11,9 +11,12 @@
  * own, a share of the run's limit; a test that overruns it ends the run,
  * which runs again with that test set aside, after the others, without a
  * budget. A mutant that sends one test into a loop is then still caught by
- * a test that fails, instead of burning the whole limit on the first. Runs
- * cut short may take as much CPU time as the limit in all; after that the
- * tests keep the order they have, with no budgets.
+ * a test that fails, instead of burning the whole limit on the first.
+ * Tests are set aside while the budgets they overran add up to less than
+ * the limit; after that the tests keep the order they have, with no
+ * budgets. What is counted is the budgets, not the time the runs took, so
+ * that a warm run, which starts no interpreter, and a cold one set the
+ * same tests aside.
  */
 struct test_order {
 	struct planned_test	*v;		/* the tests in the order they run (not owned) */
@@ -22,7 +25,7 @@ struct test_order {
 	size_t			 late;		/* the last ones, set aside */
 	double			 factor;	/* a budget: factor times the test's CPU time, */
 	double			 constant;	/* plus this */
-	double			 left;		/* CPU seconds that runs cut short may still take */
+	double			 left;		/* the limit, less the budgets overrun so far */
 };
 
 /*
@@ -33,11 +36,11 @@ struct test_order {
 void order_init(struct test_order *, const struct planned_test *, size_t n,
     double factor, double limit);
 /*
- * A run was cut short after spent CPU seconds because test k overran its
- * budget: set it aside. The next run has the new order and budgets; a k that
- * had no budget leaves the order as it is and ends the budgets.
+ * A run was cut short because test k overran its budget: set it aside.
+ * The next run has the new order and budgets; a k that had no budget
+ * leaves the order as it is and ends the budgets.
  */
-void order_set_aside(struct test_order *, size_t k, double spent);
+void order_set_aside(struct test_order *, size_t k);
 /* Whether any test has a budget. */
 int order_paced(const struct test_order *);
 void order_free(struct test_order *);

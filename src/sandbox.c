@@ -13,6 +13,7 @@
 
 #include <linux/capability.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -72,7 +73,7 @@ extern char **environ;
 #define CPU_RESCAN 0.5
 /* Seconds between looks at the hooks' records for a test's start. */
 #define PACE_POLL 0.02
-/* Bytes of a record line kept while its end is not there yet. */
+/* Bytes of the hooks' records read at one look, and the longest line kept. */
 #define RECORD_MAX 65536
 /* Milliseconds between two looks at the groups a worker's runs left. */
 #define HANDED_SWEEP_MS 100
@@ -160,46 +161,60 @@ run_limits_told(struct run_limits *lim, int start, size_t n)
 	lim->pace_check = now_seconds() + lim->pace->budget[n] / lim->ncpu;
 }
 
+/* Act on one whole record line: a test's start or end, or not ours. */
+static void
+record_line(struct run_limits *lim, const char *line)
+{
+	static const char *const kinds[] = { "done", "start" };
+	char		 head[32], *end;
+	unsigned long	 n;
+	size_t		 k, len;
+
+	for (k = 0; k < 2; k++) {
+		len = (size_t)snprintf(head, sizeof head,
+		    "{\"type\":\"%s\",\"n\":", kinds[k]);
+		if (strncmp(line, head, len) != 0 || !isdigit((unsigned char)
+		    line[len]))
+			continue;
+		errno = 0;
+		n = strtoul(line + len, &end, 10);
+		if (errno == 0 && end[0] == '}' && end[1] == '\0')
+			run_limits_told(lim, (int)k, (size_t)n);
+		return;
+	}
+}
+
 /*
  * Act on the records the hooks appended since the last look: a test's
- * start ({"type":"start","n":N}) and its end (its "test" record). Lines
- * are matched as crmake's hooks write them; anything else is not ours.
+ * start ({"type":"start","n":N}) and end ({"type":"done","n":N}), matched
+ * as crmake's hooks write them. A test may write there too: a look reads
+ * RECORD_MAX bytes at most, and a line longer than that goes unread.
  */
 static void
 records_follow(struct run_limits *lim)
 {
-	static const char start[] = "{\"type\":\"start\",\"n\":";
-	static const char test[] = "{\"type\":\"test\",";
-	char		 chunk[8192], *line, *nl, *end;
-	unsigned long	 n;
-	size_t		 used;
+	struct buf	*b = &lim->partial;
+	char		*line, *nl;
+	size_t		 off = 0;
 	ssize_t		 got;
 
 	if (lim->records == -1 && (lim->records = open(lim->pace->records,
 	    O_RDONLY | O_CLOEXEC)) == -1)
 		return;
-	while ((got = read(lim->records, chunk, sizeof chunk)) > 0) {
-		buf_add(&lim->partial, chunk, (size_t)got);
-		while ((nl = memchr(lim->partial.data, '\n',
-		    lim->partial.len)) != NULL) {
-			*nl = '\0';
-			line = lim->partial.data;
-			if (strncmp(line, start, sizeof start - 1) == 0) {
-				errno = 0;
-				n = strtoul(line + sizeof start - 1, &end, 10);
-				if (errno == 0 && *end == '}' && end[1] == '\0')
-					run_limits_told(lim, 1, (size_t)n);
-			} else if (strncmp(line, test, sizeof test - 1) == 0)
-				run_limits_told(lim, 0, lim->current);
-			used = (size_t)(nl + 1 - lim->partial.data);
-			memmove(lim->partial.data, nl + 1,
-			    lim->partial.len - used);
-			lim->partial.len -= used;
-		}
-		/* No record of ours is that long: a line that is goes. */
-		if (lim->partial.len > RECORD_MAX)
-			buf_reset(&lim->partial);
+	buf_grow(b, RECORD_MAX + 1);
+	if ((got = read(lim->records, b->data + b->len, RECORD_MAX)) <= 0)
+		return;
+	b->len += (size_t)got;
+	while ((nl = memchr(b->data + off, '\n', b->len - off)) != NULL) {
+		*nl = '\0';
+		line = b->data + off;
+		record_line(lim, line);
+		off = (size_t)(nl + 1 - b->data);
 	}
+	memmove(b->data, b->data + off, b->len - off);
+	b->len -= off;
+	if (b->len >= RECORD_MAX)
+		b->len = 0;
 }
 
 /* Whether the test running has overrun its budget. */

@@ -3,7 +3,8 @@
 # others. A mutant that sends the first test into an endless loop is then
 # killed by the next test, which fails, in a fraction of the CPU limit, and
 # not called a timeout; a mutant whose only test hangs still times out.
-# Warm and cold agree, under unittest and pytest.
+# Warm and cold agree, under unittest and pytest; under pytest, a session
+# fixture that takes longer than a budget to set up sets no test aside.
 . "$CR_SRCDIR/tests/e2e/lib.sh"
 
 grep -qw overlay /proc/filesystems || { echo "no overlayfs" >&2; exit 77; }
@@ -44,21 +45,22 @@ assert sorted(r["id"] for r in aside) == sorted(
     [r["id"] for r in want] +
     [r["id"] for r in rs if r["line"] == 4 and r["set_aside"]]), aside
 assert len(aside) == 10, [(r["line"], r["operator"]) for r in aside]
+# The only test hangs: a timeout, with nothing set aside.
+timeouts = [r for r in rs if r["outcome"] == "timeout"]
+assert [(r["line"], r["limit"], r["set_aside"]) for r in timeouts] == [(18, "cpu", 0)], timeouts
+limit = timeouts[0]["cpu"]
+assert limit >= 1, timeouts
 for r in aside:
     assert r["set_aside"] == 1, r
     assert r["outcome"] == "killed", r
     assert r["killed_by"].endswith("test_bounded"), r
-    # A timeout takes the whole CPU limit, a second at the least.
-    assert r["cpu"] < 0.9, r
+    # Less CPU time than a timeout takes, all runs counted.
+    assert r["cpu"] < limit, (limit, r)
 warm = [r for r in want if r["mode"] == "warm"]
 if mode == "warm":
     assert len(warm) >= 5, [(r["mode"], r["cold_reason"]) for r in want]
 else:
     assert not warm, warm
-# The only test hangs: a timeout, with nothing set aside.
-timeouts = [r for r in rs if r["outcome"] == "timeout"]
-assert [(r["line"], r["limit"], r["set_aside"]) for r in timeouts] == [(18, "cpu", 0)], timeouts
-assert timeouts[0]["cpu"] >= 1, timeouts
 print("%s: %d set aside (%d warm), 1 timeout" % (mode, len(aside), len(warm)))
 PYEOF
 	done

@@ -73,7 +73,7 @@ test_set_aside(void **state)
 
 	(void)state;
 	order_init(&o, tests, NTESTS, 2, 1.5);
-	order_set_aside(&o, 1, 0.2);
+	order_set_aside(&o, 1);
 	assert_string_equal(names(&o), "A C D B");
 	assert_int_equal(o.late, 1);
 	/* B has no budget now, and D, the last before it, has none either. */
@@ -82,11 +82,11 @@ test_set_aside(void **state)
 	assert_float_equal(o.budget[3], 0, 0);
 	assert_float_equal(o.budget[1], 2 * 0.010 + 0.15, 1e-9);
 	/* Set aside in turn: the first one set aside runs first of them. */
-	order_set_aside(&o, 0, 0.2);
+	order_set_aside(&o, 0);
 	assert_string_equal(names(&o), "C D B A");
 	assert_true(order_paced(&o));
 	assert_float_equal(o.budget[1], 0, 0);
-	order_set_aside(&o, 0, 0.2);
+	order_set_aside(&o, 0);
 	assert_string_equal(names(&o), "D B A C");
 	/* One test left before those set aside: no budget is of use. */
 	assert_false(order_paced(&o));
@@ -96,27 +96,37 @@ test_set_aside(void **state)
 static void
 test_spent(void **state)
 {
+	static struct planned_test slow[] = {
+		{ "pytest", "t.A", 0.2, 0.2 },
+		{ "pytest", "t.B", 0.2, 0.2 },
+		{ "pytest", "t.C", 0.2, 0.2 },
+		{ "pytest", "t.D", 0.2, 0.2 },
+	};
 	struct test_order	o;
 
 	(void)state;
-	/* Runs cut short take at most the limit in all. */
-	order_init(&o, tests, NTESTS, 2, 1.0);
-	order_set_aside(&o, 0, 0.6);
+	/*
+	 * Tests are set aside while the budgets they overran add up to less
+	 * than the limit: each has 2 * 0.2 + 0.1 here.
+	 */
+	order_init(&o, slow, 4, 2, 1.0);
+	assert_float_equal(o.budget[0], 0.5, 1e-9);
+	order_set_aside(&o, 0);
 	assert_string_equal(names(&o), "B C D A");
 	assert_true(order_paced(&o));
-	order_set_aside(&o, 0, 0.5);
+	order_set_aside(&o, 0);
 	assert_string_equal(names(&o), "C D A B");
 	assert_false(order_paced(&o));
 	order_free(&o);
 
 	/* A test without a budget cannot have overrun it: budgets end. */
 	order_init(&o, tests, NTESTS, 2, 1.0);
-	order_set_aside(&o, 3, 0.1);
+	order_set_aside(&o, 3);
 	assert_string_equal(names(&o), "A B C D");
 	assert_false(order_paced(&o));
 	order_free(&o);
 	order_init(&o, tests, NTESTS, 2, 1.0);
-	order_set_aside(&o, 99, 0.1);
+	order_set_aside(&o, 99);
 	assert_string_equal(names(&o), "A B C D");
 	assert_false(order_paced(&o));
 	order_free(&o);
