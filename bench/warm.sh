@@ -31,7 +31,9 @@
 # framework charge any warm runner. Where mutants time out, the script also
 # prints the most that warm could gain over cold with them: a timeout takes
 # its time limit either way (the same limit, for the same verdict), so cold's
-# time over the warm timeouts' own bounds the ratio.
+# time over the warm timeouts' own bounds the ratio. It counts the mutants
+# in which a test overran its CPU budget and was set aside (run last), and
+# their time.
 #
 # Environment: JOBS (make -j, default 2); MAX_MUTANTS runs that many of each
 # project's mutants, spread evenly (default 300; 0 runs them all);
@@ -315,6 +317,14 @@ if nt:
     print("timeouts' bound:      %.2fx: cold's time over the warm timeouts' own (%.1f s at -j%s), "
           "were every other mutant free" % (
               tc / max(spent(warm, True) / int(jobs), 1e-9), spent(warm, True) / int(jobs), jobs))
+# A test that overran its CPU budget ran after the others; the runs cut
+# short are in the mutant's time.
+aside = [sum(1 for r in rs.values() if r.get("set_aside")) for rs in (warm, cold)]
+if any(aside):
+    print("tests set aside:      in %d mutants warm and %d cold, %.1f s and %.1f s of run time" % (
+        aside[0], aside[1],
+        sum(r.get("duration") or 0.0 for r in warm.values() if r.get("set_aside")),
+        sum(r.get("duration") or 0.0 for r in cold.values() if r.get("set_aside"))))
 for i in differ[:10]:
     w, c = warm[i], cold[i]
     def said(r):
