@@ -133,7 +133,8 @@ make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
 SLURM_STEP_ID=3 "$CR_RUN_ONE" -q -o "$T/step.json" "$T/s-warmth" "$id" || fail "the run in a step failed"
 grep -q '"mode":"cold","cold_reason":"no worker in a Slurm step"' "$T/step.json" ||
 	fail "the run in a step: $(cat "$T/step.json")"
-[ -z "$state" ] || [ ! -e "$state.sock" ] || fail "a run in a step started a worker"
+[ -n "$state" ] || fail "the warm worker's state was not found, to check a run in a step"
+[ ! -e "$state.sock" ] || fail "a run in a step started a worker"
 
 # The workers are gone once stopped; nothing they or their children started
 # (the thread test_e left sleeping) is left.
