@@ -336,6 +336,90 @@ proctree_gone(long pid)
 	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
 }
 
+/*
+ * Whether the kernel lists each thread's children (/proc/PID/task/TID/
+ * children, CONFIG_PROC_CHILDREN): asked once, of this process.
+ */
+static int
+children_listed(void)
+{
+	static int	known = -1;
+	char		path[64];
+
+	if (known == -1) {
+		snprintf(path, sizeof path, "/proc/%ld/task/%ld/children",
+		    (long)getpid(), (long)getpid());
+		known = access(path, R_OK) == 0;
+	}
+	return known;
+}
+
+/* Add the children of v[i]'s threads that v does not hold yet. */
+static void
+children_add(struct proc **v, size_t *n, size_t *cap, size_t i)
+{
+	struct dirent	*de;
+	struct buf	 text = { 0 };
+	struct proc	 p;
+	char		 path[320], *q, *end;
+	size_t		 k;
+	long		 pid;
+	DIR		*d;
+
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)(*v)[i].pid);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%s/children",
+		    (long)(*v)[i].pid, de->d_name);
+		buf_reset(&text);
+		if (file_read(path, &text, NULL) == -1)
+			continue;
+		for (q = (char *)buf_str(&text);; q = end) {
+			pid = strtol(q, &end, 10);
+			if (end == q)
+				break;
+			for (k = 0; k < *n && (*v)[k].pid != pid; k++)
+				;
+			if (k < *n || pid <= 1 || pid > INT_MAX ||
+			    proc_stat((pid_t)pid, &p) == -1)
+				continue;
+			if (*n == *cap) {
+				*cap *= 2;
+				*v = xreallocarray(*v, *cap, sizeof **v);
+			}
+			p.state = 1;
+			(*v)[(*n)++] = p;
+		}
+	}
+	closedir(d);
+	buf_free(&text);
+}
+
+/*
+ * root and the processes below it, with state 1, from the kernel's lists
+ * of each thread's children: a look costs what the tree holds, not what
+ * the process table does. NULL if root is gone or there are no such lists.
+ */
+static struct proc *
+children_list(pid_t root, size_t *np)
+{
+	struct proc	*v, p;
+	size_t		 n = 0, cap = 16, i;
+
+	if (!children_listed() || proc_stat(root, &p) == -1)
+		return NULL;
+	v = xreallocarray(NULL, cap, sizeof *v);
+	p.state = 1;
+	v[n++] = p;
+	for (i = 0; i < n; i++)
+		children_add(&v, &n, &cap, i);
+	*np = n;
+	return v;
+}
+
 double
 proctree_watch_cpu(struct proctree_watch *w)
 {
@@ -347,6 +431,7 @@ proctree_watch_cpu(struct proctree_watch *w)
 	if (w->n == 0 || now - w->last >= w->rescan) {
 		if ((w->group == NULL ||
 		    (v = group_list(w->group, w->root, &n)) == NULL) &&
+		    (v = children_list(w->root, &n)) == NULL &&
 		    (v = proc_list(w->root, &n)) == NULL)
 			return -1;
 		w->n = 0;

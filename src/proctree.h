@@ -39,10 +39,10 @@ int proctree_end_group(pid_t root, int self, const char *group, double *cpu);
 int proctree_gone(long pid);
 
 /*
- * The CPU time of a tree, read often: the whole process table (or the
- * tree's control group, if it has one) is read at most every rescan
- * seconds, and only the known processes of the tree in between (what a
- * process reaps is in its own count).
+ * The CPU time of a tree, read often: the tree is looked for at most every
+ * rescan seconds (in its control group if it has one, else by the kernel's
+ * lists of children, else in the whole process table), and only its known
+ * processes are read in between (what a process reaps is in its own count).
  */
 struct proctree_watch {
 	pid_t		 root;

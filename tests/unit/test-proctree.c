@@ -171,6 +171,38 @@ test_kill_below(void **state)
 	spinners = 0;
 }
 
+/* A watch finds the whole tree, a new session's process too, and its time. */
+static void
+test_watch(void **state)
+{
+	struct proctree_watch	w;
+	pid_t			pid;
+	double			c, all;
+
+	(void)state;
+	spinners = pid = tree();
+	wait_cpu(pid, 0.5);
+	proctree_watch_init(&w, pid, 10);
+	c = proctree_watch_cpu(&w);
+	all = proctree_cpu(pid);
+	assert_int_equal(w.n, 3);
+	assert_true(c >= 0.5);
+	/* Read a moment apart: the spinners ran on meanwhile. */
+	assert_true(c <= all + 0.05 && all - c < 0.5);
+	usleep(200000);
+	/* Between looks for the tree, its known processes still count. */
+	assert_true(proctree_watch_cpu(&w) > c);
+	assert_int_equal(w.n, 3);
+	proctree_watch_free(&w);
+	/* A tree that is gone has no time. */
+	proctree_watch_init(&w, 999999999, 10);
+	assert_true(proctree_watch_cpu(&w) < 0 || w.n == 0);
+	proctree_watch_free(&w);
+	assert_int_equal(proctree_kill(pid, 1), 3);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	spinners = 0;
+}
+
 /* Ending a tree gives its CPU time as it stood, and leaves nothing below. */
 static void
 test_end(void **state)
@@ -288,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_cpu_and_kill, teardown),
 		cmocka_unit_test_teardown(test_kill_below, teardown),
+		cmocka_unit_test_teardown(test_watch, teardown),
 		cmocka_unit_test_teardown(test_end, teardown),
 		cmocka_unit_test_teardown(test_end_group, teardown),
 		cmocka_unit_test(test_proctree_gone),
