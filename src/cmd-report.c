@@ -692,6 +692,20 @@ differ_clear(struct differ *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* Append " (reason n, reason n)" after lead, or nothing for no reasons. */
+static void
+reasons_text(struct buf *out, const char *lead, const struct reason *v,
+    size_t n)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		buf_addf(out, "%s%s %zu", k == 0 ? lead : ", ", v[k].reason,
+		    v[k].n);
+	if (n > 0)
+		buf_addc(out, ')');
+}
+
 /*
  * How the mutants ran, warm or cold and why, and where the time went: a
  * run that is slower than it could be says so here.
@@ -699,15 +713,13 @@ differ_clear(struct differ *d)
 static void
 runs_text(const struct report *rp, struct buf *out)
 {
-	size_t	k, n = rp->counts[OUTCOME_TIMEOUT];
+	size_t	n = rp->counts[OUTCOME_TIMEOUT];
 
 	if (rp->nwarm + rp->ncold > 0) {
 		buf_addf(out, "runs: %zu warm, %zu cold", rp->nwarm,
 		    rp->ncold);
-		for (k = 0; k < rp->ncold_reasons; k++)
-			buf_addf(out, "%s%s %zu", k == 0 ? " (" : ", ",
-			    rp->cold_reasons[k].reason, rp->cold_reasons[k].n);
-		buf_adds(out, rp->ncold_reasons > 0 ? ")\n" : "\n");
+		reasons_text(out, " (", rp->cold_reasons, rp->ncold_reasons);
+		buf_addc(out, '\n');
 	}
 	if (rp->seconds > 0) {
 		buf_adds(out, "run time: ");
@@ -729,7 +741,7 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 {
 	struct differ	 d = { 0 };
 	const struct entry *e;
-	size_t		 i, k, completed, listed = 0;
+	size_t		 i, completed, listed = 0;
 	double		 rate, score;
 	int		 o;
 
@@ -737,11 +749,8 @@ report_text(struct report *rp, int all, int diffs, struct buf *out)
 	    rp->n == 1 ? "" : "s");
 	for (o = 0; o < OUTCOME_COUNT; o++) {
 		buf_addf(out, "  %-12s%6zu", outcome_name(o), rp->counts[o]);
-		for (k = 0; o == OUTCOME_SKIPPED && k < rp->nreasons; k++)
-			buf_addf(out, "%s%s %zu", k == 0 ? "  (" : ", ",
-			    rp->reasons[k].reason, rp->reasons[k].n);
-		if (o == OUTCOME_SKIPPED && rp->nreasons > 0)
-			buf_addc(out, ')');
+		if (o == OUTCOME_SKIPPED)
+			reasons_text(out, "  (", rp->reasons, rp->nreasons);
 		buf_addc(out, '\n');
 	}
 	if ((rate = report_rate(rp, &completed)) < 0)
@@ -806,6 +815,22 @@ json_key(struct buf *out, const char *key)
 {
 	json_add_string(out, key);
 	buf_addc(out, ':');
+}
+
+/* Append the reasons as one JSON object, reason to count. */
+static void
+reasons_json(struct buf *out, const struct reason *v, size_t n)
+{
+	size_t	k;
+
+	buf_addc(out, '{');
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			buf_addc(out, ',');
+		json_key(out, v[k].reason);
+		buf_addf(out, "%zu", v[k].n);
+	}
+	buf_addc(out, '}');
 }
 
 static void
@@ -881,22 +906,12 @@ report_json(struct report *rp, int all, int diffs, struct buf *out)
 		json_key(out, outcome_name(o));
 		buf_addf(out, "%zu", rp->counts[o]);
 	}
-	buf_adds(out, "},\"skipped_by_reason\":{");
-	for (i = 0; i < rp->nreasons; i++) {
-		if (i > 0)
-			buf_addc(out, ',');
-		json_key(out, rp->reasons[i].reason);
-		buf_addf(out, "%zu", rp->reasons[i].n);
-	}
-	buf_addf(out, "},\"runs\":{\"warm\":%zu,\"cold\":%zu,"
-	    "\"cold_by_reason\":{", rp->nwarm, rp->ncold);
-	for (i = 0; i < rp->ncold_reasons; i++) {
-		if (i > 0)
-			buf_addc(out, ',');
-		json_key(out, rp->cold_reasons[i].reason);
-		buf_addf(out, "%zu", rp->cold_reasons[i].n);
-	}
-	buf_addf(out, "},\"seconds\":%.3f,\"timeout_seconds\":%.3f}",
+	buf_adds(out, "},\"skipped_by_reason\":");
+	reasons_json(out, rp->reasons, rp->nreasons);
+	buf_addf(out, ",\"runs\":{\"warm\":%zu,\"cold\":%zu,"
+	    "\"cold_by_reason\":", rp->nwarm, rp->ncold);
+	reasons_json(out, rp->cold_reasons, rp->ncold_reasons);
+	buf_addf(out, ",\"seconds\":%.3f,\"timeout_seconds\":%.3f}",
 	    rp->seconds, rp->timeout_seconds);
 	buf_adds(out, ",\"survival_rate\":");
 	json_percent(out, "%.6g", report_rate(rp, &completed));

@@ -337,6 +337,25 @@ outside_signal(const struct run_result *run)
 }
 
 /*
+ * A run's wall-clock limit for what it is expected to take: --timeout, else
+ * the session's factor times that plus its constant.
+ */
+static double
+wall_limit(const struct job *j, double expected)
+{
+	return j->timeout >= 0 ? j->timeout :
+	    j->cf->timeout_factor * expected + j->cf->timeout_constant;
+}
+
+/* A run's CPU limit for the CPU time it is expected to take, likewise. */
+static double
+cpu_limit(const struct job *j, double expected)
+{
+	return j->cpu_timeout >= 0 ? j->cpu_timeout :
+	    j->cf->cpu_factor * expected + j->cf->cpu_constant;
+}
+
+/*
  * Run the tests on the mutant once: the selected ones when tests is not
  * NULL, else the whole command. The limits are the expected time times a
  * factor plus a constant, in wall-clock and in CPU time; budget, if not
@@ -363,10 +382,8 @@ run_tests(struct job *j, const struct planned_test *tests, size_t ntests,
 	spec.target = j->p->path;
 	spec.data = j->mutated;
 	spec.len = j->mlen;
-	spec.timeout = j->timeout >= 0 ? j->timeout :
-	    cf->timeout_factor * wall + cf->timeout_constant;
-	spec.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
-	    cf->cpu_factor * cpu + cf->cpu_constant;
+	spec.timeout = wall_limit(j, wall);
+	spec.cpu_timeout = cpu_limit(j, cpu);
 	spec.isolation = cf->isolation;
 	spec.tail_max = cf->tail_max;
 	spec.caps = cf->caps;
@@ -561,12 +578,20 @@ check_mutant(const struct planned *p, struct buf *src, const char *mutated,
 	return pyast_check(mutated, mlen, why);
 }
 
-/* The CPU limit of the mutant's cold run of its selected tests; 0 for none. */
-static double
-selection_cpu_limit(const struct job *j)
+/*
+ * Whether a run ended because a test overran its CPU budget (no verdict):
+ * then that test is set aside in o, and the run's time counted as spent.
+ */
+static int
+cut_short(struct job *j, struct test_order *o, enum run_limit limit,
+    size_t overran, double duration, double cpu)
 {
-	return j->cpu_timeout >= 0 ? j->cpu_timeout :
-	    j->cf->cpu_factor * j->p->cpu + j->cf->cpu_constant;
+	if (limit != LIMIT_TEST)
+		return 0;
+	order_set_aside(o, overran);
+	j->spent += duration;
+	j->spent_cpu += cpu;
+	return 1;
 }
 
 /*
@@ -576,7 +601,7 @@ selection_cpu_limit(const struct job *j)
  */
 static int
 warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
-    const struct buf *reduced, const char *real, struct warm_result *r)
+    struct buf *reduced, const char *real, struct warm_result *r)
 {
 	const struct config	 *cf = j->cf;
 	const struct planned	 *p = j->p;
@@ -616,7 +641,7 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	pace.n = order_paced(o) ? o->n : 0;
 	memset(&wj, 0, sizeof wj);
 	wj.file = real;
-	wj.source = buf_str((struct buf *)reduced);
+	wj.source = buf_str(reduced);
 	wj.source_len = reduced->len;
 	wj.full = j->mutated;
 	wj.full_len = j->mlen;
@@ -631,13 +656,12 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	 * The limits of a cold run, less the start-up that a cold run spends
 	 * of them before its first test and a warm one does not: the tests
 	 * get the same time either way, and a slow mutant the same verdict.
+	 * Limits given on the command line are the tests' as they are.
 	 */
-	wj.timeout = j->timeout >= 0 ? j->timeout :
-	    cf->timeout_factor * p->wall + cf->timeout_constant -
-	    (p->wall > wall ? p->wall - wall : 0);
-	wj.cpu_timeout = j->cpu_timeout >= 0 ? j->cpu_timeout :
-	    cf->cpu_factor * p->cpu + cf->cpu_constant -
-	    (p->cpu > cpu ? p->cpu - cpu : 0);
+	wj.timeout = wall_limit(j, p->wall) - (j->timeout >= 0 ||
+	    p->wall <= wall ? 0 : p->wall - wall);
+	wj.cpu_timeout = cpu_limit(j, p->cpu) - (j->cpu_timeout >= 0 ||
+	    p->cpu <= cpu ? 0 : p->cpu - cpu);
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
 	/*
@@ -736,15 +760,12 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	}
 	abs = xasprintf("%s/%s", cf->root, p->path);
 	real = path_absolute(abs);
-	order_init(&o, tests, ntests, cf->cpu_factor, selection_cpu_limit(j));
+	order_init(&o, tests, ntests, cf->cpu_factor, cpu_limit(j, p->cpu));
 	for (;;) {
 		if (warm_attempt(j, &w, &o, &reduced, real, &r) == -1)
 			goto out;
-		if (!r.timed_out || r.limit != LIMIT_TEST)
+		if (!cut_short(j, &o, r.limit, r.overran, r.duration, r.cpu))
 			break;
-		order_set_aside(&o, r.overran);
-		j->spent += r.duration;
-		j->spent_cpu += r.cpu;
 		warm_result_free(&r);
 	}
 	/* A child the kernel ended for its memory had the limit for verdict. */
@@ -847,16 +868,14 @@ run_mutant(struct job *j, struct db *db, struct result *res)
 			    run_warm(j, db, tests, ntests, res))
 				goto out;
 			order_init(&o, tests, ntests, cf->cpu_factor,
-			    selection_cpu_limit(j));
+			    cpu_limit(j, p->cpu));
 			for (;;) {
 				run_tests_checked(j, o.v, ntests,
 				    order_paced(&o) ? o.budget : NULL, p->wall,
 				    p->cpu, &run, &hr);
-				if (!run.timed_out || run.limit != LIMIT_TEST)
+				if (!cut_short(j, &o, run.limit, run.overran,
+				    run.duration, run.cpu))
 					break;
-				order_set_aside(&o, run.overran);
-				j->spent += run.duration;
-				j->spent_cpu += run.cpu;
 				run_result_free(&run);
 				pyhooks_run_free(&hr);
 			}

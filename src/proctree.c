@@ -85,6 +85,52 @@ proc_read(int dirfd, const char *name, struct proc *p)
 	return stat_parse(text, p);
 }
 
+/* Read one process's stat; -1 if it is gone. */
+static int
+proc_stat(pid_t pid, struct proc *p)
+{
+	char	name[32];
+
+	snprintf(name, sizeof name, "/proc/%ld", (long)pid);
+	if (proc_read(AT_FDCWD, name, p) == -1)
+		return -1;
+	p->pid = pid;
+	return 0;
+}
+
+/*
+ * Add to v (n of cap) the processes that a text of PIDs lists (a group's
+ * cgroup.procs, a thread's children), with state 1, leaving out PIDs 0
+ * and 1, those gone, and those v holds already (a process moved to another
+ * parent between two reads).
+ */
+static void
+procs_add(struct proc **v, size_t *n, size_t *cap, const char *text)
+{
+	struct proc	 p;
+	char		*end;
+	size_t		 k;
+	long		 pid;
+
+	for (;; text = end) {
+		pid = strtol(text, &end, 10);
+		if (end == text)
+			break;
+		if (pid <= 1 || pid > INT_MAX)
+			continue;
+		for (k = 0; k < *n && (*v)[k].pid != pid; k++)
+			;
+		if (k < *n || proc_stat((pid_t)pid, &p) == -1)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap == 0 ? 16 : *cap * 2;
+			*v = xreallocarray(*v, *cap, sizeof **v);
+		}
+		p.state = 1;
+		(*v)[(*n)++] = p;
+	}
+}
+
 static int
 proc_compare(const void *a, const void *b)
 {
@@ -161,39 +207,17 @@ group_list(const char *group, pid_t root, size_t *np)
 {
 	struct buf	 text = { 0 };
 	struct proc	*v = NULL;
-	char		*path, *p, *end, name[32];
-	size_t		 n = 0, cap = 0;
-	long		 pid;
-	int		 dir, found = 0;
+	char		*path;
+	size_t		 n = 0, cap = 0, i;
 
 	path = xasprintf("%s/cgroup.procs", group);
-	if (file_read(path, &text, NULL) == -1 ||
-	    (dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		free(path);
-		buf_free(&text);
-		return NULL;
-	}
+	if (file_read(path, &text, NULL) == 0)
+		procs_add(&v, &n, &cap, buf_str(&text));
 	free(path);
-	for (p = (char *)buf_str(&text); *p != '\0'; p = end) {
-		pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (pid <= 1)
-			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			v = xreallocarray(v, cap, sizeof *v);
-		}
-		snprintf(name, sizeof name, "%ld", pid);
-		if (proc_read(dir, name, &v[n]) == 0) {
-			v[n].state = 1;
-			found |= v[n].pid == root;
-			n++;
-		}
-	}
-	close(dir);
 	buf_free(&text);
-	if (!found) {
+	for (i = 0; i < n && v[i].pid != root; i++)
+		;
+	if (i == n) {
 		free(v);
 		return NULL;
 	}
@@ -304,19 +328,6 @@ proctree_watch_init(struct proctree_watch *w, pid_t root, double rescan)
 	w->rescan = rescan;
 }
 
-/* Read one process's stat; -1 if it is gone. */
-static int
-proc_stat(pid_t pid, struct proc *p)
-{
-	char	name[32];
-
-	snprintf(name, sizeof name, "/proc/%ld", (long)pid);
-	if (proc_read(AT_FDCWD, name, p) == -1)
-		return -1;
-	p->pid = pid;
-	return 0;
-}
-
 int
 proctree_gone(long pid)
 {
@@ -360,39 +371,21 @@ children_add(struct proc **v, size_t *n, size_t *cap, size_t i)
 {
 	struct dirent	*de;
 	struct buf	 text = { 0 };
-	struct proc	 p;
-	char		 path[320], *q, *end;
-	size_t		 k;
-	long		 pid;
+	char		 path[320];
+	pid_t		 pid = (*v)[i].pid;
 	DIR		*d;
 
-	snprintf(path, sizeof path, "/proc/%ld/task", (long)(*v)[i].pid);
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
 	if ((d = opendir(path)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof path, "/proc/%ld/task/%s/children",
-		    (long)(*v)[i].pid, de->d_name);
+		    (long)pid, de->d_name);
 		buf_reset(&text);
-		if (file_read(path, &text, NULL) == -1)
-			continue;
-		for (q = (char *)buf_str(&text);; q = end) {
-			pid = strtol(q, &end, 10);
-			if (end == q)
-				break;
-			for (k = 0; k < *n && (*v)[k].pid != pid; k++)
-				;
-			if (k < *n || pid <= 1 || pid > INT_MAX ||
-			    proc_stat((pid_t)pid, &p) == -1)
-				continue;
-			if (*n == *cap) {
-				*cap *= 2;
-				*v = xreallocarray(*v, *cap, sizeof **v);
-			}
-			p.state = 1;
-			(*v)[(*n)++] = p;
-		}
+		if (file_read(path, &text, NULL) == 0)
+			procs_add(v, n, cap, buf_str(&text));
 	}
 	closedir(d);
 	buf_free(&text);

@@ -49,7 +49,7 @@ struct proctree_watch {
 	const char	*group;		/* the tree's control group, or NULL (see proctree_end_group) */
 	pid_t		*pids;
 	size_t		 n;
-	double		 last;		/* when the process table was read */
+	double		 last;		/* when the tree was looked for */
 	double		 rescan;
 };
 

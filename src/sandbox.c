@@ -165,16 +165,18 @@ run_limits_told(struct run_limits *lim, int start, size_t n)
 static void
 record_line(struct run_limits *lim, const char *line)
 {
-	static const char *const kinds[] = { "done", "start" };
-	char		 head[32], *end;
+	/* The test's end, then its start: run_limits_told's 0 and 1. */
+	static const char *const heads[] = {
+		"{\"type\":\"done\",\"n\":", "{\"type\":\"start\",\"n\":",
+	};
+	char		*end;
 	unsigned long	 n;
 	size_t		 k, len;
 
 	for (k = 0; k < 2; k++) {
-		len = (size_t)snprintf(head, sizeof head,
-		    "{\"type\":\"%s\",\"n\":", kinds[k]);
-		if (strncmp(line, head, len) != 0 || !isdigit((unsigned char)
-		    line[len]))
+		len = strlen(heads[k]);
+		if (strncmp(line, heads[k], len) != 0 ||
+		    !isdigit((unsigned char)line[len]))
 			continue;
 		errno = 0;
 		n = strtoul(line + len, &end, 10);

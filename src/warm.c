@@ -631,7 +631,7 @@ reply_line(const char *line, pid_t *child, struct run_limits *lim,
     struct warm_result *r)
 {
 	struct json		*o;
-	const struct json	*v;
+	const struct json	*v, *start;
 	char			*why = NULL;
 	int			 over = 0;
 
@@ -646,12 +646,11 @@ reply_line(const char *line, pid_t *child, struct run_limits *lim,
 	} else if ((v = json_get(o, "pid")) != NULL && v->type == JV_NUMBER &&
 	    v->number > 1)
 		*child = (pid_t)v->number;
-	else if ((v = json_get(o, "start")) != NULL || (v = json_get(o,
-	    "done")) != NULL) {
+	else if ((v = start = json_get(o, "start")) != NULL ||
+	    (v = json_get(o, "done")) != NULL) {
 		if (v->type == JV_NUMBER && v->number >= 0 &&
 		    v->number < (double)SIZE_MAX)
-			run_limits_told(lim, json_get(o, "start") != NULL,
-			    (size_t)v->number);
+			run_limits_told(lim, start != NULL, (size_t)v->number);
 	}
 	else if ((v = json_get(o, "applied")) != NULL) {
 		if (v->type != JV_TRUE) {
