@@ -851,7 +851,6 @@ def serve(adapter, path):
     parent = os.getpid()
     spare = None            # (pid, read end of its notify pipe)
     running = {}            # pidfd: pid of a child serving a request
-    pending = False         # a connection waits and there is no spare
     last = time.monotonic()
     stop = False
     while not stop:
@@ -873,20 +872,17 @@ def serve(adapter, path):
         now = time.monotonic()
         if stop or now - last > idle or (not _owner_alive(owner) and now - last > 2):
             break
-        # Forking copies the worker's page tables, which slows the children
-        # that run meanwhile: the next spare is made while none runs, or when
-        # a request would wait for it.
-        if spare is None and (not running or pending):
+        # The next spare is made as soon as one is taken, so that it is
+        # ready, in its groups, before the next request comes: the move into
+        # them can keep the kernel a grace period (milliseconds), and a
+        # request that waited for it would leave a processor idle.
+        if spare is None:
             spare = _fork_spare(server, parent, index, loaded, adapter, running, groups)
             if spare is None:
                 time.sleep(1)
                 continue
-        pending = False
         poller = select.poll()
-        if spare is not None:
-            poller.register(spare[1], select.POLLIN)
-        else:
-            poller.register(server, select.POLLIN)
+        poller.register(spare[1], select.POLLIN)
         for fd in running:
             poller.register(fd, select.POLLIN)
         if groups is not None:
@@ -911,8 +907,6 @@ def serve(adapter, path):
                     stop = True
                 os.close(fd)
                 spare = None
-            elif fd == server.fileno():
-                pending = True
     if spare is not None:
         try:
             os.kill(spare[0], 9)

@@ -613,6 +613,7 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	char			 *why = NULL, *cause = NULL;
 	double			  wall = 0, cpu = 0;
 	size_t			  i;
+	pid_t			  helper;
 	int			  mntns, overlay, gfds[CG_N], theirs;
 
 	memset(&spec, 0, sizeof spec);
@@ -622,7 +623,8 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	spec.len = j->mlen;
 	spec.caps = cf->caps;
 	spec.private_tmp = cf->private_tmp;
-	if (sandbox_mntns(&spec, w->pid, &mntns, &overlay, &cause) == -1) {
+	if (sandbox_mntns(&spec, w->pid, &mntns, &overlay, &helper,
+	    &cause) == -1) {
 		j->cold_reason = "no mount namespace";
 		warn("warm run of %s: %s; running it cold", p->id, cause);
 		free(cause);
@@ -675,6 +677,7 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 		j->cold_reason = "the worker did not answer";
 		free(why);
 		close(mntns);
+		sandbox_reap(helper);
 		free(runners);
 		free(ids);
 		return -1;
@@ -705,6 +708,7 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 		cgroup_leave(&cg);
 	else
 		cgroup_remove(&cg);
+	sandbox_reap(helper);
 	(void)overlay;
 	free(runners);
 	free(ids);

@@ -98,6 +98,7 @@ struct launch {
 	sigset_t		 oldmask;
 	struct cgroup		 cg;		/* the run's control groups */
 	uint64_t		 as;		/* address-space limit, or 0 */
+	int			 linger;	/* leave detached mounts open */
 };
 
 static const char *isolation_names[] = {
@@ -526,6 +527,18 @@ file_stamp(int fd, const struct stat *orig)
 }
 
 /* A new tmpfs attached nowhere of at most size bytes (0: the default), as a mount file descriptor; -1 on failure. */
+/*
+ * Close a mount that is attached nowhere (a tmpfs that an overlay holds).
+ * That ends it, and the kernel waits for a grace period: a process about to
+ * hand its namespace over (l->linger) leaves that to its exit instead.
+ */
+static void
+detached_close(const struct launch *l, int mnt)
+{
+	if (!l->linger)
+		close(mnt);
+}
+
 static int
 tmpfs_new(uint64_t size, const char **what)
 {
@@ -584,7 +597,7 @@ out:
 		close(tree);
 	if (fd != -1)
 		close(fd);
-	close(mnt);
+	detached_close(l, mnt);
 	return rc;
 }
 
@@ -772,7 +785,7 @@ ns_overlay(const struct launch *l)
 	rc = overlay_over(l->cwd, lower, mnt);
 out:
 	if (mnt != -1)
-		close(mnt);
+		detached_close(l, mnt);
 	close(lower);
 	return rc;
 }
@@ -814,7 +827,7 @@ out:
 	if (keep != -1)
 		close(keep);
 	if (mnt != -1)
-		close(mnt);
+		detached_close(l, mnt);
 	close(lower);
 	return rc;
 }
@@ -2140,9 +2153,17 @@ fail:
 	_exit(1);
 }
 
+void
+sandbox_reap(pid_t pid)
+{
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+}
+
 int
 sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
-    int *overlay, char **cause)
+    int *overlay, pid_t *helper, char **cause)
 {
 	struct launch	 l;
 	char		*root, *target = NULL, *upper = NULL, *hide = NULL;
@@ -2152,8 +2173,10 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
 	int		 sv[2], rc = -1, saved;
 
 	*fdp = -1;
+	*helper = -1;
 	memset(&l, 0, sizeof l);
 	l.spec = spec;
+	l.linger = 1;
 	root = path_absolute(spec->root);
 	if (spec->target == NULL || !target_ok(spec->target)) {
 		cause_set(cause, "'%s': not a relative path inside the project",
@@ -2189,8 +2212,11 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
 	n = fd_recv(sv[0], reply, sizeof reply - 1, fdp, 0);
 	saved = errno;
 	close(sv[0]);
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
+	if (n <= 0 || *fdp == -1)
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	else
+		*helper = pid;
 	if (n <= 0) {
 		cause_set(cause, "mount namespace: %s", n == 0 ?
 		    "no answer" : strerror(saved));

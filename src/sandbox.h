@@ -110,7 +110,14 @@ int sandbox_spawn(const struct run_spec *, const char *log, pid_t *pid,
  * descriptor, for a warm worker's child of process owner to enter.
  */
 int sandbox_mntns(const struct run_spec *, pid_t owner, int *fd, int *overlay,
-    char **cause);
+    pid_t *helper, char **cause);
+/*
+ * Wait for the helper process that sandbox_mntns leaves in *helper (-1:
+ * none). It has sent the namespace and ends by itself, undoing in its exit
+ * what it no longer needs, which can keep the kernel a while: the caller
+ * uses the namespace first, and waits for the helper after.
+ */
+void sandbox_reap(pid_t helper);
 /*
  * Make the control groups of one run (cgroup_make) with the caps' memory
  * and process limits; *as gets the address-space limit to set in the run's
