@@ -148,6 +148,7 @@ struct run_limits {
 	struct proctree_watch	 watch;		/* the processes whose time counts */
 	const struct run_pace	*pace;		/* per-test budgets, or NULL */
 	int			 records;	/* pace->records open, or -1 */
+	int			 notify;	/* an inotify watch of their directory, or -1 */
 	struct buf		 partial;	/* the part of a record read so far */
 	size_t			 current;	/* the test running with a budget, or SIZE_MAX */
 	double			 until;		/* the CPU time at which it overruns */
@@ -166,6 +167,12 @@ void run_limits_init(struct run_limits *, double start, double timeout,
 void run_limits_watch(struct run_limits *, pid_t root, const char *group);
 /* Hold the tests to pace's budgets (kept by the caller) as they tell of their starts. */
 void run_limits_pace(struct run_limits *, const struct run_pace *);
+/*
+ * A descriptor that is readable when the records pace follows were written
+ * to, for the caller's poll(); -1 if there is none (run_limits_check reads
+ * them every PACE_POLL seconds then).
+ */
+int run_limits_fd(const struct run_limits *);
 /* Test n (its place in the selection) starts, or ends if start is 0. */
 void run_limits_told(struct run_limits *, int start, size_t n);
 /*

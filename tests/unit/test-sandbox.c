@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -467,6 +468,108 @@ test_environment(void **state)
 	} else
 		assert_memory_equal(buf_str(&r.output), "[1]\n", 4);
 	run_result_free(&r);
+}
+
+/* Append one line to the file at path. */
+static void
+append(const char *path, const char *line)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "a")) == NULL)
+		fail_msg("%s: %s", path, strerror(errno));
+	fputs(line, f);
+	fclose(f);
+}
+
+/*
+ * A run's loop is woken by each write to the hooks' records, and a test's
+ * budget starts at the record of its start, not at the next of a series of
+ * looks; the loop sleeps long between notices. The records need not exist
+ * when the watch begins.
+ */
+static void
+test_pace_notice(void **state)
+{
+	struct run_limits	lim;
+	struct run_pace		pace;
+	struct pollfd		pfd;
+	double			budget[2] = { 5, 0 }, cpu = 0;
+	char			*records;
+	int			ms;
+
+	(void)state;
+	records = xasprintf("%s/records.2", root);
+	memset(&pace, 0, sizeof pace);
+	pace.budget = budget;
+	pace.n = 2;
+	pace.records = records;
+	run_limits_init(&lim, now_seconds(), 0, 0);
+	run_limits_watch(&lim, getpid(), NULL);
+	run_limits_pace(&lim, &pace);
+	assert_int_not_equal(run_limits_fd(&lim), -1);
+	ms = 5000;
+	assert_int_equal(run_limits_check(&lim, &cpu, &ms), LIMIT_NONE);
+	assert_int_equal(lim.current, SIZE_MAX);
+	assert_true(ms > 100);
+
+	pfd.fd = run_limits_fd(&lim);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+	append(records, "{\"type\":\"start\",\"n\":0}\n");
+	assert_int_equal(poll(&pfd, 1, 2000), 1);
+	ms = 5000;
+	assert_int_equal(run_limits_check(&lim, &cpu, &ms), LIMIT_NONE);
+	assert_int_equal(lim.current, 0);
+	/* Read: the notice is gone until the next write. */
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+
+	append(records, "{\"type\":\"done\",\"n\":0}\n");
+	assert_int_equal(poll(&pfd, 1, 2000), 1);
+	ms = 5000;
+	assert_int_equal(run_limits_check(&lim, &cpu, &ms), LIMIT_NONE);
+	assert_int_equal(lim.current, SIZE_MAX);
+	run_limits_free(&lim);
+	free(records);
+}
+
+/*
+ * A test that overruns its budget ends a cold run, which says which test
+ * it was, long before the run's own CPU limit.
+ */
+static void
+test_pace_run(void **state)
+{
+	struct run_spec		spec;
+	struct run_pace		pace;
+	struct run_result	r;
+	double			budget[2] = { 0.2, 0 };
+	char			*records, *command;
+
+	(void)state;
+	records = xasprintf("%s.records", root);
+	unlink(records);
+	memset(&pace, 0, sizeof pace);
+	pace.budget = budget;
+	pace.n = 2;
+	pace.records = records;
+	command = xasprintf("echo '{\"type\":\"start\",\"n\":0}' >> %s; "
+	    "while :; do :; done", records);
+	spec_init(&spec, command, ISOLATION_NONE);
+	spec.timeout = 30;
+	spec.cpu_timeout = 10;
+	spec.pace = &pace;
+	run(&spec, &r);
+	assert_int_equal(r.timed_out, 1);
+	assert_int_equal(r.limit, LIMIT_TEST);
+	assert_int_equal(r.overran, 0);
+	assert_true(r.cpu >= 0.15);
+	assert_true(r.duration < 5);
+	run_result_free(&r);
+	unlink(records);
+	free(records);
+	free(command);
 }
 
 /*
@@ -1575,6 +1678,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pace_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pace_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_ended, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_namespace, setup, teardown),
