@@ -470,6 +470,58 @@ test_environment(void **state)
 	run_result_free(&r);
 }
 
+/*
+ * The mount namespace of a warm run, as a warm worker's child enters it:
+ * it shows the mutated file, and what is written in the tree stays in it
+ * (behind an overlay); the helper that made it is waited for after it is
+ * used. Entering a namespace takes root's capabilities.
+ */
+static void
+test_mntns(void **state)
+{
+	struct run_spec	 spec;
+	struct buf	 b = { 0 };
+	char		*cause = NULL, *path, *made;
+	pid_t		 helper, pid;
+	int		 fd, overlay, st;
+
+	(void)state;
+	if (!have_ns || geteuid() != 0)
+		skip();
+	spec_init(&spec, NULL, ISOLATION_NAMESPACE);
+	spec.target = "mod.py";
+	spec.data = "x = 3\n";
+	spec.len = 6;
+	if (sandbox_mntns(&spec, 0, &fd, &overlay, &helper, &cause) == -1)
+		fail_msg("sandbox_mntns: %s", cause);
+	assert_true(fd >= 0);
+	assert_true(helper > 0);
+	assert_int_equal(overlay, have_overlay);
+	path = xasprintf("%s/mod.py", root);
+	made = xasprintf("%s/made.txt", root);
+	if ((pid = fork()) == 0) {
+		if (setns(fd, CLONE_NEWNS) == -1 ||
+		    file_read(path, &b, NULL) == -1 ||
+		    strcmp(buf_str(&b), "x = 3\n") != 0)
+			_exit(1);
+		if (overlay && file_write_atomic(made, "y", 1, NULL) == -1)
+			_exit(2);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(fd);
+	sandbox_reap(helper);
+	errno = 0;
+	assert_int_equal(waitpid(helper, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	assert_int_equal(access(made, F_OK), -1);
+	original_intact();
+	free(made);
+	free(path);
+}
+
 /* Append one line to the file at path. */
 static void
 append(const char *path, const char *line)
@@ -1679,6 +1731,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pace_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mntns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pace_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_ended, setup,
 		    teardown),
