@@ -863,9 +863,15 @@ def serve(adapter, path):
                 break
             if spare is not None and pid == spare[0]:
                 # It may have taken a request, and ended, before we looked.
-                stop = _notified(spare[1]) == "S"
+                said = _notified(spare[1])
+                stop = said == "S"
                 os.close(spare[1])
                 spare = None
+                if said not in ("R", "S"):
+                    # It failed before it could serve: the next one waits
+                    # a little, so that a spare that cannot start is not
+                    # forked again and again.
+                    time.sleep(0.1)
             for fd in [fd for fd, p in running.items() if p == pid]:
                 os.close(fd)
                 del running[fd]

@@ -145,9 +145,9 @@ run_limits_init(struct run_limits *lim, double start, double timeout,
  * A test's budget starts when it does, which the hooks write in the
  * records: an inotify watch on the records' directory wakes the run's loop
  * at each write there (run_limits_fd), so that the cold path, which reads
- * them, starts a budget when the warm path, which is told, does. Without
- * one (inotify's limit of instances reached) the records are read every
- * PACE_POLL seconds.
+ * them, starts a budget when the warm path, which is told, does. Where
+ * inotify cannot be used (its per-user limits of instances or watches
+ * reached) the records are read every PACE_POLL seconds.
  */
 void
 run_limits_pace(struct run_limits *lim, const struct run_pace *pace)
@@ -158,8 +158,9 @@ run_limits_pace(struct run_limits *lim, const struct run_pace *pace)
 	if (lim->pace == NULL || pace->records == NULL || lim->notify != -1)
 		return;
 	dir = xstrdup(pace->records);
+	/* Its directory: "/" for "/records". */
 	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
+		slash[slash == dir ? 1 : 0] = '\0';
 	if ((lim->notify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) != -1 &&
 	    inotify_add_watch(lim->notify, slash != NULL ? dir : ".",
 	    IN_CREATE | IN_MODIFY | IN_MOVED_TO) == -1) {
@@ -226,8 +227,9 @@ record_line(struct run_limits *lim, const char *line)
  * start ({"type":"start","n":N}) and end ({"type":"done","n":N}), matched
  * as crmake's hooks write them. A test may write there too: a look reads
  * RECORD_MAX bytes at most, and a line longer than that goes unread.
+ * Returns 1 if it read that much (there may be more), else 0.
  */
-static void
+static int
 records_follow(struct run_limits *lim)
 {
 	struct buf	*b = &lim->partial;
@@ -237,10 +239,10 @@ records_follow(struct run_limits *lim)
 
 	if (lim->records == -1 && (lim->records = open(lim->pace->records,
 	    O_RDONLY | O_CLOEXEC)) == -1)
-		return;
+		return 0;
 	buf_grow(b, RECORD_MAX + 1);
 	if ((got = read(lim->records, b->data + b->len, RECORD_MAX)) <= 0)
-		return;
+		return 0;
 	b->len += (size_t)got;
 	while ((nl = memchr(b->data + off, '\n', b->len - off)) != NULL) {
 		*nl = '\0';
@@ -252,6 +254,7 @@ records_follow(struct run_limits *lim)
 	b->len -= off;
 	if (b->len >= RECORD_MAX)
 		b->len = 0;
+	return got == RECORD_MAX;
 }
 
 /* Whether the test running has overrun its budget. */
@@ -260,15 +263,17 @@ pace_overrun(struct run_limits *lim, double now, double *cpu, int *ms)
 {
 	double	c, left;
 	char	events[4096];
+	int	more;
 
 	if (lim->pace->records != NULL) {
 		/* What is written after this read wakes the loop again. */
 		if (lim->notify != -1)
 			while (read(lim->notify, events, sizeof events) > 0)
 				;
-		records_follow(lim);
-		wake_by(ms, now + (lim->notify != -1 ? PACE_NOTICED : PACE_POLL),
-		    now);
+		/* What is left after a full read is not told again. */
+		more = records_follow(lim);
+		wake_by(ms, now + (lim->notify != -1 && !more ? PACE_NOTICED :
+		    PACE_POLL), now);
 	}
 	if (lim->current == SIZE_MAX)
 		return 0;
@@ -569,7 +574,6 @@ file_stamp(int fd, const struct stat *orig)
 	return futimens(fd, ts);
 }
 
-/* A new tmpfs attached nowhere of at most size bytes (0: the default), as a mount file descriptor; -1 on failure. */
 /*
  * Close a mount that is attached nowhere (a tmpfs that an overlay holds).
  * That ends it, and the kernel waits for a grace period: a process about to
@@ -582,6 +586,7 @@ detached_close(const struct launch *l, int mnt)
 		close(mnt);
 }
 
+/* A new tmpfs attached nowhere of at most size bytes (0: the default), as a mount file descriptor; -1 on failure. */
 static int
 tmpfs_new(uint64_t size, const char **what)
 {
@@ -2200,10 +2205,10 @@ fail:
 }
 
 void
-sandbox_reap(pid_t pid)
+sandbox_reap(pid_t helper)
 {
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+	if (helper > 0)
+		while (waitpid(helper, NULL, 0) == -1 && errno == EINTR)
 			;
 }
 

@@ -107,7 +107,9 @@ int sandbox_spawn(const struct run_spec *, const char *log, pid_t *pid,
  * Make a mount namespace in which the root is seen as a mutant's run sees
  * it (spec's target replaced by its data; writes private, behind an
  * overlay if one can be made, and *overlay set) and return it as a file
- * descriptor, for a warm worker's child of process owner to enter.
+ * descriptor, for a warm worker's child of process owner to enter. The
+ * helper process that made it is left in *helper, for sandbox_reap once the
+ * namespace has been used.
  */
 int sandbox_mntns(const struct run_spec *, pid_t owner, int *fd, int *overlay,
     pid_t *helper, char **cause);
@@ -169,8 +171,9 @@ void run_limits_watch(struct run_limits *, pid_t root, const char *group);
 void run_limits_pace(struct run_limits *, const struct run_pace *);
 /*
  * A descriptor that is readable when the records pace follows were written
- * to, for the caller's poll(); -1 if there is none (run_limits_check reads
- * them every PACE_POLL seconds then).
+ * to; -1 if there is none (run_limits_check reads them every PACE_POLL
+ * seconds then). Where there is one, run_limits_check reads them only
+ * every half second otherwise: a caller's poll() must include it.
  */
 int run_limits_fd(const struct run_limits *);
 /* Test n (its place in the selection) starts, or ends if start is 0. */
