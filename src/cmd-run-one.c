@@ -356,6 +356,17 @@ cpu_limit(const struct job *j, double expected)
 }
 
 /*
+ * What a cold run is expected to spend before its first test (whole, less
+ * its tests' own time), which a warm run's limit leaves out; none from a
+ * limit given on the command line (given >= 0), which is the tests' own.
+ */
+static double
+startup(double given, double whole, double tests)
+{
+	return given >= 0 || whole <= tests ? 0 : whole - tests;
+}
+
+/*
  * Run the tests on the mutant once: the selected ones when tests is not
  * NULL, else the whole command. The limits are the expected time times a
  * factor plus a constant, in wall-clock and in CPU time; budget, if not
@@ -660,10 +671,10 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	 * get the same time either way, and a slow mutant the same verdict.
 	 * Limits given on the command line are the tests' as they are.
 	 */
-	wj.timeout = wall_limit(j, p->wall) - (j->timeout >= 0 ||
-	    p->wall <= wall ? 0 : p->wall - wall);
-	wj.cpu_timeout = cpu_limit(j, p->cpu) - (j->cpu_timeout >= 0 ||
-	    p->cpu <= cpu ? 0 : p->cpu - cpu);
+	wj.timeout = wall_limit(j, p->wall) - startup(j->timeout, p->wall,
+	    wall);
+	wj.cpu_timeout = cpu_limit(j, p->cpu) - startup(j->cpu_timeout,
+	    p->cpu, cpu);
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
 	/*

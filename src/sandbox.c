@@ -233,7 +233,7 @@ static int
 records_follow(struct run_limits *lim)
 {
 	struct buf	*b = &lim->partial;
-	char		*line, *nl;
+	char		*nl;
 	size_t		 off = 0;
 	ssize_t		 got;
 
@@ -246,8 +246,7 @@ records_follow(struct run_limits *lim)
 	b->len += (size_t)got;
 	while ((nl = memchr(b->data + off, '\n', b->len - off)) != NULL) {
 		*nl = '\0';
-		line = b->data + off;
-		record_line(lim, line);
+		record_line(lim, b->data + off);
 		off = (size_t)(nl + 1 - b->data);
 	}
 	memmove(b->data, b->data + off, b->len - off);
@@ -2264,8 +2263,7 @@ sandbox_mntns(const struct run_spec *spec, pid_t owner, int *fdp,
 	saved = errno;
 	close(sv[0]);
 	if (n <= 0 || *fdp == -1)
-		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-			;
+		sandbox_reap(pid);
 	else
 		*helper = pid;
 	if (n <= 0) {
