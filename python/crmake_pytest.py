@@ -23,6 +23,16 @@ def pytest_plugin_registered(plugin, manager):
             _conftests.append(path)
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    # A warm worker forks its fresh server here: before the first
+    # conftest.py, and before pytest's capture of the output starts.
+    if os.environ.get("CRMAKE_SERVE"):
+        import crmake_worker
+        crmake_worker.fresh_point()
+    yield
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     global _run

@@ -14,6 +14,9 @@ _context = ""
 
 # The runner that took this process's test session, and its run.
 _claimed = None
+# What a fresh run's child is to claim instead of what the environment
+# says (see preset).
+_preset = None
 
 try:
     from _json import encode_basestring_ascii as _quote
@@ -219,6 +222,10 @@ class Run:
         self._paused = 0
         self._runner_sent = False
         self._result_sent = False
+        # Where the result goes instead of the records: report(record), in
+        # a fresh run's child.
+        self.report = None
+        self.seconds = 0.0
         if select_path is not None:
             self.selection = []
             try:
@@ -297,6 +304,7 @@ class Run:
         records are written (not in a warm worker's child).
         """
         self.ran += 1
+        self.seconds += wall
         if self._current is not None:
             self._tell("done", self._current)
         self._current = None
@@ -316,6 +324,13 @@ class Run:
         if self.selection is None or self._result_sent:
             return
         self._result_sent = True
+        if self.report is not None:
+            try:
+                self.report({"found": self.found, "ran": self.ran,
+                             "failed": self.failed, "seconds": self.seconds})
+            except Exception:
+                pass
+            return
         emit({"type": "result", "runner": self.runner, "found": self.found,
               "ran": self.ran, "failed": self.failed})
 
@@ -344,4 +359,27 @@ def claim(runner):
             else:
                 del environ["PYTEST_PLUGINS"]
     _claimed = Run(runner, select_path, serve)
+    if _preset is not None:
+        tests, progress, report = _preset
+        _claimed.serve = None
+        _claimed.selection = [(i, test_id) for i, name, test_id in tests if name == runner]
+        _claimed.progress = progress
+        _claimed.report = report
     return _claimed
+
+
+def claimed():
+    """Return whether a runner has taken this process's test session."""
+    return _claimed is not None
+
+
+def preset(tests, progress, report):
+    """Make the next claim a selection run of tests, told over a connection.
+
+    tests is [(index, runner, id)]; progress(kind, number) is told of each
+    test's start and end, and report(record) gets the result instead of
+    the records. For a fresh run's child (crmake_worker.fresh_point), which
+    the environment of the worker it was forked from does not describe.
+    """
+    global _preset
+    _preset = (list(tests), progress, report)

@@ -8,18 +8,29 @@ import crmake_record
 
 
 def install(main_module):
-    """Wrap main_module.TestProgram.runTests (once)."""
+    """Wrap main_module.TestProgram's createTests and runTests (once)."""
     program = main_module.TestProgram
     original = program.runTests
     if getattr(original, "_crmake", False):
         return
+    create = program.createTests
 
     def runTests(self, *args, **kwargs):
         return _run_tests(self, original, args, kwargs)
 
+    def createTests(self, *args, **kwargs):
+        # A warm worker forks its fresh server here, before the tests, and
+        # the project with them, are imported.
+        if os.environ.get("CRMAKE_SERVE"):
+            import crmake_worker
+            crmake_worker.fresh_point()
+        return create(self, *args, **kwargs)
+
     runTests._crmake = True
     runTests.__doc__ = original.__doc__
+    createTests.__doc__ = create.__doc__
     program.runTests = runTests
+    program.createTests = createTests
 
 
 def _run_tests(program, original, args, kwargs):

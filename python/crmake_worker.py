@@ -378,16 +378,17 @@ class _Reply:
         self.conn.sendall(data)
 
 
-def _watch(conn):
+def _watch(conn, group=False):
     """End the child if cr-run-one goes away before it has killed it.
 
-    The connection signals the child when it becomes readable: cr-run-one
-    sends nothing after the request, so that means it closed its end. The
-    signal is SIGKILL, which no test can catch or ignore.
+    The connection signals the child (with group, its whole process group)
+    when it becomes readable: cr-run-one sends nothing after the request,
+    so that means it closed its end. The signal is SIGKILL, which no test
+    can catch or ignore.
     """
     import fcntl
     fd = conn.fileno()
-    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETOWN, -os.getpgid(0) if group else os.getpid())
     fcntl.fcntl(fd, fcntl.F_SETSIG, 9)
     fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
     # Gone already, before there was anyone to tell.
@@ -395,6 +396,34 @@ def _watch(conn):
     poller.register(fd, select.POLLIN | select.POLLHUP)
     if poller.poll(0):
         os._exit(1)
+
+
+def _enter(request, fds):
+    """Take the run's place: its groups, its memory limit, its namespace.
+
+    fds are the descriptors sent with request: the output pipe's write
+    end, then the namespace and the groups that it says. Return the output
+    descriptor, or None.
+    """
+    out = fds[0] if fds else None
+    rest = fds[1:]
+    mntns = rest.pop(0) if request.get("namespace") and rest else None
+    ngroups = request.get("groups", 0)
+    groups = rest[:ngroups] if isinstance(ngroups, int) and ngroups > 0 else []
+    _close_all(rest[len(groups):])
+    # Into the run's control groups, if it sent any, before anything
+    # can fork.
+    for fd in groups:
+        os.write(fd, b"0")
+        os.close(fd)
+    limit = request.get("as", 0)
+    if isinstance(limit, int) and limit > 0:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if mntns is not None:
+        _join_namespace(mntns)
+        os.close(mntns)
+    return out
 
 
 def _child(conn, request, fds, index, loaded, adapter):
@@ -406,24 +435,7 @@ def _child(conn, request, fds, index, loaded, adapter):
     status = 0
     try:
         reply = _Reply(conn)
-        out = fds[0] if fds else None
-        rest = fds[1:]
-        mntns = rest.pop(0) if request.get("namespace") and rest else None
-        ngroups = request.get("groups", 0)
-        groups = rest[:ngroups] if isinstance(ngroups, int) and ngroups > 0 else []
-        _close_all(rest[len(groups):])
-        # Into the run's control groups, if it sent any, before anything
-        # can fork.
-        for fd in groups:
-            os.write(fd, b"0")
-            os.close(fd)
-        limit = request.get("as", 0)
-        if isinstance(limit, int) and limit > 0:
-            import resource
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        if mntns is not None:
-            _join_namespace(mntns)
-            os.close(mntns)
+        out = _enter(request, fds)
         if out is not None:
             adapter.redirect(out)
             os.close(out)
@@ -494,6 +506,18 @@ def _spare(server, notify, parent, index, loaded, adapter, groups):
     if groups is not None:
         _join_fresh_groups(groups)
         _close_all([groups])
+    conn, request, fds = _take_request(server, notify)
+    crmake_record.silence()
+    _child(conn, request, fds, index, loaded, adapter)
+
+
+def _take_request(server, notify):
+    """Wait for a run request and take it: return (connection, request, descriptors).
+
+    A spare says who it is to whoever connects, reads the request, and
+    tells the process that forked it on notify ("R"; on a stop request "S",
+    and it ends). From then on it is cr-run-one's to end.
+    """
     greeting = (crmake_record.dumps({"spare": os.getpid()}) + "\n").encode("ascii")
     while True:
         try:
@@ -516,14 +540,13 @@ def _spare(server, notify, parent, index, loaded, adapter, groups):
             break
         _close_all(fds)
         conn.close()
-    crmake_record.silence()
     if request["op"] == "stop":
         os.write(notify, b"S")
         os._exit(0)
     # From here on the child is cr-run-one's to end, whatever becomes of the
     # worker.
     try:
-        libc.prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0)
+        _c().prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0)
     except Exception:
         pass
     try:
@@ -532,7 +555,7 @@ def _spare(server, notify, parent, index, loaded, adapter, groups):
         pass
     os.close(notify)
     server.close()
-    _child(conn, request, fds, index, loaded, adapter)
+    return conn, request, fds
 
 
 # -- The server -------------------------------------------------------------
@@ -851,6 +874,7 @@ def serve(adapter, path):
     parent = os.getpid()
     spare = None            # (pid, read end of its notify pipe)
     running = {}            # pidfd: pid of a child serving a request
+    fresh = _fresh_taken    # the fresh server's word of each run it takes
     last = time.monotonic()
     stop = False
     while not stop:
@@ -895,9 +919,22 @@ def serve(adapter, path):
             # Nothing is asked of it: what comes is a hang-up (or an error),
             # the reaper is gone.
             poller.register(groups, 0)
+        if fresh is not None:
+            poller.register(fresh, select.POLLIN)
         events = poller.poll(1000)
         for fd, _event in events:
-            if fd == groups:
+            if fd == fresh:
+                # A fresh run keeps the worker from being idle, as its own do.
+                try:
+                    taken = os.read(fresh, 512)
+                except OSError:
+                    taken = b""
+                if taken:
+                    last = time.monotonic()
+                else:
+                    os.close(fresh)
+                    fresh = None
+            elif fd == groups:
                 # The reaper that made the spares' groups, and that holds
                 # this worker's tree, is gone (killed): the worker ends too,
                 # and the next run starts one that has both.
@@ -926,7 +963,7 @@ def serve(adapter, path):
         if os.stat(path).st_ino == mine:
             os.unlink(path)
             if path.endswith(".sock"):
-                for suffix in (".pid", ".files", ".rec", ".log"):
+                for suffix in (".pid", ".files", ".rec", ".log", ".fresh.sock"):
                     try:
                         os.unlink(path[:-5] + suffix)
                     except OSError:
@@ -934,4 +971,179 @@ def serve(adapter, path):
                 _remove_lock(path[:-5] + ".lock")
     except OSError:
         pass
+    os._exit(0)
+
+
+# -- Fresh runs -------------------------------------------------------------
+
+_fresh_forked = False
+_fresh_taken = None     # in the worker: where the fresh server tells of each run it takes
+
+
+def fresh_point():
+    """Fork the fresh server here, if this process is a worker still to import the project.
+
+    The runner hooks call this where the test command has loaded its test
+    framework but none of the project's code: unittest before it loads the
+    tests, pytest before its first conftest.py. The worker goes on to
+    collect. The fresh server keeps this state and serves the mutants that
+    no function's code can carry: code run when the project is imported
+    (module and class bodies). Its child takes the run's namespace, where
+    the mutated file is in place, and goes on from here as the test command
+    would: it imports the project anew and runs the selected tests, which
+    say how they went on the connection, and the child's exit status is
+    the verdict, as a cold run's is. If a planned file is imported already,
+    there is no fresh server, and those mutants run cold.
+    """
+    global _fresh_forked, _fresh_taken
+    path = os.environ.get("CRMAKE_SERVE")
+    if _fresh_forked or not path or not path.endswith(".sock") or crmake_record.claimed():
+        return
+    _fresh_forked = True
+    try:
+        listing = os.environ.get("CRMAKE_SERVE_FILES")
+        planned = set(crmake_record.read_paths(listing)) if listing else set()
+        if not planned or planned & loaded_files():
+            return
+        _c()
+        _flush()
+        worker = os.getpid()
+        taken, tell = os.pipe()
+        pid = os.fork()
+    except Exception as exc:
+        crmake_record.error("hook", "fresh server: " + crmake_record.describe(exc))
+        return
+    if pid != 0:
+        os.close(tell)
+        _fresh_taken = taken
+        return
+    # Nothing here may go back into the test command but the run's own
+    # process, which _fresh_run returns in.
+    try:
+        os.close(taken)
+        os.set_blocking(tell, False)
+        conn, request, fds = _fresh_serve(path[:-len(".sock")] + ".fresh.sock",
+                                          worker, tell)
+        _fresh_run(conn, request, fds)
+    except BaseException as exc:
+        try:
+            crmake_record.error("hook", "fresh server: " + crmake_record.describe(exc))
+        finally:
+            os._exit(1)
+
+
+def _fresh_serve(path, worker, tell):
+    """Serve fresh runs at path, with a spare forked in advance, while the worker lives.
+
+    Each run taken is told to the worker on tell. Returns only in a spare
+    that took a request: (connection, request, descriptors).
+    """
+    _c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if os.getppid() != worker:
+        os._exit(0)
+    for name in [n for n in os.environ if n.startswith("CRMAKE_SERVE")]:
+        del os.environ[name]
+    try:
+        server, _inode = _listen(path)
+    except OSError:
+        # The worker cannot serve there either, and says so.
+        os._exit(0)
+    me = os.getpid()
+    spare = None            # (pid, read end of its notify pipe)
+    while True:
+        while True:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            if spare is not None and pid == spare[0]:
+                said = _notified(spare[1])
+                os.close(spare[1])
+                spare = None
+                if said == "S":
+                    os._exit(0)
+                if said != "R":
+                    time.sleep(0.1)
+        if spare is None:
+            rfd, wfd = os.pipe()
+            _flush()
+            pid = os.fork()
+            if pid == 0:
+                os.close(rfd)
+                os.close(tell)
+                return _fresh_spare(server, wfd, me)
+            os.close(wfd)
+            os.set_blocking(rfd, False)
+            spare = (pid, rfd)
+        poller = select.poll()
+        poller.register(spare[1], select.POLLIN)
+        if not poller.poll(1000):
+            continue
+        said = _notified(spare[1])
+        if said is None:
+            continue
+        os.close(spare[1])
+        spare = None
+        if said == "S":
+            os._exit(0)
+        if said == "R":
+            try:
+                os.write(tell, b"R")
+            except OSError:
+                pass
+        else:
+            time.sleep(0.1)
+
+
+def _fresh_spare(server, notify, parent):
+    try:
+        os.setpgid(0, 0)
+        _c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(0)
+        _subreaper()
+    except Exception:
+        os._exit(1)
+    return _take_request(server, notify)
+
+
+def _fresh_run(conn, request, fds):
+    """Run one fresh run: returns in the run's process, which goes on into the test command.
+
+    This process stays in the run's groups and namespace to wait for it,
+    and says how it ended: {"exit": status} or {"signal": number}.
+    """
+    reply = _Reply(conn)
+    try:
+        out = _enter(request, fds)
+    except Exception as exc:
+        reply.send({"pid": os.getpid()})
+        reply.send({"applied": False, "error": crmake_record.describe(exc)})
+        os._exit(3)
+    _watch(conn, group=True)
+    reply.send({"pid": os.getpid()})
+    tests = [(i, t["runner"], t["id"]) for i, t in enumerate(request.get("tests", []))
+             if isinstance(t, dict) and isinstance(t.get("runner"), str)
+             and isinstance(t.get("id"), str)]
+    _flush()
+    pid = os.fork()
+    if pid == 0:
+        if out is not None:
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            os.close(out)
+        crmake_record.silence()
+        crmake_record.preset(tests, lambda kind, n: reply.send({kind: n}), reply.send)
+        return
+    if out is not None:
+        os.close(out)
+    _pid, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status):
+        reply.send({"exit": os.WEXITSTATUS(status)})
+    else:
+        reply.send({"signal": os.WTERMSIG(status)})
+    # cr-run-one ends this process when it has read that.
+    conn.recv(1)
     os._exit(0)

@@ -612,7 +612,7 @@ cut_short(struct job *j, struct test_order *o, enum run_limit limit,
  */
 static int
 warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
-    struct buf *reduced, const char *real, struct warm_result *r)
+    struct buf *reduced, const char *real, int fresh, struct warm_result *r)
 {
 	const struct config	 *cf = j->cf;
 	const struct planned	 *p = j->p;
@@ -656,8 +656,10 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	wj.file = real;
 	wj.source = buf_str(reduced);
 	wj.source_len = reduced->len;
-	wj.full = j->mutated;
-	wj.full_len = j->mlen;
+	/* A fresh run's mutant is the namespace's file, which it imports. */
+	wj.full = fresh ? "" : j->mutated;
+	wj.full_len = fresh ? 0 : j->mlen;
+	wj.fresh = fresh;
 	wj.scope = p->scope != NULL ? p->scope : "";
 	wj.line = p->line;
 	wj.runners = runners;
@@ -669,12 +671,14 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 	 * The limits of a cold run, less the start-up that a cold run spends
 	 * of them before its first test and a warm one does not: the tests
 	 * get the same time either way, and a slow mutant the same verdict.
-	 * Limits given on the command line are the tests' as they are.
+	 * Limits given on the command line are the tests' as they are. A
+	 * fresh run imports and collects as a cold run does, with the
+	 * interpreter and the test framework ready: a cold run's limits.
 	 */
-	wj.timeout = wall_limit(j, p->wall) - startup(j->timeout, p->wall,
-	    wall);
-	wj.cpu_timeout = cpu_limit(j, p->cpu) - startup(j->cpu_timeout,
-	    p->cpu, cpu);
+	wj.timeout = wall_limit(j, p->wall) - (fresh ? 0 :
+	    startup(j->timeout, p->wall, wall));
+	wj.cpu_timeout = cpu_limit(j, p->cpu) - (fresh ? 0 :
+	    startup(j->cpu_timeout, p->cpu, cpu));
 	wj.tail_max = cf->tail_max;
 	wj.max_output = cf->caps.output;
 	/*
@@ -729,12 +733,17 @@ warm_attempt(struct job *j, struct warm *w, const struct test_order *o,
 /*
  * Test the mutant in the session's warm worker: a forked child of the test
  * command, paused after its tests were collected, that puts the mutated
- * function in place and runs the selected tests. Returns 1 with a verdict,
- * or 0 if the mutant must run cold, with why in j->cold_reason: no worker,
- * code outside a function, a worker that could not put it in place or
- * whose child ended without a verdict, or a selected test it did not find.
- * A run in which a test overran its budget is no verdict: the tests run
- * again in a new child, that test last.
+ * function in place and runs the selected tests. A mutant outside any
+ * function body runs fresh: in a child of the worker's fresh server,
+ * forked before the project was imported, which imports it anew from the
+ * mutated file and runs the selected tests; its exit status says, as a
+ * cold run's does, and one that passed without finding every selected
+ * test says nothing. Returns 1 with a verdict, or 0 if the mutant must
+ * run cold, with why in j->cold_reason: no worker (or no fresh server), a
+ * worker that could not put it in place or whose child ended without a
+ * verdict, or a selected test it did not find. A run in which a test
+ * overran its budget is no verdict: the tests run again in a new child,
+ * that test last.
  */
 static int
 run_warm(struct job *j, struct db *db, const struct planned_test *tests,
@@ -749,17 +758,15 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
 	char			 *why = NULL, *abs, *real;
-	int			  done = 0;
+	int			  done = 0, said, fresh = p->sel != SEL_TESTS;
 
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
-	else {
+	else if (!fresh) {
 		if ((cm = codemap_new(j->mutated, j->mlen, NULL)) == NULL ||
 		    codemap_reduce(cm, p->start, &reduced) == -1) {
-			j->cold_reason = "not in a function body";
-			codemap_free(cm);
-			buf_free(&reduced);
-			return 0;
+			fresh = 1;
+			buf_reset(&reduced);
 		}
 		codemap_free(cm);
 	}
@@ -773,11 +780,18 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		buf_free(&reduced);
 		return 0;
 	}
+	if (fresh && warm_fresh(&w) == -1) {
+		j->cold_reason = p->sel != SEL_TESTS ?
+		    "code run outside the tests" : "not in a function body";
+		warm_clear(&w);
+		buf_free(&reduced);
+		return 0;
+	}
 	abs = xasprintf("%s/%s", cf->root, p->path);
 	real = path_absolute(abs);
 	order_init(&o, tests, ntests, cf->cpu_factor, cpu_limit(j, p->cpu));
 	for (;;) {
-		if (warm_attempt(j, &w, &o, &reduced, real, &r) == -1)
+		if (warm_attempt(j, &w, &o, &reduced, real, fresh, &r) == -1)
 			goto out;
 		if (!cut_short(j, &o, r.limit, r.overran, r.duration, r.cpu))
 			break;
@@ -786,12 +800,22 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
-	if (r.verdict && (r.timed_out || r.failed != NULL ||
-	    r.nfound == ntests)) {
+	/* A fresh run's exit says, as a cold run's does. */
+	if (r.exited && !r.timed_out)
+		said = r.exit_status != 0 || r.nfound == ntests;
+	else
+		said = r.timed_out || r.failed != NULL || r.nfound == ntests;
+	if (r.verdict && said) {
 		if (r.timed_out) {
 			res->outcome = OUTCOME_TIMEOUT;
 			res->limit = xstrdup(run_limit_name(r.limit));
-		} else if (r.failed != NULL) {
+		} else if (r.exited && r.exit_status != 0) {
+			res->outcome = OUTCOME_KILLED;
+			if (r.failed != NULL)
+				res->killed_by = xstrdup(r.failed);
+		} else if (r.exited && r.exit_status == 0)
+			res->outcome = OUTCOME_SURVIVED;
+		else if (r.failed != NULL) {
 			res->outcome = OUTCOME_KILLED;
 			res->killed_by = xstrdup(r.failed);
 		} else
@@ -803,9 +827,12 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		res->output = xstrdup(buf_str(&r.output));
 		res->isolation = xstrdup("namespace");
 		res->selection = xstrdup(selection_name(p->sel));
-		res->tests_run = (int)r.ran;
+		/* A fresh run whose tests never started says none, as a cold one. */
+		res->tests_run = r.reported ? (int)r.ran : -1;
 		res->tests_seconds = r.tests_seconds;
 		res->set_aside = (int)o.late;
+		if (r.exited)
+			res->exit_status = r.exit_status;
 		res->mode = xstrdup("warm");
 		done = 1;
 	} else if (r.not_applied)
@@ -842,8 +869,6 @@ warm_barred(const struct job *j)
 		return "warm runs off";
 	if (cf->isolation == ISOLATION_COPY)
 		return "copy isolation";
-	if (j->p->sel != SEL_TESTS)
-		return "code run outside the tests";
 	return NULL;
 }
 

@@ -34,6 +34,7 @@
  * private directory on local disk (never the session directory, which may
  * be on a network file system), one set of files per session and plan:
  *   KEY.sock	the socket it serves on
+ *   KEY.fresh.sock  its fresh server's, for fresh runs (warm_fresh)
  *   KEY.lock	held by the one process that starts it (and by whoever
  *		removes it)
  *   KEY.pid	its process ID
@@ -242,8 +243,8 @@ unlink_parts(const char *prefix, const char *const *parts)
 static void
 sweep_dead(const char *prefix)
 {
-	static const char *const	 parts[] = { "sock", "pid", "rec", "log",
-	    "files", NULL };
+	static const char *const	 parts[] = { "sock", "fresh.sock", "pid",
+	    "rec", "log", "files", NULL };
 	struct dirent			*e;
 	DIR				*d;
 	const char			*key;
@@ -379,6 +380,9 @@ out:
 	return rc;
 }
 
+/* The fresh server's socket, KEY.fresh.sock. */
+static const char *const fresh_part[] = { "fresh.sock", NULL };
+
 int
 warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 {
@@ -434,6 +438,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	if ((old = read_pid(pidf)) > 0)
 		proctree_kill(old, 1);
 	unlink(w->sock);
+	unlink_parts(prefix, fresh_part);
 	sweep_dead(prefix);
 	if (start(ws, prefix, w, why) == 0)
 		rc = 0;
@@ -468,7 +473,7 @@ int
 warm_stop(const char *session, const char *plan_id)
 {
 	static const char *const	 kept[] = { "off", "files", "pid", "rec",
-	    "log", NULL };
+	    "log", "fresh.sock", NULL };
 	char				*prefix, *path, *cause = NULL;
 	int				 fd, found = 0;
 
@@ -493,6 +498,24 @@ warm_stop(const char *session, const char *plan_id)
 	free(path);
 	free(prefix);
 	return found;
+}
+
+int
+warm_fresh(struct warm *w)
+{
+	size_t	len = strlen(w->sock);
+	char	*sock;
+
+	if (len < 5 || strcmp(w->sock + len - 5, ".sock") != 0)
+		return -1;
+	if (w->fd != -1) {
+		close(w->fd);
+		w->fd = -1;
+	}
+	sock = xasprintf("%.*s.fresh.sock", (int)(len - 5), w->sock);
+	free(w->sock);
+	w->sock = sock;
+	return (w->fd = connect_to(sock)) == -1 ? -1 : 0;
 }
 
 int
@@ -625,9 +648,12 @@ send_request(int sock, const char *text, const struct warm_job *j, int out)
 	return send_all(sock, text + n, len - (size_t)n);
 }
 
-/* Act on one reply line; 1 when the exchange is over. */
+/*
+ * Act on one reply line; 1 when the exchange is over: at the verdict, or
+ * in a fresh run at its process's end.
+ */
 static int
-reply_line(const char *line, pid_t *child, struct run_limits *lim,
+reply_line(const char *line, int fresh, pid_t *child, struct run_limits *lim,
     struct warm_result *r)
 {
 	struct json		*o;
@@ -664,6 +690,7 @@ reply_line(const char *line, pid_t *child, struct run_limits *lim,
 	} else if ((v = json_get(o, "found")) != NULL &&
 	    v->type == JV_ARRAY) {
 		r->nfound = v->len;
+		r->reported = 1;
 		v = json_get(o, "ran");
 		if (v != NULL && v->type == JV_NUMBER && v->number >= 0)
 			r->ran = (size_t)v->number;
@@ -673,7 +700,18 @@ reply_line(const char *line, pid_t *child, struct run_limits *lim,
 		v = json_get(o, "seconds");
 		if (v != NULL && v->type == JV_NUMBER && v->number >= 0)
 			r->tests_seconds = v->number;
-		r->verdict = 1;
+		if (!fresh)
+			r->verdict = over = 1;
+	} else if (fresh && (v = json_get(o, "exit")) != NULL &&
+	    v->type == JV_NUMBER && v->number >= 0 && v->number <= 255) {
+		r->exited = 1;
+		r->exit_status = (int)v->number;
+		r->verdict = over = 1;
+	} else if (fresh && (v = json_get(o, "signal")) != NULL &&
+	    v->type == JV_NUMBER) {
+		/* Say nothing of the mutant here: the cold run tells why. */
+		r->why = xasprintf("the run was ended by signal %d",
+		    (int)v->number);
 		over = 1;
 	}
 	json_free(o);
@@ -764,7 +802,7 @@ warm_run(struct warm *w, const struct warm_job *j,
 			line = xstrdup(in.data);
 			memmove(in.data, in.data + used, in.len - used);
 			in.len -= used;
-			over = reply_line(line, &child, &lim, r);
+			over = reply_line(line, j->fresh, &child, &lim, r);
 			free(line);
 			if (child > 0 && child != w->spare) {
 				/* Not the process whose groups were judged. */

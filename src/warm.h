@@ -62,6 +62,7 @@ struct warm_job {
 	const struct cgroup	 *cg;		/* the control groups the child runs in, or NULL */
 	const int		 *groups;	/* their cgroup.procs, for the child to join, */
 	size_t			  ngroups;	/* or none where it is in them already */
+	int			  fresh;	/* a fresh run (warm_fresh): its exit ends it */
 };
 
 /* What the worker said of a mutant. */
@@ -72,9 +73,12 @@ struct warm_result {
 	enum run_limit	 limit;
 	size_t		 overran;	/* with LIMIT_TEST, the test that overran its budget */
 	enum run_limit	 reached;	/* a limit met that did not end the run */
+	int		 exited;	/* a fresh run's process exited, */
+	int		 exit_status;	/* with this status */
 	char		*failed;	/* the first failing test, or NULL if none failed */
 	size_t		 ran;		/* tests run */
 	size_t		 nfound;	/* selected tests found */
+	int		 reported;	/* the tests said how they went */
 	double		 tests_seconds;	/* the child's own time running the tests, or -1 */
 	double		 duration;	/* wall-clock seconds */
 	double		 cpu;		/* CPU seconds of the child and what it started */
@@ -91,6 +95,14 @@ struct warm_result {
  * every time, in a few words.
  */
 int warm_find(const struct warm_spec *, struct warm *, char **why);
+/*
+ * Turn a worker that warm_find found to its fresh server, forked before
+ * the project was imported, for a mutant that no function's code carries
+ * (python/crmake_worker.py, fresh_point): a fresh run imports the project
+ * anew in the run's namespace, and its process's exit gives the verdict,
+ * as a cold run's does. -1 if the worker has none.
+ */
+int warm_fresh(struct warm *);
 /*
  * Wait up to limit seconds for a spare of the worker to take the connection
  * (made here if warm_find did not) and say which process it is: 0 with it

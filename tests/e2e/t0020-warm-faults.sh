@@ -1,6 +1,7 @@
 #!/bin/sh
 # Faults on the warm path: SIGKILL of the worker in the middle of a run, of
-# a warm child, of make, and of the worker's reaper. Each leaves no
+# a warm child, of make, of the worker's reaper, and of its fresh server
+# (which runs module-level mutants). Each leaves no
 # process, mount or half result behind, and the next make finishes with the
 # verdicts of a clean cold run.
 # A new worker sweeps away the files of workers that are gone.
@@ -12,19 +13,21 @@ P=$(fixture shapes)
 before=$(snapshot "$P")
 cd "$P" || exit 99
 cmd="env PYTHONPATH=src $PY -m pytest -x -q -p no:cacheprovider tests"
-for s in ref a b c e; do
+for s in ref a b c e f; do
 	"$CR_PLAN" -s "$T/$s" -t "$cmd" src >/dev/null 2>"$T/err" || fail "cr-plan failed: $(cat "$T/err")"
 done
 cd "$T" || exit 99
 make -s -f "$T/ref/Makefile" -j2 CR_WARM=0 >/dev/null 2>&1 || fail "the reference run failed"
 outcomes "$T/ref" >"$T/ref.txt"
 
-# The worker of the project: the test command's Python whose parent is not one.
+# The worker of the project: the test command's Python whose parent is not
+# one (but the shell that runs the command).
 worker() {
 	for pid in $(pgrep -f -- "-m pytest -x -q -p no:cacheprovider tests"); do
+		case $(ps -o comm= -p "$pid") in python*) ;; *) continue ;; esac
 		ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
 		[ -n "$ppid" ] || continue
-		tr '\0' ' ' 2>/dev/null <"/proc/$ppid/cmdline" | grep -q -- "-m pytest" && continue
+		case $(ps -o comm= -p "$ppid") in python*) continue ;; esac
 		readlink "/proc/$pid/cwd" | grep -qF "$P" && { echo "$pid"; return; }
 	done
 }
@@ -69,7 +72,9 @@ wait_results "$T/b" 5
 killed=0
 for i in $(seq 200); do
 	w=$(worker)
-	c=$(ps -o pid= --ppid "$w" 2>/dev/null | head -n 1 | tr -d ' ')
+	# A spare or a child, each in a process group of its own; the fresh
+	# server stays in the worker's.
+	c=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk '$1 == $2 { print $1; exit }')
 	if [ -n "$c" ]; then
 		kill -9 "$c" && killed=1 && break
 	fi
@@ -78,6 +83,24 @@ done
 [ "$killed" -eq 1 ] || fail "no warm child to kill"
 wait "$m" || fail "make failed after a warm child was killed: $(tail -3 "$T/b.make")"
 check b
+
+# SIGKILL of the fresh server as the runs start (the module-level mutants
+# come first): its spare goes with it, and its mutants run cold.
+make -s -k -f "$T/f/Makefile" -j2 >"$T/f.make" 2>&1 &
+m=$!
+killed=0
+for i in $(seq 500); do
+	w=$(worker)
+	z=
+	[ -n "$w" ] && z=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk '$1 != $2 { print $1; exit }')
+	if [ -n "$z" ]; then
+		kill -9 "$z" && killed=1 && break
+	fi
+	sleep 0.02
+done
+[ "$killed" -eq 1 ] || fail "no fresh server to kill"
+wait "$m" || fail "make failed after the fresh server was killed: $(tail -3 "$T/f.make")"
+check f
 
 # SIGKILL of make: the runs it started finish or leave no result; the next
 # make finishes the rest.

@@ -349,11 +349,20 @@ class Worker:
         except subprocess.TimeoutExpired:
             raise AssertionError("the worker did not exit: %r" % self)
 
-    def connect(self):
+    def connect(self, path=None):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(30)
-        s.connect(self.sock)
+        s.connect(path or self.sock)
         return s
+
+    def fresh(self, tests, timeout=30):
+        """Ask the fresh server for a run of tests, as cr-run-one does for a
+        mutant outside any function; read the replies up to the run's end."""
+        request = {"op": "run", "protocol": _worker_module().PROTOCOL,
+                   "file": "", "source_bytes": 0, "full_bytes": 0,
+                   "scope": "", "line": 0,
+                   "tests": [{"runner": self.runner, "id": t} for t in tests]}
+        return self.request(request, timeout, fresh=True)
 
     def greet(self, s):
         """Read the line a spare says first when it takes a connection; return its PID."""
@@ -392,15 +401,18 @@ class Worker:
                    "payload": source + whole}
         return self.request(request, kill=kill)
 
-    def request(self, request, timeout=30, kill=True, fds=()):
+    def request(self, request, timeout=30, kill=True, fds=(), fresh=False):
         """Send request, read the replies up to the verdict, kill the child and read its output.
 
         With kill false, the child is left waiting; the output is not read.
-        fds go with the request after the output pipe.
+        fds go with the request after the output pipe. With fresh, the
+        request goes to the fresh server, and the replies end with the
+        run's exit.
         """
+        ends = ("exit", "signal") if fresh else ("found",)
         read_end, write_end = os.pipe()
         try:
-            s = self.connect()
+            s = self.connect(self.sock[:-len(".sock")] + ".fresh.sock" if fresh else None)
             # As cr-run-one does: the spare says who it is before the request.
             spare = self.greet(s)
             self.send(s, request, [write_end] + list(fds))
@@ -413,7 +425,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         watched = [s, read_end]
         try:
-            while not replies or not ("found" in replies[-1] or
+            while not replies or not (any(e in replies[-1] for e in ends) or
                                       replies[-1].get("applied") is False):
                 left = deadline - time.monotonic()
                 assert left > 0, "no verdict in time: %r" % Reply(replies, output, pid)
@@ -533,6 +545,55 @@ def verdict(worker, old, new, scope, tests, full=True, file="calc.py", text=CALC
     ran = reply.last()["found"][:reply.last()["ran"]]
     assert told == [(kind, n) for n in ran for kind in ("start", "done")], reply
     return reply
+
+
+@pytest.mark.parametrize("runner", ["pytest", "unittest"])
+def test_fresh_runs(tmp_path, runner):
+    """A fresh run imports the project anew and its exit says how its tests went.
+
+    The fresh server is forked before the project is imported: a change to a
+    module's top level made after the worker started (as the namespace of a
+    mutant there shows the file) is seen by the next fresh run, and not by
+    the worker.
+    """
+    project = Project(tmp_path)
+    write_calc(project)
+    if runner == "pytest":
+        project.write("test_calc.py", PYTEST_TESTS)
+        argv, prefix = pytest_argv("test_calc.py"), P
+    else:
+        project.write("test_calc_ut.py", UNITTEST_TESTS)
+        project.write("nested/__init__.py", "")
+        project.write("nested/check_nested.py", NESTED_UNITTEST)
+        argv, prefix = unittest_argv("test_calc_ut"), U
+    worker = Worker(project, argv).wait_serving()
+    tests = [prefix + "test_add", prefix + "test_global", prefix + "test_double",
+             prefix + "test_missing"]
+
+    def fresh(ran, failed, status):
+        reply = worker.fresh(tests)
+        assert reply.replies[0] == {"pid": reply.spare}, reply
+        assert reply.last() == {"exit": status}, reply
+        result = reply.replies[-2]
+        assert isinstance(result.pop("seconds"), float), reply
+        assert result == {"found": [0, 1, 2], "ran": ran, "failed": failed}, reply
+        told = [tuple(r.items())[0] for r in reply.replies[1:-2]]
+        assert told == [(kind, n) for n in range(ran) for kind in ("start", "done")], reply
+        return reply
+
+    try:
+        fresh(3, None, 0)
+        # STATE = {"value": 1} at the top of calc.py, which test_global reads.
+        project.write("calc.py", CALC.replace('{"value": 1}', '{"value": 10}'))
+        killed = fresh(2, prefix + "test_global", 1)
+        assert "10" in killed.output, killed
+        # The worker's own children run what it imported.
+        assert verdict(worker, "return a + b", "return a - b", "add",
+                       [prefix + "test_global"]).last()["failed"] is None
+        project.write("calc.py", CALC)
+        fresh(3, None, 0)
+    finally:
+        worker.stop()
 
 
 def not_applied(worker, old, new, scope, tests, full="only"):
