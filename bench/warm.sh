@@ -22,7 +22,9 @@
 # random data or a time limit near, and is counted apart), and the warm path's
 # overhead per mutant: the wall-clock time of one cr-run-one, run alone,
 # less the selected tests' own time in the baseline, over the warm mutants
-# that survive (they run every selected test), and less the time the same
+# in functions that survive (they run every selected test; fresh runs, of
+# code outside functions, import the project, and are counted apart, with
+# their median time warm and cold), and less the time the same
 # run's tests took in its child, which leaves out how much the tests' own
 # time varies from the baseline's (much, for suites of slow tests). The
 # fork floor is what those survivors' tests cost in a forked child of a
@@ -166,7 +168,8 @@ d, n = sys.argv[1], int(sys.argv[2])
 out = []
 for name in sorted(os.listdir(os.path.join(d, "warm", "results"))):
     r = json.load(open(os.path.join(d, "warm", "results", name)))
-    if r["outcome"] == "survived" and r.get("mode") == "warm":
+    # Fresh runs (code outside functions) import the project: not this figure's.
+    if r["outcome"] == "survived" and r.get("mode") == "warm" and r.get("selection") == "tests":
         out.append(r["id"])
 step = max(1, len(out) // n) if out else 1
 print("\n".join(out[::step][:n]))
@@ -317,6 +320,18 @@ if nt:
     print("timeouts' bound:      %.2fx: cold's time over the warm timeouts' own (%.1f s at -j%s), "
           "were every other mutant free" % (
               tc / max(spent(warm, True) / int(jobs), 1e-9), spent(warm, True) / int(jobs), jobs))
+# Fresh runs: mutants outside functions, imported anew in a child of the
+# worker's fresh server, against the same mutants' cold runs.
+fresh = [i for i, r in warm.items() if r.get("mode") == "warm" and r.get("selection") != "tests"
+         and i in cold]
+if fresh:
+    def median(v):
+        v = sorted(v)
+        return v[len(v) // 2]
+    fw = [warm[i].get("duration") or 0.0 for i in fresh]
+    fc = [cold[i].get("duration") or 0.0 for i in fresh]
+    print("fresh runs:           %d, %.1f ms median warm and %.1f ms cold (%.1f s and %.1f s "
+          "of run time)" % (len(fresh), 1000 * median(fw), 1000 * median(fc), sum(fw), sum(fc)))
 # A test that overran its CPU budget ran after the others; the runs cut
 # short are in the mutant's time.
 aside = [sum(1 for r in rs.values() if r.get("set_aside")) for rs in (warm, cold)]
