@@ -27,6 +27,14 @@ Child replies: {"pid": N} once it is in its groups, then {"applied": true}
 or {"applied": false, "error": "..."}, then {"start": n} and {"done": n}
 around each selected test (n its place in "tests"), then {"found": [...],
 "ran": N, "failed": id or null, "seconds": the time the tests took}.
+
+The fresh server (see fresh_point) serves KEY.fresh.sock with the same
+greeting and request; its texts and "file", "scope" and "line" are unused
+(the namespace holds the mutated file). The spare that takes it replies
+{"pid": N}, its run's process then {"start": n} and {"done": n} around each
+selected test and {"found": [...], "ran": N, "failed": id or null,
+"seconds": ...} if it got as far as its tests, and the spare, once that
+process has ended, {"exit": status} or {"signal": number}.
 """
 
 import os
@@ -856,6 +864,9 @@ def serve(adapter, path):
         import resource  # noqa: F401
         index = index_functions(files)
         loaded = loaded_files()
+        # The fresh server's socket is there before this one: a run that
+        # finds the worker finds it too.
+        _fresh_listening()
         server, mine = _listen(path)
     except Exception as exc:
         crmake_record.error("warm", "cannot serve on '%s': %s"
@@ -874,7 +885,8 @@ def serve(adapter, path):
     parent = os.getpid()
     spare = None            # (pid, read end of its notify pipe)
     running = {}            # pidfd: pid of a child serving a request
-    fresh = _fresh_taken    # the fresh server's word of each run it takes
+    fresh = _fresh_taken    # the fresh server's word of each run it takes ("R") and ends ("E")
+    fresh_runs = 0          # fresh runs under way
     last = time.monotonic()
     stop = False
     while not stop:
@@ -899,8 +911,11 @@ def serve(adapter, path):
             for fd in [fd for fd, p in running.items() if p == pid]:
                 os.close(fd)
                 del running[fd]
+                last = time.monotonic()
         now = time.monotonic()
-        if stop or now - last > idle or (not _owner_alive(owner) and now - last > 2):
+        # Idle: no request for a while, and none of its runs under way.
+        if stop or (now - last > idle and not running and fresh_runs <= 0) or \
+                (not _owner_alive(owner) and now - last > 2):
             break
         # The next spare is made as soon as one is taken, so that it is
         # ready, in its groups, before the next request comes: the move into
@@ -926,14 +941,16 @@ def serve(adapter, path):
             if fd == fresh:
                 # A fresh run keeps the worker from being idle, as its own do.
                 try:
-                    taken = os.read(fresh, 512)
+                    said = os.read(fresh, 512)
                 except OSError:
-                    taken = b""
-                if taken:
+                    said = b""
+                if said:
                     last = time.monotonic()
+                    fresh_runs += said.count(b"R") - said.count(b"E")
                 else:
                     os.close(fresh)
                     fresh = None
+                    fresh_runs = 0
             elif fd == groups:
                 # The reaper that made the spares' groups, and that holds
                 # this worker's tree, is gone (killed): the worker ends too,
@@ -1003,7 +1020,10 @@ def fresh_point():
     try:
         listing = os.environ.get("CRMAKE_SERVE_FILES")
         planned = set(crmake_record.read_paths(listing)) if listing else set()
-        if not planned or planned & loaded_files():
+        # A thread would not be in the fork; nor can anything say that what
+        # was loaded so far survives one, as the worker's self-check says
+        # of the collected tests: where one runs, no fresh server.
+        if not planned or planned & loaded_files() or _threads() > 1:
             return
         _c()
         _flush()
@@ -1032,6 +1052,24 @@ def fresh_point():
             os._exit(1)
 
 
+def _fresh_listening(limit=10):
+    """Wait until the fresh server listens (it says "L"), or is gone."""
+    global _fresh_taken
+    if _fresh_taken is None:
+        return
+    poller = select.poll()
+    poller.register(_fresh_taken, select.POLLIN)
+    if not poller.poll(limit * 1000):
+        return
+    try:
+        said = os.read(_fresh_taken, 1)
+    except OSError:
+        said = b""
+    if said != b"L":
+        os.close(_fresh_taken)
+        _fresh_taken = None
+
+
 def _fresh_serve(path, worker, tell):
     """Serve fresh runs at path, with a spare forked in advance, while the worker lives.
 
@@ -1041,15 +1079,25 @@ def _fresh_serve(path, worker, tell):
     _c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
     if os.getppid() != worker:
         os._exit(0)
+    reaper = os.environ.get("CRMAKE_SERVE_GROUPS")
     for name in [n for n in os.environ if n.startswith("CRMAKE_SERVE")]:
         del os.environ[name]
+    # The groups are the worker's spares' business: its runs, like cold
+    # ones, do not hold the reaper's socket.
+    try:
+        if reaper and _reaper_socket(int(reaper)):
+            os.close(int(reaper))
+    except (ValueError, OSError):
+        pass
     try:
         server, _inode = _listen(path)
     except OSError:
         # The worker cannot serve there either, and says so.
         os._exit(0)
+    _tell(tell, b"L")
     me = os.getpid()
     spare = None            # (pid, read end of its notify pipe)
+    taken = set()           # spares that took a run, until they end
     while True:
         while True:
             try:
@@ -1064,8 +1112,14 @@ def _fresh_serve(path, worker, tell):
                 spare = None
                 if said == "S":
                     os._exit(0)
-                if said != "R":
+                if said == "R":
+                    # Taken, and done, before it was seen taken.
+                    _tell(tell, b"RE")
+                else:
                     time.sleep(0.1)
+            elif pid in taken:
+                taken.discard(pid)
+                _tell(tell, b"E")
         if spare is None:
             rfd, wfd = os.pipe()
             _flush()
@@ -1085,16 +1139,21 @@ def _fresh_serve(path, worker, tell):
         if said is None:
             continue
         os.close(spare[1])
-        spare = None
         if said == "S":
             os._exit(0)
         if said == "R":
-            try:
-                os.write(tell, b"R")
-            except OSError:
-                pass
+            taken.add(spare[0])
+            _tell(tell, b"R")
         else:
             time.sleep(0.1)
+        spare = None
+
+
+def _tell(fd, what):
+    try:
+        os.write(fd, what)
+    except OSError:
+        pass
 
 
 def _fresh_spare(server, notify, parent):
@@ -1130,12 +1189,16 @@ def _fresh_run(conn, request, fds):
     _flush()
     pid = os.fork()
     if pid == 0:
-        if out is not None:
-            os.dup2(out, 1)
-            os.dup2(out, 2)
-            os.close(out)
-        crmake_record.silence()
-        crmake_record.preset(tests, lambda kind, n: reply.send({kind: n}), reply.send)
+        try:
+            if out is not None:
+                os.dup2(out, 1)
+                os.dup2(out, 2)
+                os.close(out)
+            crmake_record.silence()
+            crmake_record.preset(tests, lambda kind, n: reply.send({kind: n}), reply.send)
+        except BaseException:
+            # Not the tests' doing: no exit status, which would be a verdict.
+            os.kill(os.getpid(), 9)
         return
     if out is not None:
         os.close(out)

@@ -827,8 +827,11 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 		res->output = xstrdup(buf_str(&r.output));
 		res->isolation = xstrdup("namespace");
 		res->selection = xstrdup(selection_name(p->sel));
-		/* A fresh run whose tests never started says none, as a cold one. */
-		res->tests_run = r.reported ? (int)r.ran : -1;
+		/*
+		 * A fresh run's process that ended without a word of its tests
+		 * (it never got to them) says none, as a cold one's does.
+		 */
+		res->tests_run = r.exited && !r.reported ? -1 : (int)r.ran;
 		res->tests_seconds = r.tests_seconds;
 		res->set_aside = (int)o.late;
 		if (r.exited)

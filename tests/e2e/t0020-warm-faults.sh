@@ -84,8 +84,9 @@ done
 wait "$m" || fail "make failed after a warm child was killed: $(tail -3 "$T/b.make")"
 check b
 
-# SIGKILL of the fresh server as the runs start (the module-level mutants
-# come first): its spare goes with it, and its mutants run cold.
+# SIGKILL of the fresh server once it serves (its spare is there), as the
+# runs start (the module-level mutants come first): its spare goes with it,
+# and its mutants run cold.
 make -s -k -f "$T/f/Makefile" -j2 >"$T/f.make" 2>&1 &
 m=$!
 killed=0
@@ -93,7 +94,7 @@ for i in $(seq 500); do
 	w=$(worker)
 	z=
 	[ -n "$w" ] && z=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk '$1 != $2 { print $1; exit }')
-	if [ -n "$z" ]; then
+	if [ -n "$z" ] && [ -n "$(ps -o pid= --ppid "$z" 2>/dev/null)" ]; then
 		kill -9 "$z" && killed=1 && break
 	fi
 	sleep 0.02
