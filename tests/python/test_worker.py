@@ -598,6 +598,45 @@ def test_fresh_runs(tmp_path, runner):
         worker.stop()
 
 
+def test_fresh_server_where_the_project_is_not_loaded(tmp_path):
+    """A fresh server is forked only where no planned file is imported yet;
+    a fresh run's process ended by a signal says so, which is no verdict."""
+    project = Project(tmp_path)
+    project.write("mod.py", "DIE = False\n")
+    project.write("test_mod.py", """
+        import os
+        import unittest
+
+        import mod
+
+        class Mod(unittest.TestCase):
+            def test_die(self):
+                if mod.DIE:
+                    os.kill(os.getpid(), 9)
+
+        if __name__ == "__main__":
+            unittest.main()
+        """)
+    # Run as a script, the test module imports mod before unittest loads
+    # any test: the worker has no fresh server.
+    script = Worker(project, [PYTHON, "test_mod.py"])
+    try:
+        script.wait_serving()
+        assert not os.path.exists(script.sock[:-len(".sock")] + ".fresh.sock"), script
+    finally:
+        script.stop()
+    worker = Worker(project, unittest_argv("test_mod"))
+    try:
+        worker.wait_serving()
+        assert worker.fresh(["test_mod.Mod.test_die"]).last() == {"exit": 0}
+        project.write("mod.py", "DIE = True  # now\n")
+        died = worker.fresh(["test_mod.Mod.test_die"])
+        assert died.last() == {"signal": 9}, died
+        assert "found" not in died.replies[-2], died
+    finally:
+        worker.stop()
+
+
 def test_fresh_runs_keep_the_worker(tmp_path):
     """Fresh runs are the worker's work too: it does not stop as idle while
     they come, and stops once they stop."""
