@@ -361,7 +361,6 @@ def claim(runner):
     _claimed = Run(runner, select_path, serve)
     if _preset is not None:
         tests, progress, report = _preset
-        _claimed.serve = None
         _claimed.selection = [(i, test_id) for i, name, test_id in tests if name == runner]
         _claimed.progress = progress
         _claimed.report = report

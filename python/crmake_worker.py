@@ -805,6 +805,18 @@ def _track(running, pid):
         pass
 
 
+def _reaped():
+    """Reap the children that have ended; yield their PIDs."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        yield pid
+
+
 def _notified(fd):
     """What a spare said on its notify pipe: "R", "S", "" (nothing, it ended) or None (not yet)."""
     try:
@@ -890,13 +902,7 @@ def serve(adapter, path):
     last = time.monotonic()
     stop = False
     while not stop:
-        while True:
-            try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        for pid in _reaped():
             if spare is not None and pid == spare[0]:
                 # It may have taken a request, and ended, before we looked.
                 said = _notified(spare[1])
@@ -1099,13 +1105,7 @@ def _fresh_serve(path, worker, tell):
     spare = None            # (pid, read end of its notify pipe)
     taken = set()           # spares that took a run, until they end
     while True:
-        while True:
-            try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        for pid in _reaped():
             if spare is not None and pid == spare[0]:
                 said = _notified(spare[1])
                 os.close(spare[1])

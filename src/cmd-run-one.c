@@ -758,7 +758,7 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	struct warm		  w;
 	struct buf		  reduced = { 0 };
 	char			 *why = NULL, *abs, *real;
-	int			  done = 0, said, fresh = p->sel != SEL_TESTS;
+	int			  done = 0, said, killed, fresh = p->sel != SEL_TESTS;
 
 	if (j->reduced != NULL)
 		buf_add(&reduced, j->reduced, j->rlen);
@@ -800,24 +800,17 @@ run_warm(struct job *j, struct db *db, const struct planned_test *tests,
 	/* A child the kernel ended for its memory had the limit for verdict. */
 	if (r.timed_out && r.limit == LIMIT_MEMORY)
 		r.verdict = 1;
-	/* A fresh run's exit says, as a cold run's does. */
-	if (r.exited && !r.timed_out)
-		said = r.exit_status != 0 || r.nfound == ntests;
-	else
-		said = r.timed_out || r.failed != NULL || r.nfound == ntests;
+	/* A fresh run's exit says, as a cold run's does; a warm one's tests. */
+	killed = r.exited ? r.exit_status != 0 : r.failed != NULL;
+	said = r.timed_out || killed || r.nfound == ntests;
 	if (r.verdict && said) {
 		if (r.timed_out) {
 			res->outcome = OUTCOME_TIMEOUT;
 			res->limit = xstrdup(run_limit_name(r.limit));
-		} else if (r.exited && r.exit_status != 0) {
+		} else if (killed) {
 			res->outcome = OUTCOME_KILLED;
 			if (r.failed != NULL)
 				res->killed_by = xstrdup(r.failed);
-		} else if (r.exited && r.exit_status == 0)
-			res->outcome = OUTCOME_SURVIVED;
-		else if (r.failed != NULL) {
-			res->outcome = OUTCOME_KILLED;
-			res->killed_by = xstrdup(r.failed);
 		} else
 			res->outcome = OUTCOME_SURVIVED;
 		if (!r.timed_out && r.reached != LIMIT_NONE)

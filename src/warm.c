@@ -380,12 +380,10 @@ out:
 	return rc;
 }
 
-/* The fresh server's socket, KEY.fresh.sock. */
-static const char *const fresh_part[] = { "fresh.sock", NULL };
-
 int
 warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 {
+	static const char *const sockets[] = { "sock", "fresh.sock", NULL };
 	char		*prefix, *lock = NULL, *off = NULL, *pidf = NULL;
 	char		*cause = NULL;
 	pid_t		 old;
@@ -437,8 +435,7 @@ warm_find(const struct warm_spec *ws, struct warm *w, char **why)
 	/* A worker that does not answer is replaced, with all it started. */
 	if ((old = read_pid(pidf)) > 0)
 		proctree_kill(old, 1);
-	unlink(w->sock);
-	unlink_parts(prefix, fresh_part);
+	unlink_parts(prefix, sockets);
 	sweep_dead(prefix);
 	if (start(ws, prefix, w, why) == 0)
 		rc = 0;

@@ -31,6 +31,21 @@ worker() {
 		readlink "/proc/$pid/cwd" | grep -qF "$P" && { echo "$pid"; return; }
 	done
 }
+# SIGKILL a child of the worker whose "PID PGID" line meets the awk
+# condition COND (and, with "serving", that has a child of its own), trying
+# every 20 ms, TRIES times; 1 if there was none.
+kill_worker_child() {
+	for i in $(seq "$1"); do
+		w=$(worker)
+		c=
+		[ -n "$w" ] && c=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk "$2 { print \$1; exit }")
+		if [ -n "$c" ] && { [ -z "${3:-}" ] || [ -n "$(ps -o pid= --ppid "$c" 2>/dev/null)" ]; }; then
+			kill -9 "$c" && return 0
+		fi
+		sleep 0.02
+	done
+	return 1
+}
 # Wait until N results of SESSION exist.
 wait_results() {
 	i=0
@@ -69,18 +84,9 @@ check a
 make -s -k -f "$T/b/Makefile" -j2 >"$T/b.make" 2>&1 &
 m=$!
 wait_results "$T/b" 5
-killed=0
-for i in $(seq 200); do
-	w=$(worker)
-	# A spare or a child, each in a process group of its own; the fresh
-	# server stays in the worker's.
-	c=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk '$1 == $2 { print $1; exit }')
-	if [ -n "$c" ]; then
-		kill -9 "$c" && killed=1 && break
-	fi
-	sleep 0.02
-done
-[ "$killed" -eq 1 ] || fail "no warm child to kill"
+# A spare or a child, each in a process group of its own; the fresh
+# server stays in the worker's.
+kill_worker_child 200 '$1 == $2' || fail "no warm child to kill"
 wait "$m" || fail "make failed after a warm child was killed: $(tail -3 "$T/b.make")"
 check b
 
@@ -89,17 +95,7 @@ check b
 # and its mutants run cold.
 make -s -k -f "$T/f/Makefile" -j2 >"$T/f.make" 2>&1 &
 m=$!
-killed=0
-for i in $(seq 500); do
-	w=$(worker)
-	z=
-	[ -n "$w" ] && z=$(ps -o pid=,pgid= --ppid "$w" 2>/dev/null | awk '$1 != $2 { print $1; exit }')
-	if [ -n "$z" ] && [ -n "$(ps -o pid= --ppid "$z" 2>/dev/null)" ]; then
-		kill -9 "$z" && killed=1 && break
-	fi
-	sleep 0.02
-done
-[ "$killed" -eq 1 ] || fail "no fresh server to kill"
+kill_worker_child 500 '$1 != $2' serving || fail "no fresh server to kill"
 wait "$m" || fail "make failed after the fresh server was killed: $(tail -3 "$T/f.make")"
 check f
 
