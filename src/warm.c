@@ -471,7 +471,9 @@ warm_stop(const char *session, const char *plan_id)
 {
 	static const char *const	 kept[] = { "off", "files", "pid", "rec",
 	    "log", "fresh.sock", NULL };
+	struct stat			 a, b;
 	char				*prefix, *path, *cause = NULL;
+	double				 deadline;
 	int				 fd, found = 0;
 
 	if ((prefix = state_prefix(session, plan_id, "/nonexistent",
@@ -480,11 +482,20 @@ warm_stop(const char *session, const char *plan_id)
 		return 0;
 	}
 	path = xasprintf("%s.sock", prefix);
-	if ((fd = connect_to(path)) != -1) {
+	if (stat(path, &a) == 0 && (fd = connect_to(path)) != -1) {
 		if (write(fd, "{\"op\":\"stop\"}\n", 14) == 14)
 			found = 1;
 		close(fd);
 	}
+	/*
+	 * Until it has removed its socket, a run would still find it, and
+	 * wait for an answer that never comes: what asked it to stop has it
+	 * stopped before it goes on.
+	 */
+	for (deadline = now_seconds() + WARM_STOP_WAIT; found &&
+	    stat(path, &b) == 0 && b.st_ino == a.st_ino &&
+	    now_seconds() < deadline;)
+		usleep(10000);
 	free(path);
 	/* What the worker kept is of no use once it is stopped. */
 	unlink_parts(prefix, kept);

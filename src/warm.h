@@ -10,6 +10,9 @@
 #include "sandbox.h"
 #include "util.h"
 
+/* Seconds warm_stop waits for a worker told to stop to remove its socket. */
+#define WARM_STOP_WAIT 5
+
 /* Version of the request protocol, as the worker (python/crmake_worker.py) reads it. */
 #define WARM_PROTOCOL 5
 
@@ -120,8 +123,9 @@ void warm_result_free(struct warm_result *);
 /* Free what a worker handle holds. */
 void warm_clear(struct warm *);
 /*
- * Ask the session's worker on this host to stop, if there is one, and
- * forget why it had none if it had not; returns 1 if there was one.
+ * Ask the session's worker on this host to stop, if there is one, and wait
+ * up to WARM_STOP_WAIT seconds until it no longer serves; forget why it had
+ * none if it had not. Returns 1 if there was one.
  */
 int warm_stop(const char *session, const char *plan_id);
 

@@ -127,6 +127,8 @@ if [ -n "$before_groups" ] || [ "$(id -u)" -eq 0 ]; then
 	[ -z "$(stale_groups)" ] || fail "groups of a finished run left: $(stale_groups)"
 fi
 make -s -f "$T/s-warmth/Makefile" stop || fail "make stop failed"
+# Stopped, not only told to: no run after make stop finds it.
+[ -z "$state" ] || [ ! -e "$state.sock" ] || fail "make stop returned with the worker still serving"
 
 # In a Slurm job step, a run starts no worker (the step's end would kill
 # it): it runs cold and says why.
